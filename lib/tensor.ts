@@ -1,0 +1,51 @@
+/**
+ * Tensors: a flat row-major typed array and its shape. rnnkit computes in float32 by default;
+ * float64 exists so gradients can be checked by finite differences.
+ */
+
+export type DType = 'float32' | 'float64';
+
+/** The storage every kernel works on. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** A row-major tensor view: `data[i0·s0 + i1·s1 + …]` with the last axis contiguous. */
+export interface Tensor {
+  readonly data: FloatArray;
+  readonly shape: readonly number[];
+}
+
+/** Allocates a zero-filled array of the given dtype. */
+export function allocate(dtype: DType, length: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+}
+
+/** The dtype of an array. */
+export function dtypeOf(data: FloatArray): DType {
+  return data instanceof Float64Array ? 'float64' : 'float32';
+}
+
+/** Product of a shape's dimensions (1 for a scalar). */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Formats a shape the way error messages print it: `[7, 2, 5]`. */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Wraps data and shape into a tensor, checking that they agree. */
+export function tensor(data: FloatArray, shape: readonly number[]): Tensor {
+  const n = sizeOf(shape);
+  if (data.length !== n) {
+    throw new RangeError(`tensor: data has length ${data.length} but shape ${formatShape(shape)} needs ${n}`);
+  }
+  return { data, shape: shape.slice() };
+}
+
+/** A zero tensor of the given shape and dtype. */
+export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return { data: allocate(dtype, sizeOf(shape)), shape: shape.slice() };
+}

@@ -1,0 +1,83 @@
+/**
+ * Boundary checks. Each throws an Error that names the operation, the operand, what was
+ * expected and what was got: RangeError for sizes and shapes, TypeError for kinds.
+ * These run once per public call, never inside inner loops.
+ */
+import { type FloatArray, type Tensor, formatShape, sizeOf } from './tensor.js';
+
+/** Checks that `value` is an integer ≥ min (default 1). */
+export function checkInteger(op: string, name: string, value: unknown, min = 1): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`${op}: ${name} must be an integer, got ${describe(value)}`);
+  }
+  if (value < min) throw new RangeError(`${op}: ${name} must be ≥ ${min}, got ${value}`);
+  return value;
+}
+
+/** Checks that `value` is a finite number (optionally within [min, max]). */
+export function checkNumber(op: string, name: string, value: unknown, min = -Infinity, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new TypeError(`${op}: ${name} must be a finite number, got ${describe(value)}`);
+  }
+  if (value < min || value > max) {
+    throw new RangeError(`${op}: ${name} must be in [${min}, ${max}], got ${value}`);
+  }
+  return value;
+}
+
+/** Checks that `value` is a boolean. */
+export function checkBoolean(op: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+/** Checks that `value` is one of `choices`. */
+export function checkChoice<T extends string>(op: string, name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new TypeError(`${op}: ${name} must be one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+/** Checks that `t` is a tensor of exactly `shape` whose data is a Float32Array or Float64Array. */
+export function checkTensor(op: string, name: string, t: unknown, shape: readonly number[]): Tensor {
+  if (typeof t !== 'object' || t === null || !('data' in t) || !('shape' in t)) {
+    throw new TypeError(`${op}: ${name} must be a tensor {data, shape}, got ${describe(t)}`);
+  }
+  const { data, shape: got } = t as Tensor;
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+    throw new TypeError(`${op}: ${name}.data must be a Float32Array or Float64Array, got ${describe(data)}`);
+  }
+  if (!Array.isArray(got) || got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
+    throw new RangeError(`${op}: ${name} has shape ${Array.isArray(got) ? formatShape(got) : describe(got)} but ${formatShape(shape)} was expected`);
+  }
+  checkLength(op, name, data, sizeOf(shape));
+  return t as Tensor;
+}
+
+/** Checks that a typed array has exactly `length` entries. */
+export function checkLength(op: string, name: string, data: FloatArray, length: number): void {
+  if (data.length !== length) {
+    throw new RangeError(`${op}: ${name} has ${data.length} entries but ${length} were expected`);
+  }
+}
+
+/** Checks that every entry of `data` is finite; names the first offending index. */
+export function checkFinite(op: string, name: string, data: ArrayLike<number>): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new RangeError(`${op}: ${name} must be finite, but entry ${i} is ${data[i]}`);
+    }
+  }
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
