@@ -1,0 +1,201 @@
+/**
+ * One recurrent layer in one direction, run over a whole sequence: forward and BPTT.
+ *
+ * Forward (time order t = 0…T−1, or T−1…0 when reversed):
+ *   gates = X·W_ihᵀ + b_ih                     one GEMM for all T·B rows, before the loop
+ *   for each t:  hh = a⟨t−1⟩·W_hhᵀ + b_hh;  cell.stepForward
+ * Backward (the opposite order), with daNext carried from step to step:
+ *   da = dOutput⟨t⟩ + daNext;  cell.stepBackward;  daNext = daPrev + dGatesHh⟨t⟩·W_hh
+ *   dW_hh += dGatesHhᵀ·a⟨t−1⟩ and dW_ih += dGatesᵀ·X   one GEMM each, after the loop:
+ *   dL/dW sums every time step's contribution.
+ *   dX (+)= dGates·W_ih
+ *
+ * States live in slots: slot s of `a` holds B·H values. Forward direction: a⟨t⟩ in slot t+1,
+ * the initial state in slot 0. Reverse: a⟨t⟩ in slot t, the initial state in slot T. Either
+ * way the previous states of times 0…T−1 are slots prevBase…prevBase+T−1, contiguous, so
+ * dW_hh is one GEMM.
+ */
+import type { Cell, CellBuffers } from '../cells/cell.js';
+import { gemm } from '../kernels/gemm.js';
+import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
+import { type Param, createParam } from '../param.js';
+import { type DType, type FloatArray, allocate } from '../tensor.js';
+
+const EMPTY = new Float64Array(0);
+
+export class RecurrentDirection {
+  /** W_ih: [G·H, I] (PyTorch weight_ih_l{k}{_reverse}); Wax in the docs' notation. */
+  readonly weightIh: Param;
+  /** W_hh: [G·H, H] (weight_hh_l{k}{_reverse}); Waa in the docs' notation. */
+  readonly weightHh: Param;
+  /** b_ih, b_hh: [G·H], absent when the layer has no bias. */
+  readonly biasIh: Param | null;
+  readonly biasHh: Param | null;
+  readonly params: Param[];
+
+  private readonly GH: number;
+  private T = 0;
+  private B = 0;
+  private w: CellBuffers;
+  /** How many times workspaces were (re)sized: a steady state leaves it unchanged. */
+  allocations = 0;
+
+  constructor(
+    readonly cell: Cell,
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    readonly reverse: boolean,
+    suffix: string,
+    bias: boolean,
+    readonly dtype: DType,
+  ) {
+    const GH = (this.GH = cell.gateCount * hiddenSize);
+    this.weightIh = createParam(`weight_ih_${suffix}`, [GH, inputSize], dtype);
+    this.weightHh = createParam(`weight_hh_${suffix}`, [GH, hiddenSize], dtype);
+    this.biasIh = bias ? createParam(`bias_ih_${suffix}`, [GH], dtype) : null;
+    this.biasHh = bias ? createParam(`bias_hh_${suffix}`, [GH], dtype) : null;
+    this.params = [this.weightIh, this.weightHh];
+    if (this.biasIh && this.biasHh) this.params.push(this.biasIh, this.biasHh);
+    this.w = {
+      gates: EMPTY, hh: EMPTY, a: EMPTY, c: EMPTY, extra: EMPTY, dGates: EMPTY, dGatesHh: EMPTY,
+      da: EMPTY, daPrev: EMPTY, dc: EMPTY, dcPrev: EMPTY,
+    };
+  }
+
+  /** Sizes the workspace for (T, B); keeps it when the shape is unchanged. */
+  reserve(T: number, B: number): void {
+    if (T === this.T && B === this.B) return;
+    const { cell, dtype, GH } = this;
+    const H = this.hiddenSize, rows = T * B, slots = (T + 1) * B * H;
+    const f = (n: number) => allocate(dtype, n);
+    const dGates = f(rows * GH);
+    this.w = {
+      gates: f(rows * GH),                                   // [T·B, G·H]
+      hh: f(B * GH),                                         // [B, G·H]
+      a: f(slots),                                           // [(T+1)·B, H]
+      c: cell.hasCellState ? f(slots) : EMPTY,               // [(T+1)·B, H]
+      extra: cell.usesExtra ? f(rows * H) : EMPTY,           // [T·B, H]
+      dGates,                                                // [T·B, G·H]
+      dGatesHh: cell.separateRecurrentGradient ? f(rows * GH) : dGates,
+      da: f(B * H), daPrev: f(B * H),                        // [B, H]
+      dc: cell.hasCellState ? f(B * H) : EMPTY,
+      dcPrev: cell.hasCellState ? f(B * H) : EMPTY,
+    };
+    this.T = T;
+    this.B = B;
+    this.allocations++;
+  }
+
+  /** Offset in `a`/`c` of the slot holding the initial state. */
+  initialOffset(): number {
+    return this.reverse ? this.T * this.B * this.hiddenSize : 0;
+  }
+
+  /** Offset in `a`/`c` of the slot holding the state after the last step (h_n, c_n). */
+  finalOffset(): number {
+    return this.reverse ? 0 : this.T * this.B * this.hiddenSize;
+  }
+
+  /** Offset in `a` of a⟨t⟩. */
+  outputOffset(t: number): number {
+    return (this.reverse ? t : t + 1) * this.B * this.hiddenSize;
+  }
+
+  /** The hidden-state slots [(T+1)·B, H] (read-only for callers). */
+  get states(): FloatArray {
+    return this.w.a;
+  }
+
+  /** The cell-state slots (LSTM). */
+  get cellStates(): FloatArray {
+    return this.w.c;
+  }
+
+  /**
+   * Runs the sequence. X: [T·B, I] rows with stride ldx starting at xOff; the initial states
+   * must already be in the initial slot (see `setInitial`).
+   */
+  forward(X: FloatArray, xOff: number, ldx: number): void {
+    const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
+    const Wih = this.weightIh.value, Whh = this.weightHh.value;
+    // gates = X·W_ihᵀ + b_ih for all T·B rows at once
+    if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
+    gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
+    for (let s = 0; s < T; s++) {
+      const t = this.reverse ? T - 1 - s : s;
+      const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
+      // hh = a⟨t−1⟩·W_hhᵀ + b_hh
+      if (this.biasHh) broadcastRows(w.hh, 0, GH, B, GH, this.biasHh.value, 0);
+      gemm(w.hh, 0, GH, w.a, prev, H, false, Whh, 0, H, true, B, GH, H, this.biasHh ? 1 : 0);
+      cell.stepForward(w, B, H, t * B, prev, out);
+    }
+  }
+
+  /** Writes the initial states (h0 rows at h0Off with stride H; zeros when null). */
+  setInitial(h0: FloatArray | null, h0Off: number, c0: FloatArray | null, c0Off: number): void {
+    const n = this.B * this.hiddenSize, o = this.initialOffset();
+    if (h0) for (let i = 0; i < n; i++) this.w.a[o + i] = h0[h0Off + i];
+    else this.w.a.fill(0, o, o + n);
+    if (this.cell.hasCellState) {
+      if (c0) for (let i = 0; i < n; i++) this.w.c[o + i] = c0[c0Off + i];
+      else this.w.c.fill(0, o, o + n);
+    }
+  }
+
+  /**
+   * BPTT over the sequence of the last forward.
+   * dOut: dL/da⟨t⟩ from above, rows of stride ldo at dOff (this direction's H columns).
+   * dhN, dcN: dL/dh_n, dL/dc_n at their offsets, or null for zero.
+   * dX: receives dL/dX (rows of stride ldx); `accumulate` adds instead of overwriting.
+   * gradNorms: if given, ‖dL/da⟨t⟩‖ for each time t is written at normsOff + t.
+   * Returns nothing; dL/da⟨init⟩ and dL/dc⟨init⟩ are left in `initialGrad` / `initialCellGrad`.
+   */
+  backward(
+    dOut: FloatArray, dOff: number, ldo: number,
+    dhN: FloatArray | null, dhOff: number, dcN: FloatArray | null, dcOff: number,
+    X: FloatArray, xOff: number, ldx: number,
+    dX: FloatArray, dxOff: number, accumulate: boolean,
+    gradNorms: Float64Array | null, normsOff: number,
+  ): void {
+    const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
+    const n = B * H;
+    const Wih = this.weightIh.value, Whh = this.weightHh.value;
+    if (dhN) for (let i = 0; i < n; i++) w.da[i] = dhN[dhOff + i];
+    else w.da.fill(0);
+    if (cell.hasCellState) {
+      if (dcN) for (let i = 0; i < n; i++) w.dc[i] = dcN[dcOff + i];
+      else w.dc.fill(0);
+    }
+    for (let s = T - 1; s >= 0; s--) {
+      const t = this.reverse ? T - 1 - s : s;
+      const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
+      // da = dOutput⟨t⟩ + daNext
+      addRows(w.da, 0, H, dOut, dOff + t * B * ldo, ldo, B, H);
+      if (gradNorms) gradNorms[normsOff + t] = Math.sqrt(sumOfSquares(w.da, 0, n));
+      cell.stepBackward(w, B, H, t * B, prev, out);
+      // daNext = (direct part) + dGatesHh⟨t⟩·W_hh
+      gemm(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, Whh, 0, H, false, B, H, GH, 1);
+      const da = w.da; w.da = w.daPrev; w.daPrev = da;
+      if (cell.hasCellState) { const dc = w.dc; w.dc = w.dcPrev; w.dcPrev = dc; }
+    }
+    // weight gradients: one GEMM each over all T·B rows
+    const prevBase = this.reverse ? B * H : 0;
+    gemm(this.weightHh.grad, 0, H, w.dGatesHh, 0, GH, true, w.a, prevBase, H, false, GH, H, T * B, 1);
+    gemm(this.weightIh.grad, 0, I, w.dGates, 0, GH, true, X, xOff, ldx, false, GH, I, T * B, 1);
+    if (this.biasIh && this.biasHh) {
+      addColumnSums(this.biasIh.grad, 0, w.dGates, 0, GH, T * B, GH);
+      addColumnSums(this.biasHh.grad, 0, w.dGatesHh, 0, GH, T * B, GH);
+    }
+    gemm(dX, dxOff, ldx, w.dGates, 0, GH, false, Wih, 0, I, false, T * B, I, GH, accumulate ? 1 : 0);
+  }
+
+  /** dL/da⟨init⟩ after backward: [B, H] at offset 0. */
+  get initialGrad(): FloatArray {
+    return this.w.da;
+  }
+
+  /** dL/dc⟨init⟩ after backward (LSTM): [B, H] at offset 0. */
+  get initialCellGrad(): FloatArray {
+    return this.w.dc;
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * A stack of recurrent layers (RNN, GRU or LSTM), optionally bidirectional, with PyTorch's
+ * parameter names, layouts and semantics. Time-major: x [T, B, I] → output [T, B, D·H],
+ * h_n and c_n [L·D, B, H] (layer 0 forward, layer 0 backward, layer 1 forward, …).
+ * Layer k > 0 reads the D·H features of layer k−1; in a bidirectional layer the forward
+ * direction fills the first H features and the backward direction the last H.
+ *
+ * Workspaces are sized once per (T, B) and reused: a repeated forward and backward of the
+ * same shape allocates nothing. The tensors forward and backward return are views of those
+ * workspaces, valid until the next call; copy them to keep them.
+ */
+import type { Activation } from '../activations/activation.js';
+import { getActivation } from '../activations/registry.js';
+import type { Cell } from '../cells/cell.js';
+import { GRUCell } from '../cells/gru.js';
+import { LSTMCell } from '../cells/lstm.js';
+import { RNNCell } from '../cells/rnn.js';
+import { copyRows } from '../kernels/elementwise.js';
+import { type Param, zeroGrads } from '../param.js';
+import { Random } from '../random.js';
+import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
+import { checkBoolean, checkChoice, checkFinite, checkInteger, describe } from '../validate.js';
+import { RecurrentDirection } from './direction.js';
+
+export interface RecurrentOptions {
+  /** `rnn_tanh`, `rnn_relu`, `rnn_<registered activation>`, `gru` or `lstm`. */
+  mode: string;
+  /** I: features per input step. */
+  inputSize: number;
+  /** H: hidden units per direction. */
+  hiddenSize: number;
+  /** L: stacked layers (default 1). */
+  numLayers?: number;
+  /** Run a second direction backward in time and concatenate (default false). */
+  bidirectional?: boolean;
+  /** With false there are no bias tensors at all (default true). */
+  bias?: boolean;
+  /** Take x and give output as [B, T, ·] instead of [T, B, ·] (default false). */
+  batchFirst?: boolean;
+  /** Storage and arithmetic width of parameters and workspaces (default float32). */
+  dtype?: DType;
+  /** Seed for the default initialisation U(−1/√H, 1/√H) (default 0). */
+  seed?: number;
+}
+
+export interface RecurrentOutput {
+  /** [T, B, D·H] (or [B, T, D·H] batch-first). */
+  readonly output: Tensor;
+  /** [L·D, B, H]: the last hidden state of each layer and direction. */
+  readonly hN: Tensor;
+  /** [L·D, B, H]: the last cell state (LSTM), else null. */
+  readonly cN: Tensor | null;
+}
+
+export interface RecurrentGradients {
+  /** dL/dx, shaped like x. */
+  readonly dx: Tensor;
+  /** dL/dh0 [L·D, B, H]. */
+  readonly dh0: Tensor;
+  /** dL/dc0 [L·D, B, H] (LSTM), else null. */
+  readonly dc0: Tensor | null;
+}
+
+const KIND: Record<string, string> = { gru: 'GRU', lstm: 'LSTM' };
+
+/** The cell for a mode name; throws listing the accepted modes. */
+export function cellForMode(mode: string, op: string): Cell {
+  if (mode === 'gru') return new GRUCell();
+  if (mode === 'lstm') return new LSTMCell();
+  if (typeof mode === 'string' && mode.startsWith('rnn_')) {
+    let g1: Activation;
+    try {
+      g1 = getActivation(mode.slice(4), op);
+    } catch (e) {
+      throw new TypeError(`${op}: unknown mode "${mode}": ${(e as Error).message.split('; ')[1] ?? ''}`);
+    }
+    return new RNNCell(g1);
+  }
+  throw new TypeError(`${op}: mode must be "rnn_tanh", "rnn_relu", "rnn_<activation>", "gru" or "lstm", got ${describe(mode)}`);
+}
+
+interface Workspace {
+  T: number;
+  B: number;
+  /** Per layer: its output [T·B, D·H]. */
+  outputs: FloatArray[];
+  /** Per layer k < L−1: dL/d(output of layer k) [T·B, D·H], written by layer k+1. */
+  dOutputs: FloatArray[];
+  dx: FloatArray;
+  hN: FloatArray;
+  cN: FloatArray | null;
+  dh0: FloatArray;
+  dc0: FloatArray | null;
+  /** batch-first only: time-major copies of x, output, dOutput, dx. */
+  xT: FloatArray | null;
+  outputBF: FloatArray | null;
+  dOutputT: FloatArray | null;
+  dxBF: FloatArray | null;
+  gradNorms: Float64Array;
+  result: RecurrentOutput;
+  gradients: RecurrentGradients;
+}
+
+export class Recurrent {
+  /** `RNN`, `GRU` or `LSTM`: names the operation in error messages. */
+  readonly kind: string;
+  readonly mode: string;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bidirectional: boolean;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dtype: DType;
+  /** [layer][direction] */
+  readonly layers: RecurrentDirection[][];
+  /** Every parameter in PyTorch's state_dict order. */
+  readonly params: Param[];
+  private ws: Workspace | null = null;
+  /** The input of the last forward (time-major), kept for backward. */
+  private x: FloatArray | null = null;
+  private forwardDone = false;
+  /** Counts workspace (re)sizings, for tests that prove a steady state allocates nothing. */
+  private resizes = 0;
+
+  constructor(options: RecurrentOptions) {
+    const op0 = 'Recurrent';
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`${op0}: options must be an object, got ${describe(options)}`);
+    }
+    const cell = cellForMode(options.mode, op0);
+    this.kind = KIND[options.mode] ?? 'RNN';
+    const op = this.kind;
+    this.mode = cell.mode;
+    this.inputSize = checkInteger(op, 'inputSize', options.inputSize);
+    this.hiddenSize = checkInteger(op, 'hiddenSize', options.hiddenSize);
+    this.numLayers = checkInteger(op, 'numLayers', options.numLayers ?? 1);
+    this.bidirectional = checkBoolean(op, 'bidirectional', options.bidirectional ?? false);
+    this.bias = checkBoolean(op, 'bias', options.bias ?? true);
+    this.batchFirst = checkBoolean(op, 'batchFirst', options.batchFirst ?? false);
+    this.dtype = checkChoice(op, 'dtype', options.dtype ?? 'float32', ['float32', 'float64'] as const);
+    const seed = checkInteger(op, 'seed', options.seed ?? 0, 0);
+    const D = this.bidirectional ? 2 : 1, H = this.hiddenSize;
+    this.layers = [];
+    this.params = [];
+    for (let k = 0; k < this.numLayers; k++) {
+      const inputWidth = k === 0 ? this.inputSize : D * H;
+      const dirs: RecurrentDirection[] = [];
+      for (let d = 0; d < D; d++) {
+        const suffix = `l${k}${d === 1 ? '_reverse' : ''}`;
+        const dir = new RecurrentDirection(cell, inputWidth, H, d === 1, suffix, this.bias, this.dtype);
+        dirs.push(dir);
+        this.params.push(...dir.params);
+      }
+      this.layers.push(dirs);
+    }
+    this.resetParameters(seed);
+  }
+
+  get directions(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  get hasCellState(): boolean {
+    return this.layers[0][0].cell.hasCellState;
+  }
+
+  /** Re-initialises every parameter from U(−1/√H, 1/√H) with a seeded PRNG (PyTorch's default rule). */
+  resetParameters(seed = 0): void {
+    const rng = new Random(checkInteger(`${this.kind}.resetParameters`, 'seed', seed, 0));
+    const k = 1 / Math.sqrt(this.hiddenSize);
+    for (const p of this.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
+  }
+
+  /** Sets every parameter gradient to zero. */
+  zeroGrad(): void {
+    zeroGrads(this.params);
+  }
+
+  /** How many times workspaces were sized; unchanged by repeated calls of one shape. */
+  get workspaceAllocations(): number {
+    return this.resizes;
+  }
+
+  /**
+   * Runs the stack over x: [T, B, I] (or [B, T, I] batch-first). h0 and c0 (LSTM only) are
+   * [L·D, B, H]; zeros when omitted. Returns views valid until the next call.
+   */
+  forward(x: Tensor, h0?: Tensor | null, c0?: Tensor | null): RecurrentOutput {
+    const op = `${this.kind}.forward`;
+    const [T, B] = this.checkInput(op, x);
+    const stateShape = [this.numLayers * this.directions, B, this.hiddenSize];
+    if (h0 != null) this.checkState(op, 'h0', h0, stateShape);
+    if (c0 != null) {
+      if (!this.hasCellState) throw new TypeError(`${op}: c0 is only for LSTM, but this is ${this.mode}`);
+      this.checkState(op, 'c0', c0, stateShape);
+    }
+    const ws = this.reserve(T, B);
+    const H = this.hiddenSize, D = this.directions, DH = D * H;
+    let X: FloatArray = x.data;
+    if (ws.xT) X = transposeTB(ws.xT, x.data, B, T, this.inputSize);
+    this.x = X;
+    for (let k = 0; k < this.numLayers; k++) {
+      const input = k === 0 ? X : ws.outputs[k - 1];
+      const width = k === 0 ? this.inputSize : DH;
+      const out = ws.outputs[k];
+      for (let d = 0; d < D; d++) {
+        const dir = this.layers[k][d], s = (k * D + d) * B * H;
+        dir.setInitial(h0 ? h0.data : null, s, c0 ? c0.data : null, s);
+        dir.forward(input, 0, width);
+        for (let t = 0; t < T; t++) copyRows(out, t * B * DH + d * H, DH, dir.states, dir.outputOffset(t), H, B, H);
+        copyRows(ws.hN, s, H, dir.states, dir.finalOffset(), H, B, H);
+        if (ws.cN) copyRows(ws.cN, s, H, dir.cellStates, dir.finalOffset(), H, B, H);
+      }
+    }
+    if (ws.outputBF) transposeTB(ws.outputBF, ws.outputs[this.numLayers - 1], T, B, DH);
+    this.forwardDone = true;
+    return ws.result;
+  }
+
+  /**
+   * Backpropagation through time for the last forward. dOutput is shaped like its output;
+   * dhN and dcN (LSTM) like h_n and c_n, zeros when omitted. Parameter gradients are
+   * accumulated (+=) into each param's `grad`; call zeroGrad() between steps.
+   */
+  backward(dOutput: Tensor, dhN?: Tensor | null, dcN?: Tensor | null): RecurrentGradients {
+    const op = `${this.kind}.backward`;
+    const ws = this.ws;
+    if (!ws || !this.forwardDone || !this.x) throw new Error(`${op}: call forward before backward`);
+    const { T, B } = ws;
+    const H = this.hiddenSize, D = this.directions, DH = D * H, L = this.numLayers;
+    const outShape = this.batchFirst ? [B, T, DH] : [T, B, DH];
+    this.checkState(op, 'dOutput', dOutput, outShape);
+    const stateShape = [L * D, B, H];
+    if (dhN != null) this.checkState(op, 'dhN', dhN, stateShape);
+    if (dcN != null) {
+      if (!this.hasCellState) throw new TypeError(`${op}: dcN is only for LSTM, but this is ${this.mode}`);
+      this.checkState(op, 'dcN', dcN, stateShape);
+    }
+    let dTop: FloatArray = dOutput.data;
+    if (ws.dOutputT) dTop = transposeTB(ws.dOutputT, dOutput.data, B, T, DH);
+    for (let k = L - 1; k >= 0; k--) {
+      const dOut = k === L - 1 ? dTop : ws.dOutputs[k];
+      const input = k === 0 ? this.x : ws.outputs[k - 1];
+      const width = k === 0 ? this.inputSize : DH;
+      const dInput = k === 0 ? ws.dx : ws.dOutputs[k - 1];
+      for (let d = 0; d < D; d++) {
+        const dir = this.layers[k][d], s = (k * D + d) * B * H;
+        dir.backward(
+          dOut, d * H, DH,
+          dhN ? dhN.data : null, s, dcN ? dcN.data : null, s,
+          input, 0, width, dInput, 0, d > 0,
+          ws.gradNorms, (k * D + d) * T,
+        );
+        copyRows(ws.dh0, s, H, dir.initialGrad, 0, H, B, H);
+        if (ws.dc0) copyRows(ws.dc0, s, H, dir.initialCellGrad, 0, H, B, H);
+      }
+    }
+    if (ws.dxBF) transposeTB(ws.dxBF, ws.dx, T, B, this.inputSize);
+    return ws.gradients;
+  }
+
+  /**
+   * ‖dL/da⟨t⟩‖ (over the batch and the H units) for every layer, direction and time step of
+   * the last backward: [L·D, T]. Shrinking values toward t = 0 show vanishing gradients.
+   */
+  gradNorms(): Tensor {
+    const ws = this.ws;
+    if (!ws) throw new Error(`${this.kind}.gradNorms: call forward and backward first`);
+    return { data: ws.gradNorms, shape: [this.numLayers * this.directions, ws.T] };
+  }
+
+  private checkInput(op: string, x: Tensor): [number, number] {
+    if (typeof x !== 'object' || x === null || !('data' in x) || !('shape' in x)) {
+      throw new TypeError(`${op}: x must be a tensor {data, shape}, got ${describe(x)}`);
+    }
+    const { data, shape } = x;
+    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+      throw new TypeError(`${op}: x.data must be a Float32Array or Float64Array, got ${describe(data)}`);
+    }
+    const layout = this.batchFirst ? '[B, T, input_size]' : '[T, B, input_size]';
+    if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+      throw new RangeError(`${op}: x must have shape ${layout} with positive sizes, got ${Array.isArray(shape) ? formatShape(shape) : describe(shape)}`);
+    }
+    if (shape[2] !== this.inputSize) {
+      throw new RangeError(`${op}: x has shape ${formatShape(shape)} but input_size is ${this.inputSize}`);
+    }
+    const n = shape[0] * shape[1] * shape[2];
+    if (data.length !== n) throw new RangeError(`${op}: x has shape ${formatShape(shape)} (${n} entries) but its data has ${data.length}`);
+    checkFinite(op, 'x', data);
+    return this.batchFirst ? [shape[1], shape[0]] : [shape[0], shape[1]];
+  }
+
+  private checkState(op: string, name: string, s: Tensor, shape: number[]): void {
+    if (typeof s !== 'object' || s === null || !('data' in s) || !('shape' in s)) {
+      throw new TypeError(`${op}: ${name} must be a tensor {data, shape}, got ${describe(s)}`);
+    }
+    if (!(s.data instanceof Float32Array || s.data instanceof Float64Array)) {
+      throw new TypeError(`${op}: ${name}.data must be a Float32Array or Float64Array, got ${describe(s.data)}`);
+    }
+    const got = s.shape;
+    if (!Array.isArray(got) || got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
+      throw new RangeError(`${op}: ${name} has shape ${Array.isArray(got) ? formatShape(got) : describe(got)} but ${formatShape(shape)} was expected`);
+    }
+    if (s.data.length !== shape.reduce((a, b) => a * b, 1)) {
+      throw new RangeError(`${op}: ${name} has shape ${formatShape(got)} but its data has ${s.data.length} entries`);
+    }
+    checkFinite(op, name, s.data);
+  }
+
+  private reserve(T: number, B: number): Workspace {
+    if (this.ws && this.ws.T === T && this.ws.B === B) return this.ws;
+    const H = this.hiddenSize, D = this.directions, DH = D * H, L = this.numLayers, I = this.inputSize;
+    const f = (n: number) => allocate(this.dtype, n);
+    for (const dirs of this.layers) for (const dir of dirs) dir.reserve(T, B);
+    const outputs = Array.from({ length: L }, () => f(T * B * DH));
+    const dOutputs = Array.from({ length: L - 1 }, () => f(T * B * DH));
+    const lstm = this.hasCellState, bf = this.batchFirst;
+    const ws: Workspace = {
+      T, B, outputs, dOutputs,
+      dx: f(T * B * I),
+      hN: f(L * D * B * H), cN: lstm ? f(L * D * B * H) : null,
+      dh0: f(L * D * B * H), dc0: lstm ? f(L * D * B * H) : null,
+      xT: bf ? f(T * B * I) : null,
+      outputBF: bf ? f(T * B * DH) : null,
+      dOutputT: bf ? f(T * B * DH) : null,
+      dxBF: bf ? f(T * B * I) : null,
+      gradNorms: new Float64Array(L * D * T),
+      result: null as unknown as RecurrentOutput,
+      gradients: null as unknown as RecurrentGradients,
+    };
+    const stateShape = [L * D, B, H];
+    ws.result = {
+      output: { data: ws.outputBF ?? outputs[L - 1], shape: bf ? [B, T, DH] : [T, B, DH] },
+      hN: { data: ws.hN, shape: stateShape },
+      cN: ws.cN ? { data: ws.cN, shape: stateShape } : null,
+    };
+    ws.gradients = {
+      dx: { data: ws.dxBF ?? ws.dx, shape: bf ? [B, T, I] : [T, B, I] },
+      dh0: { data: ws.dh0, shape: stateShape },
+      dc0: ws.dc0 ? { data: ws.dc0, shape: stateShape } : null,
+    };
+    this.ws = ws;
+    this.resizes++;
+    return ws;
+  }
+}
+
+/** out [Q, P, F] = transpose of src [P, Q, F] over the first two axes. */
+function transposeTB(out: FloatArray, src: FloatArray, P: number, Q: number, F: number): FloatArray {
+  for (let p = 0; p < P; p++) copyRows(out, p * F, P * F, src, p * Q * F, F, Q, F);
+  return out;
+}

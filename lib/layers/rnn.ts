@@ -1,0 +1,13 @@
+import { Recurrent, type RecurrentOptions } from './recurrent.js';
+
+export interface RNNOptions extends Omit<RecurrentOptions, 'mode'> {
+  /** g1: `tanh` (default), `relu` or any registered activation's name. */
+  nonlinearity?: string;
+}
+
+/** an Elman RNN, a⟨t⟩ = g1(Wax·x⟨t⟩ + Waa·a⟨t−1⟩ + ba), g1 = tanh by default; PyTorch's nn.RNN. */
+export class RNN extends Recurrent {
+  constructor(options: RNNOptions) {
+    super({ ...options, mode: `rnn_${options?.nonlinearity ?? 'tanh'}` });
+  }
+}
