@@ -1,2 +1,45 @@
 #!/usr/bin/env node
-console.log("rnnkit");
+/**
+ * The rnnkit command line. Usage mistakes print one line and exit 2; failures of the work
+ * itself exit 1. No stack traces unless RNNKIT_DEBUG is set.
+ */
+import { UsageError } from './args.js';
+import { referenceCommand, referenceUsage } from './reference.js';
+
+const usage = `rnnkit: recurrent neural networks in TypeScript
+
+usage: rnnkit <command> [options]
+
+commands:
+  reference PATH...   recompute rnn-reference/1 fixtures and compare with PyTorch
+  help                this text
+
+run "rnnkit <command> --help" for a command's options`;
+
+type Command = (argv: string[], out: (line: string) => void) => number | Promise<number>;
+
+const commands: Record<string, { run: Command; usage: string }> = {
+  reference: { run: referenceCommand, usage: referenceUsage },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const out = (line: string) => process.stdout.write(line + '\n');
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    out(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(commands).join(', ')}; see rnnkit help)`);
+    return await command.run(rest, out);
+  } catch (e) {
+    if (process.env.RNNKIT_DEBUG) console.error(e);
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`rnnkit: ${msg.split('\n')[0]}\n`);
+    if (e instanceof UsageError && msg.includes('\n')) process.stderr.write(msg.split('\n').slice(1).join('\n') + '\n');
+    return e instanceof UsageError || e instanceof TypeError || e instanceof RangeError ? 2 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
