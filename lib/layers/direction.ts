@@ -113,9 +113,11 @@ export class RecurrentDirection {
 
   /**
    * Runs the sequence. X: [T·B, I] rows with stride ldx starting at xOff; the initial states
-   * must already be in the initial slot (see `setInitial`).
+   * must already be in the initial slot (see `setInitial`). With `lengths` (one per batch
+   * row), steps t ≥ lengths[b] are padding: row b's state passes through them unchanged, so
+   * the forward direction ends at its last valid step and the reverse one starts there.
    */
-  forward(X: FloatArray, xOff: number, ldx: number): void {
+  forward(X: FloatArray, xOff: number, ldx: number, lengths: Int32Array | null): void {
     const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
     const Wih = this.weightIh.value, Whh = this.weightHh.value;
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
@@ -128,6 +130,30 @@ export class RecurrentDirection {
       if (this.biasHh) broadcastRows(w.hh, 0, GH, B, GH, this.biasHh.value, 0);
       gemm(w.hh, 0, GH, w.a, prev, H, false, Whh, 0, H, true, B, GH, H, this.biasHh ? 1 : 0);
       cell.stepForward(w, B, H, t * B, prev, out);
+      if (lengths) this.carryPadded(lengths, t, prev, out);
+    }
+  }
+
+  /** For rows padded at step t: a⟨t⟩ = a⟨t−1⟩ (and c). */
+  private carryPadded(lengths: Int32Array, t: number, prev: number, out: number): void {
+    const { w, B, hiddenSize: H } = this;
+    for (let b = 0; b < B; b++) {
+      if (t < lengths[b]) continue;
+      for (let j = 0; j < H; j++) w.a[out + b * H + j] = w.a[prev + b * H + j];
+      if (this.cell.hasCellState) for (let j = 0; j < H; j++) w.c[out + b * H + j] = w.c[prev + b * H + j];
+    }
+  }
+
+  /** For rows padded at step t: no gate gradient, and dL/da⟨t−1⟩ = dL/da⟨t⟩ (and c). */
+  private passPadded(lengths: Int32Array, t: number): void {
+    const { w, B, GH, hiddenSize: H } = this;
+    for (let b = 0; b < B; b++) {
+      if (t < lengths[b]) continue;
+      const g = (t * B + b) * GH;
+      w.dGates.fill(0, g, g + GH);
+      w.dGatesHh.fill(0, g, g + GH);
+      for (let j = 0; j < H; j++) w.daPrev[b * H + j] = w.da[b * H + j];
+      if (this.cell.hasCellState) for (let j = 0; j < H; j++) w.dcPrev[b * H + j] = w.dc[b * H + j];
     }
   }
 
@@ -148,6 +174,7 @@ export class RecurrentDirection {
    * dhN, dcN: dL/dh_n, dL/dc_n at their offsets, or null for zero.
    * dX: receives dL/dX (rows of stride ldx); `accumulate` adds instead of overwriting.
    * gradNorms: if given, ‖dL/da⟨t⟩‖ for each time t is written at normsOff + t.
+   * lengths: as in forward; dOut is ignored at padded steps.
    * Returns nothing; dL/da⟨init⟩ and dL/dc⟨init⟩ are left in `initialGrad` / `initialCellGrad`.
    */
   backward(
@@ -156,6 +183,7 @@ export class RecurrentDirection {
     X: FloatArray, xOff: number, ldx: number,
     dX: FloatArray, dxOff: number, accumulate: boolean,
     gradNorms: Float64Array | null, normsOff: number,
+    lengths: Int32Array | null,
   ): void {
     const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
     const n = B * H;
@@ -170,9 +198,11 @@ export class RecurrentDirection {
       const t = this.reverse ? T - 1 - s : s;
       const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
       // da = dOutput⟨t⟩ + daNext
-      addRows(w.da, 0, H, dOut, dOff + t * B * ldo, ldo, B, H);
+      if (!lengths) addRows(w.da, 0, H, dOut, dOff + t * B * ldo, ldo, B, H);
+      else for (let b = 0; b < B; b++) if (t < lengths[b]) addRows(w.da, b * H, H, dOut, dOff + (t * B + b) * ldo, ldo, 1, H);
       if (gradNorms) gradNorms[normsOff + t] = Math.sqrt(sumOfSquares(w.da, 0, n));
       cell.stepBackward(w, B, H, t * B, prev, out);
+      if (lengths) this.passPadded(lengths, t);
       // daNext = (direct part) + dGatesHh⟨t⟩·W_hh
       gemm(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, Whh, 0, H, false, B, H, GH, 1);
       const da = w.da; w.da = w.daPrev; w.daPrev = da;

@@ -97,6 +97,8 @@ interface Workspace {
   dOutputT: FloatArray | null;
   dxBF: FloatArray | null;
   gradNorms: Float64Array;
+  /** Per-row sequence lengths of the last forward, or unused. */
+  lengths: Int32Array;
   result: RecurrentOutput;
   gradients: RecurrentGradients;
 }
@@ -117,6 +119,8 @@ export class Recurrent {
   /** Every parameter in PyTorch's state_dict order. */
   readonly params: Param[];
   private ws: Workspace | null = null;
+  /** Whether the last forward had per-row lengths. */
+  private masked = false;
   /** The input of the last forward (time-major), kept for backward. */
   private x: FloatArray | null = null;
   private forwardDone = false;
@@ -185,10 +189,14 @@ export class Recurrent {
   /**
    * Runs the stack over x: [T, B, I] (or [B, T, I] batch-first). h0 and c0 (LSTM only) are
    * [L·D, B, H]; zeros when omitted. Returns views valid until the next call.
+   * `lengths` (B integers in 1…T) marks steps t ≥ lengths[b] of row b as padding, as a
+   * packed sequence does in PyTorch: their outputs are zero, h_n and c_n are the states at
+   * each row's last valid step, and the reverse direction starts there.
    */
-  forward(x: Tensor, h0?: Tensor | null, c0?: Tensor | null): RecurrentOutput {
+  forward(x: Tensor, h0?: Tensor | null, c0?: Tensor | null, lengths?: ArrayLike<number> | null): RecurrentOutput {
     const op = `${this.kind}.forward`;
     const [T, B] = this.checkInput(op, x);
+    if (lengths != null) checkLengths(op, lengths, T, B);
     const stateShape = [this.numLayers * this.directions, B, this.hiddenSize];
     if (h0 != null) this.checkState(op, 'h0', h0, stateShape);
     if (c0 != null) {
@@ -200,6 +208,9 @@ export class Recurrent {
     let X: FloatArray = x.data;
     if (ws.xT) X = transposeTB(ws.xT, x.data, B, T, this.inputSize);
     this.x = X;
+    this.masked = lengths != null;
+    if (lengths != null) for (let b = 0; b < B; b++) ws.lengths[b] = lengths[b];
+    const lens = this.masked ? ws.lengths : null;
     for (let k = 0; k < this.numLayers; k++) {
       const input = k === 0 ? X : ws.outputs[k - 1];
       const width = k === 0 ? this.inputSize : DH;
@@ -207,8 +218,9 @@ export class Recurrent {
       for (let d = 0; d < D; d++) {
         const dir = this.layers[k][d], s = (k * D + d) * B * H;
         dir.setInitial(h0 ? h0.data : null, s, c0 ? c0.data : null, s);
-        dir.forward(input, 0, width);
+        dir.forward(input, 0, width, lens);
         for (let t = 0; t < T; t++) copyRows(out, t * B * DH + d * H, DH, dir.states, dir.outputOffset(t), H, B, H);
+        if (lens) zeroPadded(out, d * H, DH, lens, T, B, H);
         copyRows(ws.hN, s, H, dir.states, dir.finalOffset(), H, B, H);
         if (ws.cN) copyRows(ws.cN, s, H, dir.cellStates, dir.finalOffset(), H, B, H);
       }
@@ -250,7 +262,7 @@ export class Recurrent {
           dOut, d * H, DH,
           dhN ? dhN.data : null, s, dcN ? dcN.data : null, s,
           input, 0, width, dInput, 0, d > 0,
-          ws.gradNorms, (k * D + d) * T,
+          ws.gradNorms, (k * D + d) * T, this.masked ? ws.lengths : null,
         );
         copyRows(ws.dh0, s, H, dir.initialGrad, 0, H, B, H);
         if (ws.dc0) copyRows(ws.dc0, s, H, dir.initialCellGrad, 0, H, B, H);
@@ -326,6 +338,7 @@ export class Recurrent {
       dOutputT: bf ? f(T * B * DH) : null,
       dxBF: bf ? f(T * B * I) : null,
       gradNorms: new Float64Array(L * D * T),
+      lengths: new Int32Array(B),
       result: null as unknown as RecurrentOutput,
       gradients: null as unknown as RecurrentGradients,
     };
@@ -343,6 +356,27 @@ export class Recurrent {
     this.ws = ws;
     this.resizes++;
     return ws;
+  }
+}
+
+/** Checks per-row lengths: B integers in 1…T. */
+function checkLengths(op: string, lengths: ArrayLike<number>, T: number, B: number): void {
+  if (typeof lengths !== 'object' || lengths === null || typeof lengths.length !== 'number') {
+    throw new TypeError(`${op}: lengths must be an array of ${B} integers, got ${describe(lengths)}`);
+  }
+  if (lengths.length !== B) throw new RangeError(`${op}: lengths has ${lengths.length} entries but the batch has ${B} rows`);
+  for (let b = 0; b < B; b++) {
+    const n = lengths[b];
+    if (!Number.isInteger(n) || n < 1 || n > T) {
+      throw new RangeError(`${op}: lengths[${b}] must be an integer in [1, ${T}], got ${describe(n)}`);
+    }
+  }
+}
+
+/** Zeroes the H columns at `col` of output rows (t, b) with t ≥ lengths[b]. */
+function zeroPadded(out: FloatArray, col: number, ld: number, lengths: Int32Array, T: number, B: number, H: number): void {
+  for (let b = 0; b < B; b++) {
+    for (let t = lengths[b]; t < T; t++) out.fill(0, (t * B + b) * ld + col, (t * B + b) * ld + col + H);
   }
 }
 
