@@ -11,5 +11,5 @@ export { RNN, type RNNOptions } from './layers/rnn.js';
 export { GRU, type GRUOptions } from './layers/gru.js';
 export { LSTM, type LSTMOptions } from './layers/lstm.js';
 export type { ReferenceFixture, FixtureTensor, FixtureConfig, StepRecord, TensorMap } from './reference/fixture.js';
-export { runReference, NotSupportedError, type RunReferenceOptions } from './reference/run.js';
+export { runReference, type RunReferenceOptions } from './reference/run.js';
 export { compareFixture, relativeError, type Comparison, type TensorError } from './reference/compare.js';

@@ -1,5 +1,6 @@
 /**
- * The LSTM cell, gate rows in PyTorch's order i, f, g, o (Γu = i, Γf = f, c̃ = g, Γo = o):
+ * The LSTM cell, gate rows in PyTorch's order i, f, g, o (input gate Γi = i, called Γu in
+ * some courses; forget gate Γf = f; candidate c̃ = g; output gate Γo = o):
  *
  *   Γi = σ(W_ii x + b_ii + W_hi a + b_hi)    Γf = σ(…)    c̃ = tanh(…)    Γo = σ(…)
  *   c⟨t⟩ = Γf ⊙ c⟨t−1⟩ + Γi ⊙ c̃

@@ -272,6 +272,12 @@ export class Recurrent {
     return ws.gradients;
   }
 
+  /** The last layer's output of the last forward, time-major [T·B, D·H] (even when batch-first). */
+  forwardOutput(): FloatArray {
+    if (!this.ws || !this.forwardDone) throw new Error(`${this.kind}.forwardOutput: call forward first`);
+    return this.ws.outputs[this.numLayers - 1];
+  }
+
   /**
    * ‖dL/da⟨t⟩‖ (over the batch and the H units) for every layer, direction and time step of
    * the last backward: [L·D, T]. Shrinking values toward t = 0 show vanishing gradients.

@@ -1,0 +1,42 @@
+/**
+ * The output head, applied to every row it is given:  z = Wya·a + by
+ * (PyTorch's nn.Linear with state-dict names `head.weight` [V, F] and `head.bias` [V]).
+ * The activation g2 that turns z into y⟨t⟩ belongs to the loss (softmax, σ) or the model.
+ */
+import { addColumnSums, broadcastRows } from '../kernels/elementwise.js';
+import { gemm } from '../kernels/gemm.js';
+import { type Param, createParam } from '../param.js';
+import type { DType, FloatArray } from '../tensor.js';
+
+export class Linear {
+  /** Wya: [V, F] */
+  readonly weight: Param;
+  /** by: [V], absent without bias */
+  readonly bias: Param | null;
+  readonly params: Param[];
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, bias: boolean, dtype: DType, prefix = 'head') {
+    this.weight = createParam(`${prefix}.weight`, [outFeatures, inFeatures], dtype);
+    this.bias = bias ? createParam(`${prefix}.bias`, [outFeatures], dtype) : null;
+    this.params = this.bias ? [this.weight, this.bias] : [this.weight];
+  }
+
+  /** z[rows, V] = a[rows, F]·Wyaᵀ + by, with a's rows at aOff, stride lda. */
+  forward(z: FloatArray, a: FloatArray, aOff: number, lda: number, rows: number): FloatArray {
+    const V = this.outFeatures, F = this.inFeatures;
+    if (this.bias) broadcastRows(z, 0, V, rows, V, this.bias.value, 0);
+    return gemm(z, 0, V, a, aOff, lda, false, this.weight.value, 0, F, true, rows, V, F, this.bias ? 1 : 0);
+  }
+
+  /**
+   * Given dz [rows, V]: dWya += dzᵀ·a, dby += Σ_rows dz, and da[rows, F] = dz·Wya
+   * (written at daOff with stride lda; `accumulate` adds instead).
+   */
+  backward(dz: FloatArray, a: FloatArray, aOff: number, lda: number, rows: number,
+    da: FloatArray, daOff: number, accumulate: boolean): void {
+    const V = this.outFeatures, F = this.inFeatures;
+    gemm(this.weight.grad, 0, F, dz, 0, V, true, a, aOff, lda, false, V, F, rows, 1);
+    if (this.bias) addColumnSums(this.bias.grad, 0, dz, 0, V, rows, V);
+    gemm(da, daOff, lda, dz, 0, V, false, this.weight.value, 0, F, false, rows, F, V, accumulate ? 1 : 0);
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * A sequence model: a recurrent stack and an output head,
+ *
+ *     a⟨t⟩ = recurrent stack(x⟨t⟩, a⟨t−1⟩)        y⟨t⟩ = g2(Wya·a⟨t⟩ + by)
+ *
+ * with a loss summed over time steps and outputs and averaged over the batch.
+ * Topologies: `many_to_many` predicts at every step (tagging, language models, the decoder of
+ * an encoder–decoder); `many_to_one` predicts once from each sequence's last valid step.
+ * g2 is softmax for cross-entropy, σ for binary cross-entropy, and for MSE any registered
+ * activation (identity by default).
+ */
+import type { Activation } from '../activations/activation.js';
+import { getActivation } from '../activations/registry.js';
+import { copyRows } from '../kernels/elementwise.js';
+import { Linear } from '../layers/linear.js';
+import { Recurrent, type RecurrentOutput } from '../layers/recurrent.js';
+import type { Loss } from '../losses/loss.js';
+import { getLoss } from '../losses/registry.js';
+import { type Param, zeroGrads } from '../param.js';
+import { Random } from '../random.js';
+import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
+import { checkChoice, checkInteger, describe } from '../validate.js';
+
+export type Topology = 'many_to_many' | 'many_to_one';
+
+export interface SequenceModelOptions {
+  /** `rnn_tanh`, `rnn_relu`, `rnn_<activation>`, `gru` or `lstm`. */
+  mode: string;
+  inputSize: number;
+  hiddenSize: number;
+  /** V: outputs per prediction (classes for cross-entropy). */
+  outputSize: number;
+  numLayers?: number;
+  bidirectional?: boolean;
+  bias?: boolean;
+  dtype?: DType;
+  seed?: number;
+  /** Default `many_to_many`. */
+  topology?: Topology;
+  /** Default `cross_entropy`. */
+  loss?: 'cross_entropy' | 'mse' | 'bce';
+  /** g2 for MSE (a registered activation name); default `identity`. */
+  outputActivation?: string;
+}
+
+/** Extra inputs of a forward pass. */
+export interface SequenceInputs {
+  h0?: Tensor | null;
+  c0?: Tensor | null;
+  /** B lengths in 1…T: steps past a row's length are padding. */
+  lengths?: ArrayLike<number> | null;
+}
+
+export interface Prediction {
+  /** y = g2(z): [T, B, V] for many_to_many, [B, V] for many_to_one. */
+  readonly y: Tensor;
+  /** z = Wya·a + by, same shape (logits for cross-entropy). */
+  readonly z: Tensor;
+  /** The recurrent stack's final states. */
+  readonly state: RecurrentOutput;
+}
+
+interface ModelWorkspace {
+  T: number;
+  B: number;
+  rows: number;
+  z: FloatArray;
+  y: FloatArray;
+  dz: FloatArray;
+  /** many_to_one: the last valid output of each row [B, D·H] and its gradient. */
+  aLast: FloatArray;
+  /** dL/doutput of the recurrent stack [T·B, D·H]. */
+  dOutput: FloatArray;
+  /** per-row loss weights (0 on padding) */
+  weights: Float64Array;
+  prediction: Prediction;
+  dOutputTensor: Tensor;
+}
+
+export class SequenceModel {
+  readonly rnn: Recurrent;
+  readonly head: Linear;
+  readonly loss: Loss;
+  readonly g2: Activation;
+  readonly topology: Topology;
+  readonly outputSize: number;
+  readonly options: Readonly<Required<SequenceModelOptions>>;
+  /** Every parameter: the recurrent stack's in PyTorch order, then head.weight, head.bias. */
+  readonly params: Param[];
+  private ws: ModelWorkspace | null = null;
+
+  constructor(options: SequenceModelOptions) {
+    const op = 'SequenceModel';
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    const outputSize = checkInteger(op, 'outputSize', options.outputSize);
+    const topology = checkChoice(op, 'topology', options.topology ?? 'many_to_many', ['many_to_many', 'many_to_one'] as const);
+    const loss = getLoss(options.loss ?? 'cross_entropy', op);
+    const g2Name = options.outputActivation ?? 'identity';
+    if (loss.name !== 'mse' && g2Name !== 'identity') {
+      throw new TypeError(`${op}: outputActivation applies to the mse loss only; ${loss.name} has its own g2`);
+    }
+    this.g2 = getActivation(g2Name, op);
+    this.rnn = new Recurrent({ ...options, batchFirst: false });
+    this.outputSize = outputSize;
+    this.topology = topology;
+    this.loss = loss;
+    const rnn = this.rnn;
+    this.head = new Linear(rnn.directions * rnn.hiddenSize, outputSize, rnn.bias, rnn.dtype);
+    this.params = [...rnn.params, ...this.head.params];
+    this.options = {
+      mode: rnn.mode, inputSize: rnn.inputSize, hiddenSize: rnn.hiddenSize, outputSize,
+      numLayers: rnn.numLayers, bidirectional: rnn.bidirectional, bias: rnn.bias, dtype: rnn.dtype,
+      seed: options.seed ?? 0, topology, loss: loss.name, outputActivation: g2Name,
+    };
+    this.resetParameters(this.options.seed);
+  }
+
+  /** PyTorch's default initialisation, seeded: U(−1/√H, 1/√H) for the stack, U(−1/√F, 1/√F) for the head. */
+  resetParameters(seed = 0): void {
+    this.rnn.resetParameters(seed);
+    const rng = new Random((seed ^ 0x5eed) >>> 0);
+    const k = 1 / Math.sqrt(this.head.inFeatures);
+    for (const p of this.head.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
+  }
+
+  zeroGrad(): void {
+    zeroGrads(this.params);
+  }
+
+  get dtype(): DType {
+    return this.rnn.dtype;
+  }
+
+  /** Runs the model on x [T, B, I]. The returned tensors are views valid until the next call. */
+  forward(x: Tensor, inputs: SequenceInputs = {}): Prediction {
+    const state = this.rnn.forward(x, inputs.h0, inputs.c0, inputs.lengths);
+    const T = x.shape[0], B = x.shape[1];
+    const ws = this.reserve(T, B, state);
+    const { rnn, head } = this;
+    const DH = rnn.directions * rnn.hiddenSize, V = this.outputSize;
+    let a: FloatArray = state.output.data;
+    if (this.topology === 'many_to_one') {
+      // a_last[b] = output[len_b − 1, b]
+      for (let b = 0; b < B; b++) {
+        const t = inputs.lengths ? inputs.lengths[b] - 1 : T - 1;
+        copyRows(ws.aLast, b * DH, DH, a, (t * B + b) * DH, DH, 1, DH);
+      }
+      a = ws.aLast;
+    }
+    head.forward(ws.z, a, 0, DH, ws.rows);
+    for (let r = 0; r < ws.rows; r++) {
+      if (this.loss.name === 'mse') this.g2.forward(ws.y, r * V, ws.z, r * V, V);
+      else this.loss.predict(ws.y, r * V, ws.z, r * V, V);
+    }
+    ws.weights.fill(1);
+    if (inputs.lengths && this.topology === 'many_to_many') {
+      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if (t >= inputs.lengths[b]) ws.weights[t * B + b] = 0;
+    }
+    return ws.prediction;
+  }
+
+  /**
+   * Forward, loss and backward in one call: returns the loss (summed over steps and outputs,
+   * averaged over the batch) and accumulates dL/dθ into every param's grad.
+   * target: class indices [T, B] / [B] for cross-entropy; values [T, B, V] / [B, V] otherwise.
+   */
+  lossAndGrad(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
+    const op = 'SequenceModel.lossAndGrad';
+    this.checkTarget(op, x, target);
+    this.forward(x, inputs);
+    const ws = this.ws as ModelWorkspace;
+    const { T, B, rows } = ws;
+    const V = this.outputSize, DH = this.rnn.directions * this.rnn.hiddenSize;
+    let loss: number;
+    if (this.loss.name === 'mse') {
+      // dL/dy from the loss on y = g2(z), then dz = g2'(z) ⊙ dy
+      loss = this.loss.lossAndGrad(ws.dz, ws.y, 0, rows, V, target.data, 0, ws.weights, 0, 1 / B);
+      this.g2.backward(ws.dz, 0, ws.dz, 0, ws.z, 0, ws.y, 0, rows * V);
+    } else {
+      loss = this.loss.lossAndGrad(ws.dz, ws.z, 0, rows, V, target.data, 0, ws.weights, 0, 1 / B);
+    }
+    const output = this.rnn.forwardOutput();
+    if (this.topology === 'many_to_one') {
+      // only each row's last valid step receives a gradient
+      this.head.backward(ws.dz, ws.aLast, 0, DH, rows, ws.aLast, 0, false);
+      ws.dOutput.fill(0);
+      for (let b = 0; b < B; b++) {
+        const t = inputs.lengths ? inputs.lengths[b] - 1 : T - 1;
+        copyRows(ws.dOutput, (t * B + b) * DH, DH, ws.aLast, b * DH, DH, 1, DH);
+      }
+    } else {
+      this.head.backward(ws.dz, output, 0, DH, rows, ws.dOutput, 0, false);
+    }
+    this.rnn.backward(ws.dOutputTensor);
+    return loss;
+  }
+
+  private checkTarget(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): void {
+    if (typeof target !== 'object' || target === null || !('data' in target) || !('shape' in target)) {
+      throw new TypeError(`${op}: target must be a tensor {data, shape}, got ${describe(target)}`);
+    }
+    const shape = Array.isArray(x?.shape) ? x.shape : [];
+    const T = shape[0], B = shape[1], V = this.outputSize;
+    const classes = this.loss.targets === 'class';
+    const lead = this.topology === 'many_to_one' ? [B] : [T, B];
+    const want = classes ? lead : [...lead, V];
+    const got = target.shape;
+    if (!Array.isArray(got) || got.length !== want.length || got.some((d, i) => d !== want[i])) {
+      throw new RangeError(`${op}: target has shape ${Array.isArray(got) ? formatShape(got) : describe(got)} but ${formatShape(want)} was expected (${this.topology}, ${this.loss.name})`);
+    }
+    const data = target.data;
+    const n = want.reduce((a, b) => a * b, 1);
+    if (!data || data.length !== n) throw new RangeError(`${op}: target has shape ${formatShape(got)} but its data has ${data?.length} entries`);
+    for (let i = 0; i < n; i++) {
+      const v = data[i];
+      if (classes) {
+        if (!Number.isInteger(v) || v < 0 || v >= V) {
+          throw new RangeError(`${op}: target[${i}] must be a class index in [0, ${V - 1}], got ${describe(v)}`);
+        }
+      } else if (!Number.isFinite(v)) {
+        throw new RangeError(`${op}: target must be finite, but entry ${i} is ${v}`);
+      } else if (this.loss.name === 'bce' && (v < 0 || v > 1)) {
+        throw new RangeError(`${op}: bce targets must be in [0, 1], but entry ${i} is ${v}`);
+      }
+    }
+  }
+
+  private reserve(T: number, B: number, state: RecurrentOutput): ModelWorkspace {
+    if (this.ws && this.ws.T === T && this.ws.B === B && this.ws.prediction.state === state) return this.ws;
+    const V = this.outputSize, DH = this.rnn.directions * this.rnn.hiddenSize;
+    const rows = this.topology === 'many_to_one' ? B : T * B;
+    const f = (n: number) => allocate(this.dtype, n);
+    const shape = this.topology === 'many_to_one' ? [B, V] : [T, B, V];
+    const z = f(rows * V), y = f(rows * V), dOutput = f(T * B * DH);
+    this.ws = {
+      T, B, rows, z, y, dz: f(rows * V), aLast: f(B * DH), dOutput,
+      weights: new Float64Array(rows),
+      prediction: { y: { data: y, shape }, z: { data: z, shape }, state },
+      dOutputTensor: { data: dOutput, shape: [T, B, DH] },
+    };
+    return this.ws;
+  }
+}
