@@ -48,12 +48,13 @@ export class RecurrentDirection {
     suffix: string,
     bias: boolean,
     readonly dtype: DType,
+    prefix = '',
   ) {
     const GH = (this.GH = cell.gateCount * hiddenSize);
-    this.weightIh = createParam(`weight_ih_${suffix}`, [GH, inputSize], dtype);
-    this.weightHh = createParam(`weight_hh_${suffix}`, [GH, hiddenSize], dtype);
-    this.biasIh = bias ? createParam(`bias_ih_${suffix}`, [GH], dtype) : null;
-    this.biasHh = bias ? createParam(`bias_hh_${suffix}`, [GH], dtype) : null;
+    this.weightIh = createParam(`${prefix}weight_ih_${suffix}`, [GH, inputSize], dtype);
+    this.weightHh = createParam(`${prefix}weight_hh_${suffix}`, [GH, hiddenSize], dtype);
+    this.biasIh = bias ? createParam(`${prefix}bias_ih_${suffix}`, [GH], dtype) : null;
+    this.biasHh = bias ? createParam(`${prefix}bias_hh_${suffix}`, [GH], dtype) : null;
     this.params = [this.weightIh, this.weightHh];
     if (this.biasIh && this.biasHh) this.params.push(this.biasIh, this.biasHh);
     this.w = {

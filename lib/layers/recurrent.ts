@@ -41,6 +41,8 @@ export interface RecurrentOptions {
   dtype?: DType;
   /** Seed for the default initialisation U(−1/√H, 1/√H) (default 0). */
   seed?: number;
+  /** Prefix for parameter names, e.g. `encoder.` → `encoder.weight_ih_l0` (default none). */
+  namePrefix?: string;
 }
 
 export interface RecurrentOutput {
@@ -144,6 +146,8 @@ export class Recurrent {
     this.batchFirst = checkBoolean(op, 'batchFirst', options.batchFirst ?? false);
     this.dtype = checkChoice(op, 'dtype', options.dtype ?? 'float32', ['float32', 'float64'] as const);
     const seed = checkInteger(op, 'seed', options.seed ?? 0, 0);
+    const prefix = options.namePrefix ?? '';
+    if (typeof prefix !== 'string') throw new TypeError(`${op}: namePrefix must be a string, got ${describe(prefix)}`);
     const D = this.bidirectional ? 2 : 1, H = this.hiddenSize;
     this.layers = [];
     this.params = [];
@@ -152,7 +156,7 @@ export class Recurrent {
       const dirs: RecurrentDirection[] = [];
       for (let d = 0; d < D; d++) {
         const suffix = `l${k}${d === 1 ? '_reverse' : ''}`;
-        const dir = new RecurrentDirection(cell, inputWidth, H, d === 1, suffix, this.bias, this.dtype);
+        const dir = new RecurrentDirection(cell, inputWidth, H, d === 1, suffix, this.bias, this.dtype, prefix);
         dirs.push(dir);
         this.params.push(...dir.params);
       }
@@ -270,6 +274,12 @@ export class Recurrent {
     }
     if (ws.dxBF) transposeTB(ws.dxBF, ws.dx, T, B, this.inputSize);
     return ws.gradients;
+  }
+
+  /** The result of the last forward (output, h_n, c_n views). */
+  lastState(): RecurrentOutput {
+    if (!this.ws || !this.forwardDone) throw new Error(`${this.kind}.lastState: call forward first`);
+    return this.ws.result;
   }
 
   /** The last layer's output of the last forward, time-major [T·B, D·H] (even when batch-first). */

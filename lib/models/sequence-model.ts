@@ -13,7 +13,7 @@ import type { Activation } from '../activations/activation.js';
 import { getActivation } from '../activations/registry.js';
 import { copyRows } from '../kernels/elementwise.js';
 import { Linear } from '../layers/linear.js';
-import { Recurrent, type RecurrentOutput } from '../layers/recurrent.js';
+import { Recurrent, type RecurrentGradients, type RecurrentOutput } from '../layers/recurrent.js';
 import type { Loss } from '../losses/loss.js';
 import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
@@ -41,6 +41,8 @@ export interface SequenceModelOptions {
   loss?: 'cross_entropy' | 'mse' | 'bce';
   /** g2 for MSE (a registered activation name); default `identity`. */
   outputActivation?: string;
+  /** Prefix for every parameter name, e.g. `decoder.` (default none). */
+  namePrefix?: string;
 }
 
 /** Extra inputs of a forward pass. */
@@ -88,6 +90,8 @@ export class SequenceModel {
   /** Every parameter: the recurrent stack's in PyTorch order, then head.weight, head.bias. */
   readonly params: Param[];
   private ws: ModelWorkspace | null = null;
+  /** dL/dh0 and dL/dc0 of the last lossAndGrad (what an encoder feeding h0 needs). */
+  stateGradients: RecurrentGradients | null = null;
 
   constructor(options: SequenceModelOptions) {
     const op = 'SequenceModel';
@@ -105,12 +109,13 @@ export class SequenceModel {
     this.topology = topology;
     this.loss = loss;
     const rnn = this.rnn;
-    this.head = new Linear(rnn.directions * rnn.hiddenSize, outputSize, rnn.bias, rnn.dtype);
+    this.head = new Linear(rnn.directions * rnn.hiddenSize, outputSize, rnn.bias, rnn.dtype, `${options.namePrefix ?? ''}head`);
     this.params = [...rnn.params, ...this.head.params];
     this.options = {
       mode: rnn.mode, inputSize: rnn.inputSize, hiddenSize: rnn.hiddenSize, outputSize,
       numLayers: rnn.numLayers, bidirectional: rnn.bidirectional, bias: rnn.bias, dtype: rnn.dtype,
       seed: options.seed ?? 0, topology, loss: loss.name, outputActivation: g2Name,
+      namePrefix: options.namePrefix ?? '',
     };
     this.resetParameters(this.options.seed);
   }
@@ -191,7 +196,7 @@ export class SequenceModel {
     } else {
       this.head.backward(ws.dz, output, 0, DH, rows, ws.dOutput, 0, false);
     }
-    this.rnn.backward(ws.dOutputTensor);
+    this.stateGradients = this.rnn.backward(ws.dOutputTensor);
     return loss;
   }
 

@@ -1,0 +1,197 @@
+/**
+ * Encoder–decoder for Tx ≠ Ty (translation, reversing, sorting): the encoder reads x⟨1…Tx⟩
+ * and its final state a⟨Tx⟩ (and c⟨Tx⟩) starts the decoder, a many-to-many model over
+ * output tokens whose input at step t is the previous token (one-hot).
+ *
+ * Training uses teacher forcing: the decoder reads  start, y⟨1⟩, …, y⟨Ty−1⟩  and predicts
+ * y⟨1⟩ … y⟨Ty⟩; the gradient reaching the decoder's initial state flows into the encoder
+ * as dL/da⟨Tx⟩. Inference decodes greedily or by beam search.
+ *
+ * Parameter names: `encoder.weight_ih_l0`, …, `decoder.weight_ih_l0`, …, `decoder.head.weight`.
+ */
+import { copyRows } from '../kernels/elementwise.js';
+import { Recurrent } from '../layers/recurrent.js';
+import type { Param } from '../param.js';
+import { type DType, type Tensor, allocate, formatShape } from '../tensor.js';
+import { StateCarry } from '../training/state-carry.js';
+import { checkInteger, describe } from '../validate.js';
+import { argmax, logSoftmax } from '../generation/sample.js';
+import { SequenceModel } from './sequence-model.js';
+
+export interface Seq2SeqOptions {
+  /** Cell of both encoder and decoder: `rnn_tanh`, `gru`, `lstm`, … */
+  mode: string;
+  /** Features per source step (the source vocabulary for one-hot sources). */
+  inputSize: number;
+  /** Output tokens, the start token included. */
+  outputVocab: number;
+  hiddenSize: number;
+  numLayers?: number;
+  bias?: boolean;
+  dtype?: DType;
+  seed?: number;
+  /** The token the decoder reads first (default 0). */
+  startToken?: number;
+}
+
+export interface BeamSearchOptions {
+  beamWidth: number;
+  maxLength: number;
+  /** Decoding of a hypothesis stops after this token (kept in the output). */
+  endToken?: number;
+}
+
+export interface Hypothesis {
+  tokens: number[];
+  /** Σ log p of its tokens. */
+  logProb: number;
+}
+
+export class Seq2Seq {
+  readonly encoder: Recurrent;
+  readonly decoder: SequenceModel;
+  readonly params: Param[];
+  readonly startToken: number;
+  readonly outputVocab: number;
+  private decoderInput: Tensor | null = null;
+  private encoderGrad: Tensor | null = null;
+
+  constructor(options: Seq2SeqOptions) {
+    const op = 'Seq2Seq';
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    const V = checkInteger(op, 'outputVocab', options.outputVocab);
+    this.startToken = checkInteger(op, 'startToken', options.startToken ?? 0, 0);
+    if (this.startToken >= V) throw new RangeError(`${op}: startToken must be < outputVocab (${V}), got ${this.startToken}`);
+    const seed = options.seed ?? 0;
+    const shared = {
+      mode: options.mode, hiddenSize: options.hiddenSize, numLayers: options.numLayers,
+      bias: options.bias, dtype: options.dtype,
+    };
+    this.encoder = new Recurrent({ ...shared, inputSize: options.inputSize, seed, namePrefix: 'encoder.' });
+    this.decoder = new SequenceModel({
+      ...shared, inputSize: V, outputSize: V, seed: seed + 1, namePrefix: 'decoder.',
+      topology: 'many_to_many', loss: 'cross_entropy',
+    });
+    this.outputVocab = V;
+    this.params = [...this.encoder.params, ...this.decoder.params];
+  }
+
+  zeroGrad(): void {
+    this.encoder.zeroGrad();
+    this.decoder.zeroGrad();
+  }
+
+  /**
+   * Teacher-forced loss (summed over target steps, averaged over the batch) and BPTT through
+   * decoder and encoder. source [Tx, B, I]; target token indices [Ty, B].
+   */
+  lossAndGrad(source: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): number {
+    const op = 'Seq2Seq.lossAndGrad';
+    const B = source?.shape?.[1];
+    const ts = target?.shape;
+    if (!Array.isArray(ts) || ts.length !== 2 || ts[1] !== B || !(ts[0] >= 1)) {
+      throw new RangeError(`${op}: target has shape ${Array.isArray(ts) ? formatShape(ts) : describe(ts)} but [Ty, ${B}] was expected`);
+    }
+    const Ty = ts[0], V = this.outputVocab, H = this.encoder.hiddenSize;
+    const enc = this.encoder.forward(source);
+    const x = this.teacherInput(Ty, B);
+    for (let t = 0; t < Ty; t++) {
+      for (let b = 0; b < B; b++) {
+        const prev = t === 0 ? this.startToken : target.data[(t - 1) * B + b];
+        if (Number.isInteger(prev) && prev >= 0 && prev < V) x.data[(t * B + b) * V + prev] = 1;
+      }
+    }
+    const loss = this.decoder.lossAndGrad(x, target, { h0: enc.hN, c0: enc.cN });
+    const g = this.decoder.stateGradients!;
+    const Tx = source.shape[0];
+    const zeros = this.zeroGrad3(Tx, B, H);
+    this.encoder.backward(zeros, g.dh0, g.dc0);
+    return loss;
+  }
+
+  /** Greedy decoding of one source [Tx, 1, I]: up to maxLength tokens, stopping after endToken. */
+  greedy(source: Tensor, maxLength: number, endToken?: number): number[] {
+    return this.beamSearch(source, { beamWidth: 1, maxLength, endToken }).tokens;
+  }
+
+  /**
+   * Beam search over one source [Tx, 1, I]: keeps the beamWidth most likely prefixes
+   * (by Σ log p), runs them as one batch, and returns the best hypothesis.
+   */
+  beamSearch(source: Tensor, options: BeamSearchOptions): Hypothesis {
+    const op = 'Seq2Seq.beamSearch';
+    const k = checkInteger(op, 'beamWidth', options?.beamWidth);
+    const maxLength = checkInteger(op, 'maxLength', options.maxLength);
+    const end = options.endToken;
+    if (end !== undefined) checkInteger(op, 'endToken', end, 0);
+    if (source?.shape?.[1] !== 1) throw new RangeError(`${op}: decode one source at a time: source must be [Tx, 1, ${this.encoder.inputSize}], got ${Array.isArray(source?.shape) ? formatShape(source.shape) : describe(source?.shape)}`);
+    const V = this.outputVocab, H = this.encoder.hiddenSize, rows = this.encoder.numLayers;
+    const enc = this.encoder.forward(source);
+    // every beam starts from the encoder's final state
+    const carry = new StateCarry(this.decoder.rnn, k);
+    const next = new StateCarry(this.decoder.rnn, k);
+    for (let l = 0; l < rows; l++) {
+      for (let b = 0; b < k; b++) {
+        copyRows(carry.h.data, (l * k + b) * H, H, enc.hN.data, l * H, H, 1, H);
+        if (carry.c && enc.cN) copyRows(carry.c.data, (l * k + b) * H, H, enc.cN.data, l * H, H, 1, H);
+      }
+    }
+    let beams: Hypothesis[] = [{ tokens: [], logProb: 0 }];
+    const x: Tensor = { data: allocate(this.decoder.dtype, k * V), shape: [1, k, V] };
+    const logp = new Float64Array(V);
+    for (let step = 0; step < maxLength; step++) {
+      x.data.fill(0);
+      beams.forEach((h, b) => { x.data[b * V + (h.tokens.length ? h.tokens[h.tokens.length - 1] : this.startToken)] = 1; });
+      const { z, state } = this.decoder.forward(x, carry.inputs());
+      const candidates: { parent: number; token: number; logProb: number }[] = [];
+      beams.forEach((h, b) => {
+        if (end !== undefined && h.tokens[h.tokens.length - 1] === end) {
+          candidates.push({ parent: b, token: -1, logProb: h.logProb });
+          return;
+        }
+        if (k === 1) {
+          const v = argmax(z.data, b * V, V);
+          logSoftmax(logp, z.data, b * V, V);
+          candidates.push({ parent: b, token: v, logProb: h.logProb + logp[v] });
+          return;
+        }
+        logSoftmax(logp, z.data, b * V, V);
+        for (let v = 0; v < V; v++) candidates.push({ parent: b, token: v, logProb: h.logProb + logp[v] });
+      });
+      candidates.sort((a, b) => b.logProb - a.logProb);
+      const chosen = candidates.slice(0, k);
+      // reorder states: beam i continues from its parent's state
+      chosen.forEach((cand, i) => {
+        for (let l = 0; l < rows; l++) {
+          copyRows(next.h.data, (l * k + i) * H, H, state.hN.data, (l * k + cand.parent) * H, H, 1, H);
+          if (next.c && state.cN) copyRows(next.c.data, (l * k + i) * H, H, state.cN.data, (l * k + cand.parent) * H, H, 1, H);
+        }
+      });
+      carry.h.data.set(next.h.data);
+      if (carry.c && next.c) carry.c.data.set(next.c.data);
+      beams = chosen.map((cand) => ({
+        tokens: cand.token < 0 ? beams[cand.parent].tokens : [...beams[cand.parent].tokens, cand.token],
+        logProb: cand.logProb,
+      }));
+      if (end !== undefined && beams.every((h) => h.tokens[h.tokens.length - 1] === end)) break;
+    }
+    return beams[0];
+  }
+
+  private teacherInput(Ty: number, B: number): Tensor {
+    const V = this.outputVocab;
+    if (!this.decoderInput || this.decoderInput.shape[0] !== Ty || this.decoderInput.shape[1] !== B) {
+      this.decoderInput = { data: allocate(this.decoder.dtype, Ty * B * V), shape: [Ty, B, V] };
+    }
+    this.decoderInput.data.fill(0);
+    return this.decoderInput;
+  }
+
+  private zeroGrad3(T: number, B: number, H: number): Tensor {
+    if (!this.encoderGrad || this.encoderGrad.shape[0] !== T || this.encoderGrad.shape[1] !== B) {
+      this.encoderGrad = { data: allocate(this.encoder.dtype, T * B * H), shape: [T, B, H] };
+    }
+    return this.encoderGrad;
+  }
+}
+

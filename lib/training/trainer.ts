@@ -1,0 +1,111 @@
+/**
+ * One training step, as the fixtures define it:
+ *   zero the gradients → loss and BPTT → global gradient norm → clip (by norm and/or value)
+ *   → optimizer step.
+ * A non-finite loss or gradient never reaches the weights: the step throws (default) or is
+ * skipped, as `nonFinite` says.
+ */
+import { clipGradNorm, gradNorm } from '../clipping/clip-grad-norm.js';
+import { clipGradValue } from '../clipping/clip-grad-value.js';
+import type { SequenceInputs, SequenceModel } from '../models/sequence-model.js';
+import { type OptimizerSpec, createOptimizer } from '../optimizers/create-optimizer.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Param } from '../param.js';
+import type { Tensor } from '../tensor.js';
+import { checkChoice, checkNumber, describe } from '../validate.js';
+
+/** Anything with trainable params and a loss-and-gradient pass. */
+export interface Trainable {
+  readonly params: Param[];
+  zeroGrad(): void;
+}
+
+export interface TrainerOptions {
+  /** An optimizer over model.params, or a spec such as {name: 'adam', lr: 0.01}. */
+  optimizer: Optimizer | OptimizerSpec;
+  /** Clip the global L2 norm to this (PyTorch clip_grad_norm_), or null. */
+  clipNorm?: number | null;
+  /** Clamp every gradient entry to [−v, v], or null. */
+  clipValue?: number | null;
+  /** What to do when the loss or a gradient is NaN or ±Infinity: throw (default) or skip the update. */
+  nonFinite?: 'throw' | 'skip';
+}
+
+export interface StepResult {
+  /** The loss before the update. */
+  loss: number;
+  /** Global L2 norm of the raw gradients. */
+  gradNorm: number;
+  /** True when the update was skipped because of a non-finite loss or gradient. */
+  skipped: boolean;
+}
+
+/** Thrown when a step meets a non-finite loss or gradient and `nonFinite` is 'throw'. */
+export class NonFiniteError extends Error {
+  override name = 'NonFiniteError';
+}
+
+export class Trainer<M extends Trainable = SequenceModel> {
+  readonly optimizer: Optimizer;
+  readonly clipNorm: number | null;
+  readonly clipValue: number | null;
+  readonly nonFinite: 'throw' | 'skip';
+  /** Steps taken (skipped ones included). */
+  steps = 0;
+  private readonly result: StepResult = { loss: 0, gradNorm: 0, skipped: false };
+
+  constructor(readonly model: M, options: TrainerOptions) {
+    const op = 'Trainer';
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    const opt = options.optimizer;
+    const isOptimizer = typeof opt === 'object' && opt !== null && typeof (opt as Optimizer).step === 'function';
+    if (isOptimizer && (opt as Optimizer).params.some((p, i) => p !== model.params[i])) {
+      throw new TypeError(`${op}: the optimizer must have been created over model.params`);
+    }
+    this.clipNorm = options.clipNorm == null ? null : checkNumber(op, 'clipNorm', options.clipNorm, Number.MIN_VALUE);
+    this.clipValue = options.clipValue == null ? null : checkNumber(op, 'clipValue', options.clipValue, Number.MIN_VALUE);
+    this.nonFinite = checkChoice(op, 'nonFinite', options.nonFinite ?? 'throw', ['throw', 'skip'] as const);
+    this.optimizer = isOptimizer ? (opt as Optimizer) : createOptimizer(model.params, opt as OptimizerSpec);
+  }
+
+  /**
+   * Runs `lossAndGrad` (which must accumulate gradients and return the loss), then clips and
+   * updates. Returns a result object that is reused by the next call.
+   */
+  run(lossAndGrad: () => number): StepResult {
+    const { model, result } = this;
+    model.zeroGrad();
+    const loss = lossAndGrad();
+    const norm = gradNorm(model.params);
+    this.steps++;
+    result.loss = loss;
+    result.gradNorm = norm;
+    result.skipped = false;
+    if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+      const what = !Number.isFinite(loss) ? `loss is ${loss}` : `gradient norm is ${norm} (${firstNonFinite(model.params)})`;
+      if (this.nonFinite === 'throw') {
+        throw new NonFiniteError(`Trainer.step: ${what}; the weights were not updated (lower the learning rate, clip gradients, or pass nonFinite: 'skip')`);
+      }
+      model.zeroGrad();
+      result.skipped = true;
+      return result;
+    }
+    if (this.clipNorm !== null) clipGradNorm(model.params, this.clipNorm);
+    if (this.clipValue !== null) clipGradValue(model.params, this.clipValue);
+    this.optimizer.step();
+    return result;
+  }
+}
+
+/** A Trainer for a SequenceModel: step(x, target, inputs). */
+export class SequenceTrainer extends Trainer<SequenceModel> {
+  /** One training step on a batch; see SequenceModel.lossAndGrad for shapes. */
+  step(x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs?: SequenceInputs): StepResult {
+    return this.run(() => this.model.lossAndGrad(x, target, inputs));
+  }
+}
+
+function firstNonFinite(params: readonly Param[]): string {
+  for (const p of params) for (let i = 0; i < p.grad.length; i++) if (!Number.isFinite(p.grad[i])) return `first in ${p.name}[${i}]`;
+  return 'overflow in the sum';
+}
