@@ -1,0 +1,115 @@
+/**
+ * Adam (optionally AMSGrad), exactly as PyTorch 1.13 `torch.optim.Adam` (single-tensor path,
+ * without weight decay). At step t = 1, 2, … for each parameter θ with gradient g:
+ *
+ *     m ← β1·m + (1 − β1)·g                       m = exp_avg
+ *     v ← β2·v + (1 − β2)·g²                      v = exp_avg_sq
+ *     biasCorrection1 = 1 − β1^t
+ *     biasCorrection2 = 1 − β2^t
+ *     stepSize = lr / biasCorrection1
+ *     if amsgrad: vMax ← max(vMax, v);  v̂ = vMax  vMax = max_exp_avg_sq
+ *     else:       v̂ = v
+ *     denom = sqrt(v̂) / sqrt(biasCorrection2) + eps
+ *     θ ← θ − stepSize·m / denom
+ *
+ * which is θ ← θ − lr·m̂/(sqrt(v̂/(1 − β2^t)) + eps) with m̂ = m/(1 − β1^t), eps added after
+ * the bias-corrected square root as PyTorch does. AMSGrad keeps the maximum of the
+ * uncorrected v.
+ */
+import type { Param } from '../param.js';
+import type { FloatArray } from '../tensor.js';
+import { checkBoolean, checkNumber, describe } from '../validate.js';
+import { type HyperParameters, OptimizerBase, checkOptionKeys, checkUnitInterval } from './optimizer.js';
+
+export interface AdamOptions {
+  /** Learning rate, ≥ 0 (default 1e-3). */
+  readonly lr?: number;
+  /** [β1, β2], each in [0, 1) (default [0.9, 0.999]). */
+  readonly betas?: readonly [number, number] | readonly number[];
+  /** ≥ 0 (default 1e-8). */
+  readonly eps?: number;
+  /** Use AMSGrad (default false). */
+  readonly amsgrad?: boolean;
+}
+
+export interface AdamHyperParameters extends HyperParameters {
+  readonly lr: number;
+  readonly betas: readonly [number, number];
+  readonly eps: number;
+  readonly amsgrad: boolean;
+}
+
+const KEYS = ['lr', 'betas', 'eps', 'amsgrad'] as const;
+
+/** Validates Adam options, filling PyTorch's defaults unless `complete` (a checkpoint) is asked for. */
+export function resolveAdamOptions(op: string, options: unknown, complete = false): AdamHyperParameters {
+  const o = checkOptionKeys(op, complete ? 'state.hyperParameters' : 'options', options, KEYS, complete);
+  const lr = o.lr === undefined ? 1e-3 : checkNumber(op, 'lr', o.lr, 0);
+  let betas: [number, number] = [0.9, 0.999];
+  if (o.betas !== undefined) {
+    if (!Array.isArray(o.betas) || o.betas.length !== 2) {
+      throw new TypeError(`${op}: betas must be an array [beta1, beta2], each in [0, 1), got ${describe(o.betas)}`);
+    }
+    betas = [checkUnitInterval(op, 'betas[0]', o.betas[0]), checkUnitInterval(op, 'betas[1]', o.betas[1])];
+  }
+  const eps = o.eps === undefined ? 1e-8 : checkNumber(op, 'eps', o.eps, 0);
+  const amsgrad = o.amsgrad === undefined ? false : checkBoolean(op, 'amsgrad', o.amsgrad);
+  return { lr, betas, eps, amsgrad };
+}
+
+export class Adam extends OptimizerBase<AdamHyperParameters> {
+  /** m per parameter. */
+  private readonly expAvg: FloatArray[];
+  /** v per parameter. */
+  private readonly expAvgSq: FloatArray[];
+  /** vMax per parameter (empty unless amsgrad). */
+  private readonly maxExpAvgSq: FloatArray[];
+
+  constructor(params: Param[], options: AdamOptions = {}) {
+    super('Adam', 'adam', params, resolveAdamOptions('Adam', options));
+    this.expAvg = this.buffer('exp_avg');
+    this.expAvgSq = this.buffer('exp_avg_sq');
+    this.maxExpAvgSq = this.buffer('max_exp_avg_sq');
+  }
+
+  step(): void {
+    const { lr, eps, amsgrad } = this.hp;
+    const beta1 = this.hp.betas[0], beta2 = this.hp.betas[1];
+    const t = ++this.t;
+    const biasCorrection1 = 1 - beta1 ** t;
+    const biasCorrection2 = 1 - beta2 ** t;
+    const stepSize = lr / biasCorrection1;
+    const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+    for (let i = 0; i < this.params.length; i++) {
+      const theta = this.params[i].value, g = this.params[i].grad;
+      const m = this.expAvg[i], v = this.expAvgSq[i];
+      const vMax = amsgrad ? this.maxExpAvgSq[i] : v;
+      for (let j = 0; j < theta.length; j++) {
+        const gj = g[j];
+        const mj = beta1 * m[j] + (1 - beta1) * gj;
+        const vj = beta2 * v[j] + (1 - beta2) * gj * gj;
+        m[j] = mj;
+        v[j] = vj;
+        let vHat = vj;
+        if (amsgrad) {
+          vHat = Math.max(vMax[j], vj);
+          vMax[j] = vHat;
+        }
+        const denom = Math.sqrt(vHat) / biasCorrection2Sqrt + eps;
+        theta[j] += -stepSize * mj / denom;
+      }
+    }
+  }
+
+  protected resolve(op: string, raw: unknown): AdamHyperParameters {
+    return resolveAdamOptions(op, raw, true);
+  }
+
+  protected bufferNamesFor(hp: AdamHyperParameters): string[] {
+    return hp.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
+  }
+
+  protected override nonNegativeBuffers(): readonly string[] {
+    return ['exp_avg_sq', 'max_exp_avg_sq'];
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * RMSprop, exactly as PyTorch 1.13 `torch.optim.RMSprop` (single-tensor path, without weight
+ * decay). For each parameter θ with gradient g:
+ *
+ *     v ← α·v + (1 − α)·g²                          v = square_avg
+ *     if centered:
+ *         gAvg ← α·gAvg + (1 − α)·g                 gAvg = grad_avg
+ *         avg = sqrt(v − gAvg²) + eps
+ *     else:
+ *         avg = sqrt(v) + eps
+ *     if μ > 0:
+ *         b ← μ·b + g / avg                          b = momentum_buffer
+ *         θ ← θ − lr·b
+ *     else:
+ *         θ ← θ − lr·g / avg
+ *
+ * eps is added after the square root (TensorFlow adds it inside). The momentum buffer starts
+ * at zero (unlike SGD's, which starts at g).
+ */
+import type { Param } from '../param.js';
+import type { FloatArray } from '../tensor.js';
+import { checkBoolean, checkNumber } from '../validate.js';
+import { type HyperParameters, OptimizerBase, checkOptionKeys } from './optimizer.js';
+
+export interface RMSpropOptions {
+  /** Learning rate, ≥ 0 (default 1e-2). */
+  readonly lr?: number;
+  /** Smoothing constant α in [0, 1] (default 0.99). */
+  readonly alpha?: number;
+  /** ≥ 0 (default 1e-8). */
+  readonly eps?: number;
+  /** μ ≥ 0 (default 0: no buffer). */
+  readonly momentum?: number;
+  /** Normalize by an estimate of the gradient's variance (default false). */
+  readonly centered?: boolean;
+}
+
+export interface RMSpropHyperParameters extends HyperParameters {
+  readonly lr: number;
+  readonly alpha: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly centered: boolean;
+}
+
+const KEYS = ['lr', 'alpha', 'eps', 'momentum', 'centered'] as const;
+
+/** Validates RMSprop options, filling PyTorch's defaults unless `complete` (a checkpoint) is asked for. */
+export function resolveRMSpropOptions(op: string, options: unknown, complete = false): RMSpropHyperParameters {
+  const o = checkOptionKeys(op, complete ? 'state.hyperParameters' : 'options', options, KEYS, complete);
+  const lr = o.lr === undefined ? 1e-2 : checkNumber(op, 'lr', o.lr, 0);
+  const alpha = o.alpha === undefined ? 0.99 : checkNumber(op, 'alpha', o.alpha, 0, 1);
+  const eps = o.eps === undefined ? 1e-8 : checkNumber(op, 'eps', o.eps, 0);
+  const momentum = o.momentum === undefined ? 0 : checkNumber(op, 'momentum', o.momentum, 0);
+  const centered = o.centered === undefined ? false : checkBoolean(op, 'centered', o.centered);
+  return { lr, alpha, eps, momentum, centered };
+}
+
+export class RMSprop extends OptimizerBase<RMSpropHyperParameters> {
+  /** v per parameter. */
+  private readonly squareAvg: FloatArray[];
+  /** gAvg per parameter (empty unless centered). */
+  private readonly gradAvg: FloatArray[];
+  /** b per parameter (empty unless μ > 0). */
+  private readonly momentumBuffer: FloatArray[];
+
+  constructor(params: Param[], options: RMSpropOptions = {}) {
+    super('RMSprop', 'rmsprop', params, resolveRMSpropOptions('RMSprop', options));
+    this.squareAvg = this.buffer('square_avg');
+    this.gradAvg = this.buffer('grad_avg');
+    this.momentumBuffer = this.buffer('momentum_buffer');
+  }
+
+  step(): void {
+    const { lr, alpha, eps, momentum, centered } = this.hp;
+    for (let i = 0; i < this.params.length; i++) {
+      const theta = this.params[i].value, g = this.params[i].grad;
+      const v = this.squareAvg[i];
+      const gAvg = centered ? this.gradAvg[i] : v;
+      const b = momentum > 0 ? this.momentumBuffer[i] : v;
+      for (let j = 0; j < theta.length; j++) {
+        const gj = g[j];
+        const vj = alpha * v[j] + (1 - alpha) * gj * gj;
+        v[j] = vj;
+        let avg: number;
+        if (centered) {
+          const gAvgj = alpha * gAvg[j] + (1 - alpha) * gj;
+          gAvg[j] = gAvgj;
+          avg = Math.sqrt(vj - gAvgj * gAvgj) + eps;
+        } else {
+          avg = Math.sqrt(vj) + eps;
+        }
+        if (momentum > 0) {
+          const bj = momentum * b[j] + gj / avg;
+          b[j] = bj;
+          theta[j] += -lr * bj;
+        } else {
+          theta[j] += -lr * gj / avg;
+        }
+      }
+    }
+    this.t++;
+  }
+
+  protected resolve(op: string, raw: unknown): RMSpropHyperParameters {
+    return resolveRMSpropOptions(op, raw, true);
+  }
+
+  protected bufferNamesFor(hp: RMSpropHyperParameters): string[] {
+    const names = ['square_avg'];
+    if (hp.momentum > 0) names.push('momentum_buffer');
+    if (hp.centered) names.push('grad_avg');
+    return names;
+  }
+
+  protected override nonNegativeBuffers(): readonly string[] {
+    return ['square_avg'];
+  }
+}
