@@ -90,6 +90,8 @@ export class Trainer<M extends Trainable = SequenceModel> {
       result.skipped = true;
       return result;
     }
+    // the norm is computed again inside: an O(params) pass, negligible beside BPTT, that keeps
+    // the finiteness check ahead of any change to the gradients
     if (this.clipNorm !== null) clipGradNorm(model.params, this.clipNorm);
     if (this.clipValue !== null) clipGradValue(model.params, this.clipValue);
     this.optimizer.step();
