@@ -33,3 +33,7 @@ export { Adam, type AdamOptions } from './optimizers/adam.js';
 export { RMSprop, type RMSpropOptions } from './optimizers/rmsprop.js';
 export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { createOptimizer, optimizerSpecNames, type OptimizerSpec } from './optimizers/create-optimizer.js';
+export { encodeSafetensors, decodeSafetensors } from './serialization/safetensors.js';
+export { encodeStateJSON, decodeStateJSON } from './serialization/json.js';
+export { stateDictOf, loadStateDict, type StateFile, type DecodeOptions } from './serialization/state-dict.js';
+export * from './serialization/checkpoint.js';

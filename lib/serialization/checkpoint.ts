@@ -1,0 +1,184 @@
+/**
+ * Checkpoints: a SequenceModel's parameters under PyTorch's state-dict names (so a PyTorch
+ * user can load the tensors as they are), with everything else rnnkit needs to rebuild and
+ * resume in the file's string metadata:
+ *
+ *   rnnkit.format     "rnnkit-checkpoint/1"
+ *   rnnkit.model      the model's options as JSON (mode, sizes, topology, loss, …)
+ *   rnnkit.optimizer  the optimizer state as JSON, buffers as base64 little-endian bytes (optional)
+ *   rnnkit.step       the training step (optional)
+ *   rnnkit.extra      caller data as a JSON object of strings (vocabulary, PRNG state, …)
+ *
+ * Either container works: safetensors (binary, `Uint8Array`) or rnnkit JSON (text).
+ * Loading checks everything — the format tag, the model options, every tensor's name, shape
+ * and dtype, the optimizer buffers — before anything is built or changed.
+ */
+import { SequenceModel, type SequenceModelOptions } from '../models/sequence-model.js';
+import { Adagrad } from '../optimizers/adagrad.js';
+import { Adam } from '../optimizers/adam.js';
+import type { HyperParameters, Optimizer, OptimizerState } from '../optimizers/optimizer.js';
+import { RMSprop } from '../optimizers/rmsprop.js';
+import { SGD } from '../optimizers/sgd.js';
+import type { Param } from '../param.js';
+import type { FloatArray } from '../tensor.js';
+import { describe } from '../validate.js';
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { decodeStateJSON, encodeStateJSON } from './json.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { type StateFile, loadStateDict, stateDictOf } from './state-dict.js';
+
+export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint/1';
+
+export interface CheckpointInput {
+  model: SequenceModel;
+  optimizer?: Optimizer | null;
+  step?: number;
+  extra?: Record<string, string>;
+}
+
+export interface Checkpoint {
+  model: SequenceModel;
+  /** The optimizer state to pass to `optimizer.setState` (or `createOptimizerFromState`). */
+  optimizerState: OptimizerState | null;
+  step: number;
+  extra: Record<string, string>;
+}
+
+const OP_SAVE = 'saveCheckpoint';
+const OP_LOAD = 'loadCheckpoint';
+
+/** Writes a checkpoint as safetensors bytes (`format: 'safetensors'`) or JSON text (`'json'`). */
+export function saveCheckpoint(input: CheckpointInput, format: 'safetensors'): Uint8Array;
+export function saveCheckpoint(input: CheckpointInput, format: 'json'): string;
+export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | 'json'): Uint8Array | string {
+  if (typeof input !== 'object' || input === null || !(input.model instanceof SequenceModel)) {
+    throw new TypeError(`${OP_SAVE}: input.model must be a SequenceModel, got ${describe(input?.model)}`);
+  }
+  if (format !== 'safetensors' && format !== 'json') {
+    throw new TypeError(`${OP_SAVE}: format must be "safetensors" or "json", got ${describe(format)}`);
+  }
+  const step = input.step ?? 0;
+  if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`${OP_SAVE}: step must be a non-negative integer, got ${describe(step)}`);
+  const metadata: Record<string, string> = {
+    'rnnkit.format': CHECKPOINT_FORMAT,
+    'rnnkit.model': JSON.stringify(input.model.options),
+    'rnnkit.step': String(step),
+    'rnnkit.extra': JSON.stringify(input.extra ?? {}),
+  };
+  if (input.optimizer) metadata['rnnkit.optimizer'] = encodeOptimizerState(input.optimizer.getState());
+  const tensors = stateDictOf(input.model.params);
+  return format === 'json' ? encodeStateJSON(tensors, metadata) : encodeSafetensors(tensors, metadata);
+}
+
+/**
+ * Reads a checkpoint (safetensors bytes or JSON text) and rebuilds its model. Values must be
+ * finite. Throws, naming what is wrong, on anything that is not an rnnkit checkpoint.
+ */
+export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
+  let state: StateFile;
+  if (typeof file === 'string') state = decodeStateJSON(file, { requireFinite: true });
+  else if (file instanceof Uint8Array) state = decodeSafetensors(file, { requireFinite: true });
+  else throw new TypeError(`${OP_LOAD}: file must be a Uint8Array (safetensors) or a string (JSON), got ${describe(file)}`);
+  const meta = state.metadata;
+  if (meta['rnnkit.format'] !== CHECKPOINT_FORMAT) {
+    throw new TypeError(`${OP_LOAD}: not an rnnkit checkpoint (metadata rnnkit.format is ${describe(meta['rnnkit.format'])}, expected "${CHECKPOINT_FORMAT}")`);
+  }
+  const options = parseJSONObject(meta['rnnkit.model'], 'rnnkit.model') as unknown as SequenceModelOptions;
+  const model = new SequenceModel(options);
+  loadStateDict(model.params, state.tensors);
+  const step = Number(meta['rnnkit.step'] ?? '0');
+  if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`${OP_LOAD}: rnnkit.step must be a non-negative integer, got ${describe(meta['rnnkit.step'])}`);
+  const extraRaw = parseJSONObject(meta['rnnkit.extra'] ?? '{}', 'rnnkit.extra');
+  const extra: Record<string, string> = {};
+  for (const [k, v] of Object.entries(extraRaw)) {
+    if (typeof v !== 'string') throw new TypeError(`${OP_LOAD}: rnnkit.extra.${k} must be a string, got ${describe(v)}`);
+    extra[k] = v;
+  }
+  const optimizerState = meta['rnnkit.optimizer'] ? decodeOptimizerState(meta['rnnkit.optimizer'], model.params) : null;
+  return { model, optimizerState, step, extra };
+}
+
+/** Builds the optimizer a saved state describes, over `params`, and restores its state. */
+export function createOptimizerFromState(params: Param[], state: OptimizerState): Optimizer {
+  const hp = state.hyperParameters as Record<string, unknown>;
+  let optimizer: Optimizer;
+  switch (state.optimizer) {
+    case 'sgd': optimizer = new SGD(params, hp as never); break;
+    case 'adam': optimizer = new Adam(params, hp as never); break;
+    case 'rmsprop': optimizer = new RMSprop(params, hp as never); break;
+    case 'adagrad': optimizer = new Adagrad(params, hp as never); break;
+    default: throw new TypeError(`${OP_LOAD}: unknown optimizer ${describe(state.optimizer)} (sgd, adam, rmsprop, adagrad)`);
+  }
+  optimizer.setState(state);
+  return optimizer;
+}
+
+function encodeOptimizerState(state: OptimizerState): string {
+  const buffers: Record<string, Record<string, { dtype: string; data: string }>> = {};
+  for (const [param, named] of Object.entries(state.buffers)) {
+    buffers[param] = {};
+    for (const [name, data] of Object.entries(named)) {
+      const bytes = new Uint8Array(data.byteLength);
+      const view = new DataView(bytes.buffer);
+      const f64 = data instanceof Float64Array;
+      for (let i = 0; i < data.length; i++) {
+        if (f64) view.setFloat64(i * 8, data[i], true);
+        else view.setFloat32(i * 4, data[i], true);
+      }
+      buffers[param][name] = { dtype: f64 ? 'F64' : 'F32', data: encodeBase64(bytes) };
+    }
+  }
+  return JSON.stringify({ optimizer: state.optimizer, hyperParameters: state.hyperParameters, step: state.step, buffers });
+}
+
+function decodeOptimizerState(text: string, params: readonly Param[]): OptimizerState {
+  const raw = parseJSONObject(text, 'rnnkit.optimizer');
+  const names = new Set(params.map((p) => p.name));
+  const buffersRaw = raw.buffers;
+  if (typeof buffersRaw !== 'object' || buffersRaw === null) throw new TypeError(`${OP_LOAD}: rnnkit.optimizer.buffers must be an object`);
+  const buffers: Record<string, Record<string, FloatArray>> = Object.create(null);
+  for (const [param, named] of Object.entries(buffersRaw as Record<string, unknown>)) {
+    if (!names.has(param)) throw new TypeError(`${OP_LOAD}: optimizer state names "${param}", which is not a parameter of the model`);
+    if (typeof named !== 'object' || named === null) throw new TypeError(`${OP_LOAD}: optimizer buffers of "${param}" must be an object`);
+    buffers[param] = Object.create(null);
+    for (const [name, entry] of Object.entries(named as Record<string, unknown>)) {
+      const e = entry as { dtype?: unknown; data?: unknown };
+      if (e === null || typeof e !== 'object' || (e.dtype !== 'F32' && e.dtype !== 'F64') || typeof e.data !== 'string') {
+        throw new TypeError(`${OP_LOAD}: optimizer buffer ${param}.${name} must be {dtype: "F32"|"F64", data: base64}`);
+      }
+      const bytes = decodeBase64(e.data, `optimizer buffer ${param}.${name}`);
+      const size = e.dtype === 'F64' ? 8 : 4;
+      if (bytes.length % size !== 0) throw new RangeError(`${OP_LOAD}: optimizer buffer ${param}.${name} has ${bytes.length} bytes, not a multiple of ${size}`);
+      const view = new DataView(bytes.buffer);
+      const n = bytes.length / size;
+      const data = size === 8 ? new Float64Array(n) : new Float32Array(n);
+      for (let i = 0; i < n; i++) data[i] = size === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
+      buffers[param][name] = data;
+    }
+  }
+  if (typeof raw.optimizer !== 'string') throw new TypeError(`${OP_LOAD}: rnnkit.optimizer.optimizer must be a name`);
+  return {
+    optimizer: raw.optimizer as OptimizerState['optimizer'],
+    hyperParameters: raw.hyperParameters as HyperParameters,
+    step: raw.step as number,
+    buffers,
+  };
+}
+
+function parseJSONObject(text: string | undefined, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text ?? '');
+  } catch {
+    throw new TypeError(`${OP_LOAD}: metadata ${what} is missing or not valid JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${OP_LOAD}: metadata ${what} must be a JSON object, got ${describe(value)}`);
+  }
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+      throw new TypeError(`${OP_LOAD}: metadata ${what} has the forbidden key "${key}"`);
+    }
+  }
+  return value as Record<string, unknown>;
+}
