@@ -5,12 +5,16 @@
  */
 import { UsageError } from './args.js';
 import { referenceCommand, referenceUsage } from './reference.js';
+import { sampleCommand, sampleUsage } from './sample.js';
+import { trainCommand, trainUsage } from './train.js';
 
 const usage = `rnnkit: recurrent neural networks in TypeScript
 
 usage: rnnkit <command> [options]
 
 commands:
+  train               train a character-level language model (default: on rnnkit's own docs)
+  sample              generate text from a model written by train
   reference PATH...   recompute rnn-reference/1 fixtures and compare with PyTorch
   help                this text
 
@@ -19,6 +23,8 @@ run "rnnkit <command> --help" for a command's options`;
 type Command = (argv: string[], out: (line: string) => void) => number | Promise<number>;
 
 const commands: Record<string, { run: Command; usage: string }> = {
+  train: { run: trainCommand, usage: trainUsage },
+  sample: { run: sampleCommand, usage: sampleUsage },
   reference: { run: referenceCommand, usage: referenceUsage },
 };
 

@@ -200,6 +200,16 @@ export class SequenceModel {
     return loss;
   }
 
+  /** The loss on a batch without gradients (validation). Same shapes as lossAndGrad. */
+  evaluate(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
+    this.checkTarget('SequenceModel.evaluate', x, target);
+    this.forward(x, inputs);
+    const ws = this.ws as ModelWorkspace;
+    const V = this.outputSize;
+    const z = this.loss.name === 'mse' ? ws.y : ws.z;
+    return this.loss.lossAndGrad(ws.dz, z, 0, ws.rows, V, target.data, 0, ws.weights, 0, 1 / ws.B);
+  }
+
   private checkTarget(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): void {
     if (typeof target !== 'object' || target === null || !('data' in target) || !('shape' in target)) {
       throw new TypeError(`${op}: target must be a tensor {data, shape}, got ${describe(target)}`);

@@ -1,0 +1,60 @@
+/**
+ * Batches for a character-level language model: B windows of T+1 tokens from a token
+ * stream; x⟨t⟩ is the one-hot of token t, the target at t is token t+1. Buffers are made once
+ * and refilled.
+ */
+import { Random } from '../random.js';
+import { type DType, type Tensor, allocate } from '../tensor.js';
+import { checkInteger } from '../validate.js';
+
+export class CharBatches {
+  /** [T, B, V] one-hot inputs */
+  readonly x: Tensor;
+  /** [T, B] next-token targets */
+  readonly y: { data: Int32Array; shape: number[] };
+
+  constructor(
+    readonly tokens: Int32Array,
+    readonly vocabSize: number,
+    readonly seqLen: number,
+    readonly batch: number,
+    dtype: DType = 'float32',
+  ) {
+    const op = 'CharBatches';
+    checkInteger(op, 'seqLen', seqLen);
+    checkInteger(op, 'batch', batch);
+    if (tokens.length < seqLen + 1) {
+      throw new RangeError(`${op}: the text has ${tokens.length} characters but one sequence needs seqLen + 1 = ${seqLen + 1}`);
+    }
+    this.x = { data: allocate(dtype, seqLen * batch * vocabSize), shape: [seqLen, batch, vocabSize] };
+    this.y = { data: new Int32Array(seqLen * batch), shape: [seqLen, batch] };
+  }
+
+  /** How many distinct window starts there are. */
+  get windows(): number {
+    return this.tokens.length - this.seqLen;
+  }
+
+  /** Fills x and y from B windows starting at random offsets. */
+  sample(rng: Random): this {
+    for (let b = 0; b < this.batch; b++) this.fillRow(b, rng.int(this.windows));
+    return this;
+  }
+
+  /** Fills x and y from B consecutive, non-overlapping windows starting at `start` (wrapping). */
+  sequential(start: number): this {
+    for (let b = 0; b < this.batch; b++) this.fillRow(b, (start + b * this.seqLen) % this.windows);
+    return this;
+  }
+
+  private fillRow(b: number, start: number): void {
+    const { seqLen: T, batch: B, vocabSize: V, tokens } = this;
+    const x = this.x.data, y = this.y.data;
+    for (let t = 0; t < T; t++) {
+      const o = (t * B + b) * V;
+      x.fill(0, o, o + V);
+      x[o + tokens[start + t]] = 1;
+      y[t * B + b] = tokens[start + t + 1];
+    }
+  }
+}
