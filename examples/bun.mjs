@@ -1,0 +1,30 @@
+// The Node example's few lines, run by Bun:  bun examples/bun.mjs [steps]   (after npm run build)
+// 'rnnkit' resolves to this repository's build; in your project, after `bun add rnnkit`, too.
+import { SequenceModel, createOptimizer } from 'rnnkit';
+import { VOCAB, makeBatch, sample } from './toy-task.mjs';
+
+const steps = Number(Bun.argv[2] ?? 100);
+const T = 16;
+const model = new SequenceModel({
+  mode: 'lstm', inputSize: VOCAB.length, hiddenSize: 32, outputSize: VOCAB.length,
+  loss: 'cross_entropy', topology: 'many_to_many', seed: 1,
+});
+const optimizer = createOptimizer(model.params, { name: 'adam', lr: 0.02 });
+
+console.log(`bun ${Bun.version}`);
+const losses = [];
+for (let step = 0; step < steps; step++) {
+  const { x, target } = makeBatch(step, T);
+  model.zeroGrad();
+  losses.push(model.lossAndGrad(x, target) / T);
+  optimizer.step();
+  if (step % 25 === 0 || step === steps - 1) {
+    console.log(`step ${String(step).padStart(4)}  loss ${losses[step].toFixed(4)}  "${sample(model, 'h', 36)}"`);
+  }
+}
+const first = losses[0], last = losses[losses.length - 1];
+console.log(`loss ${first.toFixed(4)} -> ${last.toFixed(4)}`);
+if (!(last < 0.5 * first)) {
+  console.log('the loss did not fall by half');
+  process.exit(1);
+}

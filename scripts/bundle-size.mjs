@@ -1,0 +1,91 @@
+// Bundle size: what rnnkit costs a web page. esbuild bundles and minifies lib/ for the
+// browser (ESM, platform browser) from these entries and reports minified and gzip sizes:
+//   root      everything the package root exports (lib/index.ts): checked ≤ 20 KB gzip
+//   all       every module of lib/ except the CLI (what a root exporting everything would cost)
+//   LSTM      an entry importing only LSTM: what tree-shaking leaves
+// It also fails if a bundle needs a Node built-in or refers to the globals process, Buffer,
+// require or __dirname.
+//   node scripts/bundle-size.mjs [--json]
+// Ends with `N passed, N failed`.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const lib = join(root, 'lib');
+export const LIMIT_GZIP = 20 * 1024;
+const FORBIDDEN = ['process', 'Buffer', 'require', '__dirname', '__filename', 'global'];
+
+function libModules(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'cli') out.push(...libModules(path));
+    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+const rel = (p) => `./${relative(lib, p).replace(/\\/g, '/').replace(/\.ts$/, '.js')}`;
+const entries = [
+  { name: 'root', what: 'import * from lib/index.ts', limit: LIMIT_GZIP, contents: `export * from './index.js';` },
+  { name: 'all', what: 'every lib module but cli', contents: libModules(lib).map((p) => `export * from '${rel(p)}';`).join('\n') },
+  { name: 'LSTM', what: "import { LSTM } only", contents: `export { LSTM } from './index.js';` },
+];
+
+async function bundle(contents, define) {
+  const result = await build({
+    stdin: { contents, resolveDir: lib, sourcefile: 'entry.ts', loader: 'ts' },
+    bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2020',
+    write: false, logLevel: 'silent', metafile: true, define,
+  });
+  return { code: result.outputFiles[0].contents, metafile: result.metafile };
+}
+
+let passed = 0, failed = 0;
+const rows = [];
+const report = (ok, line) => {
+  if (ok) passed++;
+  else failed++;
+  console.log(`[bundle] ${ok ? 'ok  ' : 'FAIL'} ${line}`);
+};
+
+for (const entry of entries) {
+  try {
+    const { code, metafile } = await bundle(entry.contents);
+    const gzip = gzipSync(code, { level: 9 }).length;
+    // modules that kept at least one byte in the output (tree-shaken ones keep none)
+    const [output] = Object.values(metafile.outputs);
+    const inputs = Object.entries(output.inputs).filter(([p, i]) => p !== 'entry.ts' && i.bytesInOutput > 0).length;
+    rows.push({ entry: entry.name, what: entry.what, modules: inputs, minified: code.length, gzip });
+    // The same bundle with each forbidden global renamed to a marker shows any use of it.
+    const define = Object.fromEntries(FORBIDDEN.map((g) => [g, `__rnnkit_uses_${g}`]));
+    const marked = new TextDecoder().decode((await bundle(entry.contents, define)).code);
+    const used = FORBIDDEN.filter((g) => marked.includes(`__rnnkit_uses_${g}`));
+    const sizes = `${(code.length / 1024).toFixed(1)} KB minified, ${(gzip / 1024).toFixed(2)} KB gzip, ${inputs} modules`;
+    if (entry.limit) report(gzip <= entry.limit, `${entry.name} (${entry.what}): ${sizes} (limit ${entry.limit / 1024} KB gzip)`);
+    else console.log(`[bundle] info ${entry.name} (${entry.what}): ${sizes}`);
+    report(used.length === 0, `${entry.name}: no Node globals${used.length ? ` — uses ${used.join(', ')}` : ''}`);
+  } catch (e) {
+    const errors = e.errors ? e.errors.map((m) => `${m.location ? `${m.location.file}:${m.location.line}: ` : ''}${m.text}`).join('; ') : e.message;
+    report(false, `${entry.name} (${entry.what}): esbuild failed (a Node built-in in the library?): ${errors}`);
+  }
+}
+const root_ = rows.find((r) => r.entry === 'root'), lstm = rows.find((r) => r.entry === 'LSTM');
+if (root_ && lstm) {
+  report(lstm.gzip < root_.gzip, `tree-shaking: LSTM alone is ${(lstm.gzip / 1024).toFixed(2)} KB of the root's ${(root_.gzip / 1024).toFixed(2)} KB gzip`);
+}
+console.log('');
+console.log('| entry | what | modules | minified | gzip |');
+console.log('| --- | --- | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.entry} | ${r.what} | ${r.modules} | ${(r.minified / 1024).toFixed(1)} KB | ${(r.gzip / 1024).toFixed(2)} KB |`);
+if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
+console.log('');
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;

@@ -1,0 +1,141 @@
+// `npm pack` check: what a user installs from the registry works.
+//   node test/runtimes/pack.mjs [--reference DIR]     (after npm run build)
+// Packs the repository (scripts skipped: dist/ must be built), installs the tarball into a
+// fresh temporary project (offline: rnnkit has no dependencies), then checks there:
+//   - the tarball holds both builds, their .d.ts and dist/cjs/package.json, and no sources;
+//   - ESM `import 'rnnkit'` and CommonJS `require('rnnkit')` each recompute a fixture;
+//   - a TypeScript consumer, strict, type-checks against the shipped .d.ts files (with
+//     skipLibCheck off, no DOM and no @types/node), as NodeNext ESM (.mts) and CommonJS
+//     (.cts) and with bundler resolution, and runs;
+//   - the `rnnkit` bin recomputes a fixture.
+// Prints one line per check and the closing `N passed, N failed`.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { referenceDir, repoRoot } from './host.mjs';
+
+const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const fixture = join(referenceDir(), 'layer_lstm_small.json');
+
+let passed = 0, failed = 0;
+function check(name, fn) {
+  try {
+    const detail = fn();
+    passed++;
+    console.log(`[pack] ok   ${name}${detail ? `: ${detail}` : ''}`);
+    return true;
+  } catch (e) {
+    failed++;
+    const msg = [e.message, e.stdout && String(e.stdout), e.stderr && String(e.stderr)].filter(Boolean).join('\n');
+    console.log(`[pack] FAIL ${name}: ${msg.trim().split('\n').slice(0, 30).join('\n    ')}`);
+    return false;
+  }
+}
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const node = (args, cwd) => run(process.execPath, args, cwd);
+
+const work = mkdtempSync(join(tmpdir(), 'rnnkit-pack-'));
+const consumer = join(work, 'consumer');
+let tarball = null;
+try {
+  check('npm pack', () => {
+    const [info] = JSON.parse(run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], repoRoot));
+    tarball = join(work, info.filename);
+    const files = info.files.map((f) => f.path);
+    const need = ['package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/cli/main.js',
+      'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json'];
+    const missing = need.filter((f) => !files.includes(f));
+    if (missing.length) throw new Error(`the tarball lacks ${missing.join(', ')}`);
+    const extra = files.filter((f) => /^(lib|test|scripts|bench|examples|build)\//.test(f) || /\.ts$/.test(f) && !/\.d\.ts$/.test(f));
+    if (extra.length) throw new Error(`the tarball ships sources or tests: ${extra.slice(0, 5).join(', ')}…`);
+    return `${info.filename}, ${files.length} files, ${(info.size / 1024).toFixed(1)} KiB packed, ${(info.unpackedSize / 1024).toFixed(1)} KiB unpacked`;
+  });
+
+  const installed = tarball !== null && check('npm install of the tarball into a fresh project', () => {
+    rmSync(consumer, { recursive: true, force: true });
+    execFileSync('mkdir', ['-p', consumer]);
+    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'rnnkit-consumer', private: true, type: 'module' }, null, 2));
+    run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], consumer);
+    const version = JSON.parse(readFileSync(join(consumer, 'node_modules', 'rnnkit', 'package.json'), 'utf8')).version;
+    return `rnnkit@${version}`;
+  });
+
+  if (installed) {
+    const body = (load) => `${load}
+const fixture = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const { worst } = rnnkit.compareFixture(rnnkit.runReference(fixture), fixture);
+if (!(worst <= 1e-5)) throw new Error('worst relative error ' + worst);
+console.log(JSON.stringify({ worst, entry: resolved, exports: Object.keys(rnnkit).length }));
+`;
+    writeFileSync(join(consumer, 'esm.mjs'), body(`import * as rnnkit from 'rnnkit';
+import { readFileSync } from 'node:fs';
+const resolved = import.meta.resolve('rnnkit');`));
+    writeFileSync(join(consumer, 'cjs.cjs'), body(`const rnnkit = require('rnnkit');
+const { readFileSync } = require('node:fs');
+const resolved = require.resolve('rnnkit');`));
+    const entry = (out, want) => {
+      const r = JSON.parse(out.trim().split('\n').pop());
+      if (!r.entry.includes(want)) throw new Error(`resolved to ${r.entry}, expected …/${want}`);
+      return `${want}, ${r.exports} exports, worst ${r.worst.toExponential(2)} on layer_lstm_small`;
+    };
+    check('ESM import from the installed package', () => entry(node(['esm.mjs', fixture], consumer), 'dist/esm/index.js'));
+    check('CJS require from the installed package', () => entry(node(['cjs.cjs', fixture], consumer), 'dist/cjs/index.js'));
+
+    // A TypeScript consumer that uses only what the package promises (no DOM, no Node types).
+    const ts = `import { LSTM, compareFixture, runReference, type ReferenceFixture, type Tensor } from 'rnnkit';
+declare const console: { log(...args: unknown[]): void };
+
+const lstm = new LSTM({ inputSize: 3, hiddenSize: 4, seed: 1 });
+const x: Tensor = { data: new Float32Array(2 * 1 * 3).fill(0.5), shape: [2, 1, 3] };
+const { output, hN } = lstm.forward(x);
+const shape: readonly number[] = output.shape;
+export function worstError(fixture: ReferenceFixture): number {
+  return compareFixture(runReference(fixture, { dtype: 'float32' }), fixture).worst;
+}
+// @ts-expect-error: strict mode must reject a misspelt option
+void (() => new LSTM({ inputSize: 3, hiddenSize: 4, sead: 1 }));
+console.log(JSON.stringify({ shape, h: hN.data.length }));
+`;
+    writeFileSync(join(consumer, 'index.mts'), ts);
+    writeFileSync(join(consumer, 'index.cts'), ts);
+    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        strict: true, target: 'ES2020', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2020'],
+        types: [], skipLibCheck: false, outDir: 'out', exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true,
+      },
+      files: ['index.mts', 'index.cts'],
+    }, null, 2));
+    const tsVersion = node([tsc, '--version'], consumer).trim();
+    writeFileSync(join(consumer, 'bundler.ts'), ts);
+    writeFileSync(join(consumer, 'tsconfig.bundler.json'), JSON.stringify({
+      compilerOptions: {
+        strict: true, target: 'ES2020', module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2020'],
+        types: [], skipLibCheck: false, noEmit: true,
+      },
+      files: ['bundler.ts'],
+    }, null, 2));
+    const compiled = check(`TypeScript consumer, strict (${tsVersion}), against the shipped .d.ts`, () => {
+      node([tsc, '-p', 'tsconfig.json'], consumer);
+      node([tsc, '-p', 'tsconfig.bundler.json'], consumer);
+      return 'NodeNext ESM (.mts) and CJS (.cts), and bundler resolution, compile';
+    });
+    if (compiled) {
+      check('compiled TypeScript consumer runs (ESM and CJS)', () => {
+        const a = node(['out/index.mjs'], consumer).trim(), b = node(['out/index.cjs'], consumer).trim();
+        if (a !== '{"shape":[2,1,4],"h":4}' || a !== b) throw new Error(`printed ${a} / ${b}`);
+        return a;
+      });
+    }
+    check('the rnnkit bin from the installed package', () => {
+      const out = run(join(consumer, 'node_modules', '.bin', 'rnnkit'), ['reference', fixture], consumer);
+      return out.trim().split('\n').pop();
+    });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
