@@ -98,7 +98,7 @@ export function formatResults(results: readonly GradCheckResult[]): string {
   ).join('\n');
 }
 
-/** Asserts-free summary: throws an Error listing every tensor when the worst error exceeds `tol`. */
+/** Throws an Error listing every tensor when the worst error exceeds `tol` (for callers without chai). */
 export function assertGradients(results: readonly GradCheckResult[], tol: number, label = 'gradcheck'): void {
   const worst = worstResult(results);
   if (!(worst.error <= tol)) {
