@@ -7,9 +7,8 @@ import { type FloatArray, type Tensor, formatShape, sizeOf } from './tensor.js';
 
 /** Checks that `value` is an integer ≥ min (default 1). */
 export function checkInteger(op: string, name: string, value: unknown, min = 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`${op}: ${name} must be an integer, got ${describe(value)}`);
-  }
+  if (typeof value !== 'number') throw new TypeError(`${op}: ${name} must be an integer, got ${describe(value)}`);
+  if (!Number.isInteger(value)) throw new RangeError(`${op}: ${name} must be an integer, got ${describe(value)}`);
   if (value < min) throw new RangeError(`${op}: ${name} must be ≥ ${min}, got ${value}`);
   return value;
 }

@@ -255,6 +255,20 @@ export class Recurrent {
     }
     let dTop: FloatArray = dOutput.data;
     if (ws.dOutputT) dTop = transposeTB(ws.dOutputT, dOutput.data, B, T, DH);
+    return this.backwardUnchecked(dTop, dhN ? dhN.data : null, dcN ? dcN.data : null);
+  }
+
+  /**
+   * BPTT without the boundary checks, for models that own the gradient buffers they pass
+   * (a head's dL/doutput, a decoder's dL/dh0): dOutput time-major [T·B, D·H], dhN and dcN
+   * [L·D, B, H] or null. Non-finite values propagate instead of throwing, so a caller such as
+   * the Trainer can detect a diverged step and refuse it as a whole.
+   */
+  backwardUnchecked(dTop: FloatArray, dhN: FloatArray | null, dcN: FloatArray | null): RecurrentGradients {
+    const ws = this.ws;
+    if (!ws || !this.forwardDone || !this.x) throw new Error(`${this.kind}.backward: call forward before backward`);
+    const { T, B } = ws;
+    const H = this.hiddenSize, D = this.directions, DH = D * H, L = this.numLayers;
     for (let k = L - 1; k >= 0; k--) {
       const dOut = k === L - 1 ? dTop : ws.dOutputs[k];
       const input = k === 0 ? this.x : ws.outputs[k - 1];
@@ -264,7 +278,7 @@ export class Recurrent {
         const dir = this.layers[k][d], s = (k * D + d) * B * H;
         dir.backward(
           dOut, d * H, DH,
-          dhN ? dhN.data : null, s, dcN ? dcN.data : null, s,
+          dhN, s, dcN, s,
           input, 0, width, dInput, 0, d > 0,
           ws.gradNorms, (k * D + d) * T, this.masked ? ws.lengths : null,
         );

@@ -1,3 +1,4 @@
+import { getActivation } from '../activations/registry.js';
 import { Recurrent, type RecurrentOptions } from './recurrent.js';
 
 export interface RNNOptions extends Omit<RecurrentOptions, 'mode'> {
@@ -8,6 +9,8 @@ export interface RNNOptions extends Omit<RecurrentOptions, 'mode'> {
 /** an Elman RNN, a⟨t⟩ = g1(Wax·x⟨t⟩ + Waa·a⟨t−1⟩ + ba), g1 = tanh by default; PyTorch's nn.RNN. */
 export class RNN extends Recurrent {
   constructor(options: RNNOptions) {
-    super({ ...options, mode: `rnn_${options?.nonlinearity ?? 'tanh'}` });
+    const nonlinearity = options?.nonlinearity ?? 'tanh';
+    getActivation(nonlinearity, 'RNN: nonlinearity'); // names RNN and the option in its error
+    super({ ...options, mode: `rnn_${nonlinearity}` });
   }
 }

@@ -105,7 +105,7 @@ export class Seq2Seq {
     const g = this.decoder.stateGradients!;
     const Tx = source.shape[0];
     const zeros = this.zeroGrad3(Tx, B, H);
-    this.encoder.backward(zeros, g.dh0, g.dc0);
+    this.encoder.backwardUnchecked(zeros.data, g.dh0.data, g.dc0 ? g.dc0.data : null);
     return loss;
   }
 

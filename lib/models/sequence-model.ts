@@ -76,7 +76,6 @@ interface ModelWorkspace {
   /** per-row loss weights (0 on padding) */
   weights: Float64Array;
   prediction: Prediction;
-  dOutputTensor: Tensor;
 }
 
 export class SequenceModel {
@@ -196,7 +195,7 @@ export class SequenceModel {
     } else {
       this.head.backward(ws.dz, output, 0, DH, rows, ws.dOutput, 0, false);
     }
-    this.stateGradients = this.rnn.backward(ws.dOutputTensor);
+    this.stateGradients = this.rnn.backwardUnchecked(ws.dOutput, null, null);
     return loss;
   }
 
@@ -251,7 +250,6 @@ export class SequenceModel {
       T, B, rows, z, y, dz: f(rows * V), aLast: f(B * DH), dOutput,
       weights: new Float64Array(rows),
       prediction: { y: { data: y, shape }, z: { data: z, shape }, state },
-      dOutputTensor: { data: dOutput, shape: [T, B, DH] },
     };
     return this.ws;
   }

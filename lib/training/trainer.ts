@@ -59,7 +59,7 @@ export class Trainer<M extends Trainable = SequenceModel> {
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
     const opt = options.optimizer;
     const isOptimizer = typeof opt === 'object' && opt !== null && typeof (opt as Optimizer).step === 'function';
-    if (isOptimizer && (opt as Optimizer).params.some((p, i) => p !== model.params[i])) {
+    if (isOptimizer && ((opt as Optimizer).params.length !== model.params.length || (opt as Optimizer).params.some((p, i) => p !== model.params[i]))) {
       throw new TypeError(`${op}: the optimizer must have been created over model.params`);
     }
     this.clipNorm = options.clipNorm == null ? null : checkNumber(op, 'clipNorm', options.clipNorm, Number.MIN_VALUE);
