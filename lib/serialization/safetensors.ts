@@ -1,0 +1,250 @@
+/**
+ * safetensors files (the Hugging Face format), F32 and F64 only:
+ *
+ *   [8 bytes]  N, the header length, unsigned 64-bit little-endian
+ *   [N bytes]  UTF-8 JSON: {"__metadata__": {string: string}, "name": {"dtype": "F32" | "F64",
+ *              "shape": [d0, …], "data_offsets": [begin, end]}, …}, padded with spaces
+ *   [rest]     the data section: each tensor's values, row-major, little-endian, at
+ *              [begin, end) relative to the start of this section
+ *
+ * The writer follows the reference implementation byte for byte: "__metadata__" first (when
+ * there is any), tensors ordered by dtype alignment (F64 before F32) then by name in UTF-8
+ * byte order, laid out contiguously in that order, the header padded with spaces to a
+ * multiple of 8 so every tensor is aligned to its element size within the file.
+ * The reader treats the file as hostile; docs/formats.md lists what it refuses.
+ */
+import { type FloatArray, type Tensor, allocate } from '../tensor.js';
+import { describe } from '../validate.js';
+import { JsonReader, LBRACE, LBRACKET, QUOTE, isNumberStart, readMetadata, readShape } from './json.js';
+import {
+  type DecodeOptions,
+  type StateFile,
+  checkEntryName,
+  checkFiniteData,
+  checkMetadata,
+  checkTensorValue,
+  compareCodePoints,
+  metadataEntries,
+  quote,
+  resolveDecodeOptions,
+  shapeText,
+} from './state-dict.js';
+
+/** Largest header accepted, in bytes: the reference implementation's limit (100 MB). */
+export const SAFETENSORS_MAX_HEADER = 100_000_000;
+
+/** The safetensors dtypes rnnkit reads and writes. */
+export type SafetensorsDType = 'F32' | 'F64';
+
+const ELEMENT_BYTES: Readonly<Record<SafetensorsDType, number>> = { F32: 4, F64: 8 };
+const METADATA_KEY = '__metadata__';
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Writes tensors (Float32Array → F32, Float64Array → F64) and optional string metadata as a
+ * safetensors file. Equal inputs give identical bytes, whatever the Map's order.
+ * Names must not be "__metadata__", "__proto__", "constructor" or "prototype".
+ */
+export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata?: Readonly<Record<string, string>>): Uint8Array {
+  const op = 'encodeSafetensors';
+  if (!(tensors instanceof Map)) throw new TypeError(`${op}: tensors must be a Map of name to tensor, got ${describe(tensors)}`);
+  const meta = checkMetadata(op, 'metadata', metadataEntries(op, metadata));
+  const entries: { name: string; dtype: SafetensorsDType; data: FloatArray; shape: number[] }[] = [];
+  for (const [name, t] of tensors) {
+    checkEntryName(op, 'tensor', name);
+    if (name === METADATA_KEY) throw new TypeError(`${op}: tensor name "${METADATA_KEY}" is reserved for metadata`);
+    const { data, shape } = checkTensorValue(op, name, t);
+    entries.push({ name, dtype: data instanceof Float64Array ? 'F64' : 'F32', data, shape });
+  }
+  entries.sort((a, b) => ELEMENT_BYTES[b.dtype] - ELEMENT_BYTES[a.dtype] || compareCodePoints(a.name, b.name));
+
+  // The header, written by hand so its key order is ours (a JS object would move "0", "1"… first).
+  const fields: string[] = [];
+  const metaKeys = Object.keys(meta);
+  if (metaKeys.length > 0) {
+    fields.push(`"${METADATA_KEY}":{${metaKeys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(meta[k])}`).join(',')}}`);
+  }
+  let offset = 0;
+  for (const { name, dtype, data, shape } of entries) {
+    const end = offset + data.byteLength;
+    fields.push(`${JSON.stringify(name)}:{"dtype":"${dtype}","shape":[${shape.join(',')}],"data_offsets":[${offset},${end}]}`);
+    offset = end;
+  }
+  const json = utf8Encoder.encode(`{${fields.join(',')}}`);
+  const n = json.length + ((8 - (json.length % 8)) % 8);
+
+  const out = new Uint8Array(8 + n + offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, n % 2 ** 32, true);
+  view.setUint32(4, Math.floor(n / 2 ** 32), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + n);
+  let at = 8 + n;
+  for (const { data } of entries) {
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
+    if (!LITTLE_ENDIAN_HOST) swapBytes(out.subarray(at, at + data.byteLength), data.BYTES_PER_ELEMENT);
+    at += data.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Reads a safetensors file of F32 and F64 tensors, treating it as hostile. Before allocating
+ * anything sized by the file it checks: the 8-byte length, the header length (≤ 100 MB and
+ * within the file), UTF-8, JSON syntax with no duplicate keys, a JSON object at the top, known
+ * keys and dtypes, shapes, byte ranges (in range, matching shape × dtype, no overlap, no gap,
+ * covering the whole data section), names, string metadata, and the `maxTensors` and
+ * `maxMetadataEntries` caps. With `requireFinite` it also refuses NaN and ±Infinity. Returns
+ * new arrays (the file's bytes may be unaligned) and the tensors in header order.
+ */
+export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}): StateFile {
+  const op = 'decodeSafetensors';
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${op}: bytes must be a Uint8Array, got ${describe(bytes)}`);
+  const opts = resolveDecodeOptions(op, options);
+  if (bytes.length < 8) {
+    throw new RangeError(`${op}: the file has ${bytes.length} bytes, too short for the 8-byte header length`);
+  }
+
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
+  const n = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true); // exact below 2^53, and huge otherwise
+  if (n > SAFETENSORS_MAX_HEADER) {
+    throw new RangeError(`${op}: header length ${view.getBigUint64(0, true)} exceeds the ${SAFETENSORS_MAX_HEADER}-byte limit`);
+  }
+  if (n > bytes.length - 8) {
+    throw new RangeError(`${op}: header length ${n} exceeds the ${bytes.length - 8} bytes that follow the length field`);
+  }
+  const dataStart = 8 + n;
+  const dataBytes = bytes.length - dataStart;
+
+  let text: string;
+  try {
+    text = utf8Decoder.decode(bytes.subarray(8, dataStart));
+  } catch {
+    throw new TypeError(`${op}: the header is not valid UTF-8`);
+  }
+
+  // Each entry is checked as it is read, so a hostile header never costs more than the
+  // tensors it could describe.
+  const r = new JsonReader(op, 'the header', text);
+  if (r.next() !== LBRACE) throw new TypeError(`${op}: the header must be a JSON object, got ${r.describe()}`);
+  let metadata: Record<string, string> = {};
+  const plan: Entry[] = [];
+  r.object((name) => {
+    if (name === METADATA_KEY) {
+      metadata = readMetadata(r, `"${METADATA_KEY}"`, opts.maxMetadataEntries, true);
+      return;
+    }
+    checkEntryName(op, 'tensor', name);
+    if (plan.length === opts.maxTensors) throw new RangeError(`${op}: the file holds more than ${opts.maxTensors} tensors (options.maxTensors)`);
+    plan.push(readEntry(r, name, dataBytes));
+  });
+  r.end();
+
+  // The ranges, sorted, must tile [0, dataBytes) exactly (empty tensors may sit at any boundary).
+  const sorted = plan.slice().sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  for (const { name, begin, end } of sorted) {
+    if (begin > covered) {
+      throw new RangeError(`${op}: tensor ${quote(name)} data_offsets [${begin}, ${end}] leave a gap: bytes [${covered}, ${begin}) of the data section belong to no tensor`);
+    }
+    if (begin < covered) {
+      throw new RangeError(`${op}: tensor ${quote(name)} data_offsets [${begin}, ${end}] overlap another tensor's bytes, which end at ${covered}`);
+    }
+    covered = end;
+  }
+  if (covered !== dataBytes) {
+    throw new RangeError(`${op}: the tensors cover ${covered} bytes but the data section has ${dataBytes}: bytes [${covered}, ${dataBytes}) belong to no tensor`);
+  }
+
+  // Every check passed; the arrays allocated below add up to the data section's size.
+  const tensors = new Map<string, Tensor>();
+  for (const { name, dtype, shape, begin, end } of plan) {
+    const data = allocate(dtype === 'F64' ? 'float64' : 'float32', (end - begin) / ELEMENT_BYTES[dtype]);
+    const target = new Uint8Array(data.buffer);
+    target.set(bytes.subarray(dataStart + begin, dataStart + end)); // a byte copy: any alignment
+    if (!LITTLE_ENDIAN_HOST) swapBytes(target, ELEMENT_BYTES[dtype]);
+    if (opts.requireFinite) checkFiniteData(op, name, data);
+    tensors.set(name, { data, shape });
+  }
+  return { tensors, metadata };
+}
+
+interface Entry {
+  name: string;
+  dtype: SafetensorsDType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** Reads and checks one header entry {dtype, shape, data_offsets} against the data section. */
+function readEntry(r: JsonReader, name: string, dataBytes: number): Entry {
+  const op = r.op;
+  const what = `tensor ${quote(name)}`;
+  if (r.next() !== LBRACE) throw new TypeError(`${op}: ${what} must be an object {dtype, shape, data_offsets}, got ${r.describe()}`);
+  let dtype: SafetensorsDType | undefined;
+  let shape: { shape: number[]; size: number } | undefined;
+  let offsets: number[] | undefined;
+  r.object((key) => {
+    if (key === 'dtype') {
+      const got = r.next() === QUOTE ? r.string() : undefined;
+      if (got !== 'F32' && got !== 'F64') {
+        throw new TypeError(`${op}: ${what} has dtype ${got === undefined ? r.describe() : describe(got)}; only "F32" and "F64" are supported`);
+      }
+      dtype = got;
+    } else if (key === 'shape') {
+      shape = readShape(r, `${what} shape`);
+    } else if (key === 'data_offsets') {
+      offsets = readOffsets(r, what);
+    } else {
+      throw new TypeError(`${op}: ${what} has an unknown key ${quote(key)}; the keys are "dtype", "shape", "data_offsets"`);
+    }
+  });
+  if (dtype === undefined) throw new TypeError(`${op}: ${what} has no "dtype"`);
+  if (shape === undefined) throw new TypeError(`${op}: ${what} has no "shape"`);
+  if (offsets === undefined) throw new TypeError(`${op}: ${what} has no "data_offsets"`);
+
+  const [b, e] = offsets;
+  if (b > e) throw new RangeError(`${op}: ${what} data_offsets [${b}, ${e}] end before they begin`);
+  if (e > dataBytes) {
+    throw new RangeError(`${op}: ${what} data_offsets [${b}, ${e}] are out of range: the data section has ${dataBytes} bytes`);
+  }
+  // May pass 2^53 for a hostile shape, but then it cannot equal e - b ≤ dataBytes.
+  const needed = shape.size * ELEMENT_BYTES[dtype];
+  if (e - b !== needed) {
+    throw new RangeError(`${op}: ${what} has shape ${shapeText(shape.shape)} (${shape.size} elements, ${needed} bytes as ${dtype}) but data_offsets [${b}, ${e}] span ${e - b} bytes`);
+  }
+  return { name, dtype, shape: shape.shape, begin: b, end: e };
+}
+
+/** Reads data_offsets: [begin, end], two non-negative safe integers. */
+function readOffsets(r: JsonReader, what: string): [number, number] {
+  const op = r.op;
+  const bad = `${op}: ${what} data_offsets must be an array [begin, end], got`;
+  if (r.next() !== LBRACKET) throw new TypeError(`${bad} ${r.describe()}`);
+  const offsets: number[] = [];
+  r.array((i) => {
+    if (i === 2) throw new TypeError(`${bad} an array of more than 2 elements`);
+    const label = i === 0 ? 'begin' : 'end';
+    const v = isNumberStart(r.next()) ? r.number() : undefined;
+    if (v === undefined || !Number.isSafeInteger(v) || v < 0) {
+      throw new RangeError(`${op}: ${what} data_offsets ${label} must be a non-negative integer, got ${v === undefined ? r.describe() : v}`);
+    }
+    offsets.push(v + 0); // + 0 turns -0 into 0
+  });
+  if (offsets.length !== 2) throw new TypeError(`${bad} an array of length ${offsets.length}`);
+  return [offsets[0], offsets[1]];
+}
+
+/** Reverses the bytes of each `size`-byte element in place (for big-endian hosts). */
+function swapBytes(bytes: Uint8Array, size: number): void {
+  for (let i = 0; i + size <= bytes.length; i += size) {
+    for (let lo = i, hi = i + size - 1; lo < hi; lo++, hi--) {
+      const t = bytes[lo];
+      bytes[lo] = bytes[hi];
+      bytes[hi] = t;
+    }
+  }
+}

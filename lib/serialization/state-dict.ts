@@ -1,0 +1,290 @@
+/**
+ * State dicts: a model's parameters as a map from name to tensor, the unit both file formats
+ * (safetensors.ts, json.ts) read and write. This file also holds the rules every state dict
+ * obeys whichever format carries it: what a name may be, what a shape may be, what metadata
+ * may hold. docs/formats.md states the same rules for readers of the files.
+ */
+import { type Param } from '../param.js';
+import { type FloatArray, type Tensor, formatShape, sizeOf } from '../tensor.js';
+import { checkBoolean, checkInteger, describe } from '../validate.js';
+
+/** What a decoder returns: the tensors in file order and the string-to-string metadata. */
+export interface StateFile {
+  tensors: Map<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+/** Options every decoder takes. */
+export interface DecodeOptions {
+  /** Refuse NaN and ±Infinity in tensor data (default false: they are loaded as stored). */
+  requireFinite?: boolean;
+  /** Most tensors a file may hold (default DEFAULT_MAX_TENSORS). */
+  maxTensors?: number;
+  /** Most metadata entries a file may hold (default DEFAULT_MAX_METADATA_ENTRIES). */
+  maxMetadataEntries?: number;
+}
+
+/**
+ * Default cap on the tensors in one file. Real checkpoints hold hundreds to a few tens of
+ * thousands; the cap keeps a small hostile header from costing gigabytes of objects.
+ */
+export const DEFAULT_MAX_TENSORS = 100_000;
+
+/** Default cap on metadata entries in one file (real files hold a handful to a few hundred). */
+export const DEFAULT_MAX_METADATA_ENTRIES = 10_000;
+
+/** DecodeOptions with every default filled in, after checking the caller's values. Internal. */
+export function resolveDecodeOptions(op: string, options: unknown): Required<DecodeOptions> {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  const o = options as DecodeOptions;
+  return {
+    requireFinite: o.requireFinite === undefined ? false : checkBoolean(op, 'options.requireFinite', o.requireFinite),
+    maxTensors: o.maxTensors === undefined ? DEFAULT_MAX_TENSORS : checkInteger(op, 'options.maxTensors', o.maxTensors, 0),
+    maxMetadataEntries:
+      o.maxMetadataEntries === undefined ? DEFAULT_MAX_METADATA_ENTRIES : checkInteger(op, 'options.maxMetadataEntries', o.maxMetadataEntries, 0),
+  };
+}
+
+/**
+ * Returns views of the parameters' values as a state dict: `name → {data: value, shape}`.
+ * Nothing is copied, so the map sees later training steps; encode it to snapshot it.
+ */
+export function stateDictOf(params: readonly Param[]): Map<string, Tensor> {
+  const op = 'stateDictOf';
+  checkParams(op, params);
+  const out = new Map<string, Tensor>();
+  for (const p of params) out.set(p.name, { data: p.value, shape: p.shape.slice() });
+  return out;
+}
+
+/**
+ * Copies a state dict into the parameters' values, all or nothing.
+ *
+ * Everything is checked before the first value is written: every parameter has a tensor of
+ * that name, the same shape, a Float32Array or Float64Array of the right length, and (when a
+ * float64 tensor goes into a float32 parameter) no finite value beyond the float32 range.
+ * Float64 into float32 is allowed and rounds each value to the nearest float32; float32 into
+ * float64 is exact. A tensor for no parameter is an error when `strict` (the default) and is
+ * ignored otherwise; a missing tensor is always an error. If any check fails, every parameter
+ * is left bit-identical.
+ */
+export function loadStateDict(
+  params: readonly Param[],
+  tensors: ReadonlyMap<string, Tensor>,
+  options: { strict?: boolean } = {},
+): void {
+  const op = 'loadStateDict';
+  checkParams(op, params);
+  if (!(tensors instanceof Map)) throw new TypeError(`${op}: tensors must be a Map of name to tensor, got ${describe(tensors)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  const strict = options.strict === undefined ? true : checkBoolean(op, 'options.strict', options.strict);
+
+  const wanted = new Set(params.map((p) => p.name));
+  const missing = params.filter((p) => !tensors.has(p.name)).map((p) => p.name);
+  const unexpected = strict ? [...tensors.keys()].filter((name) => !wanted.has(name)) : [];
+  if (missing.length > 0 || unexpected.length > 0) {
+    const parts: string[] = [];
+    if (missing.length > 0) parts.push(`missing ${listNames(missing)}`);
+    if (unexpected.length > 0) parts.push(`unexpected ${listNames(unexpected)} (pass {strict: false} to ignore tensors the model does not have)`);
+    throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters: ${parts.join('; ')}`);
+  }
+
+  const sources: FloatArray[] = [];
+  for (const p of params) {
+    const t = tensors.get(p.name) as unknown;
+    const what = `tensor ${quote(p.name)}`;
+    if (typeof t !== 'object' || t === null || !('data' in t) || !('shape' in t)) {
+      throw new TypeError(`${op}: ${what} must be a tensor {data, shape}, got ${describe(t)}`);
+    }
+    const { data, shape } = t as Tensor;
+    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+      throw new TypeError(`${op}: ${what} has data ${describe(data)} but a Float32Array or Float64Array was expected`);
+    }
+    if (!Array.isArray(shape) || shape.length !== p.shape.length || shape.some((d, i) => d !== p.shape[i])) {
+      const got = Array.isArray(shape) ? shapeText(shape) : describe(shape);
+      throw new RangeError(`${op}: ${what} has shape ${got} but the model expects ${formatShape(p.shape)}`);
+    }
+    const n = sizeOf(p.shape);
+    if (data.length !== n || p.value.length !== n) {
+      throw new RangeError(`${op}: ${what} has ${data.length} entries but shape ${formatShape(p.shape)} needs ${n}`);
+    }
+    if (data instanceof Float64Array && p.value instanceof Float32Array) {
+      for (let i = 0; i < n; i++) {
+        const v = data[i];
+        if (Number.isFinite(v) && !Number.isFinite(Math.fround(v))) {
+          throw new RangeError(`${op}: ${what} is float64 and its entry ${i} = ${v} is beyond the float32 range of the model's parameter`);
+        }
+      }
+    }
+    sources.push(data);
+  }
+
+  // Every check passed: nothing below can throw, so the load is all or nothing.
+  params.forEach((p, i) => {
+    if (sources[i] !== p.value) p.value.set(sources[i]);
+  });
+}
+
+// ——— Rules shared by the file formats ———
+
+/** Names that could alter objects built from a file if a reader used plain objects. */
+const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Checks a tensor name or metadata key: a string with a UTF-8 form (no lone surrogate) that
+ * is not `__proto__`, `constructor` or `prototype`. Internal to the formats.
+ */
+export function checkEntryName(op: string, kind: string, name: unknown): string {
+  if (typeof name !== 'string') throw new TypeError(`${op}: a ${kind} name must be a string, got ${describe(name)}`);
+  if (FORBIDDEN_NAMES.has(name)) {
+    throw new TypeError(`${op}: ${kind} name "${name}" is refused: __proto__, constructor and prototype are never valid names`);
+  }
+  if (!isWellFormed(name)) throw new TypeError(`${op}: ${kind} name ${quote(name)} has a lone surrogate, so it has no UTF-8 form`);
+  return name;
+}
+
+/** Most dimensions a stored shape may have (numpy's limit); no RNN tensor comes close. */
+export const MAX_RANK = 64;
+
+/**
+ * Checks a shape read from a file or given to an encoder: an array of at most MAX_RANK
+ * non-negative safe integers whose product (the element count) is itself a safe integer.
+ * Returns a copy and the count. Internal to the formats.
+ */
+export function checkShapeValue(op: string, what: string, value: unknown): { shape: number[]; size: number } {
+  if (!Array.isArray(value)) throw new TypeError(`${op}: ${what} must be an array of non-negative integers, got ${describe(value)}`);
+  if (value.length > MAX_RANK) throw new RangeError(`${op}: ${what} has ${value.length} dimensions, more than the limit of ${MAX_RANK}`);
+  const shape: number[] = [];
+  let size = 1;
+  for (let i = 0; i < value.length; i++) {
+    const d: unknown = value[i];
+    if (typeof d !== 'number' || !Number.isInteger(d)) {
+      throw new TypeError(`${op}: ${what}[${i}] must be a non-negative integer, got ${describe(d)}`);
+    }
+    if (d < 0 || d > Number.MAX_SAFE_INTEGER) {
+      throw new RangeError(`${op}: ${what}[${i}] must be a non-negative safe integer, got ${d}`);
+    }
+    size *= d;
+    if (size > Number.MAX_SAFE_INTEGER) {
+      throw new RangeError(`${op}: ${what} ${shapeText(value)} has more than 2^53 - 1 elements (element count overflows)`);
+    }
+    shape.push(d + 0); // + 0 turns -0 into 0
+  }
+  return { shape, size };
+}
+
+/**
+ * Checks metadata given to an encoder or read from a file: an object whose keys pass
+ * `checkEntryName` and whose values are all strings. Returns a copy with sorted keys.
+ * Internal to the formats.
+ */
+export function checkMetadata(op: string, what: string, entries: Iterable<[string, unknown]>): Record<string, string> {
+  const pairs: [string, string][] = [];
+  for (const [key, value] of entries) {
+    checkEntryName(op, `${what} key`, key);
+    if (typeof value !== 'string') {
+      throw new TypeError(`${op}: ${what} value for ${quote(key)} must be a string, got ${describe(value)}`);
+    }
+    pairs.push([key, value]);
+  }
+  pairs.sort((a, b) => compareCodePoints(a[0], b[0]));
+  const out: Record<string, string> = {};
+  for (const [key, value] of pairs) out[key] = value; // safe: forbidden names were refused
+  return out;
+}
+
+/** The entries of a caller's metadata object, refusing anything but a plain object. Internal. */
+export function metadataEntries(op: string, metadata: unknown): [string, unknown][] {
+  if (metadata === undefined) return [];
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new TypeError(`${op}: metadata must be an object of string values, got ${describe(metadata)}`);
+  }
+  return Object.keys(metadata).map((k) => [k, (metadata as Record<string, unknown>)[k]]);
+}
+
+/**
+ * Checks a tensor given to an encoder: Float32Array or Float64Array data whose length matches
+ * a valid shape. Internal to the formats.
+ */
+export function checkTensorValue(op: string, name: string, t: unknown): { data: FloatArray; shape: number[] } {
+  const what = `tensor ${quote(name)}`;
+  if (typeof t !== 'object' || t === null || !('data' in t) || !('shape' in t)) {
+    throw new TypeError(`${op}: ${what} must be a tensor {data, shape}, got ${describe(t)}`);
+  }
+  const { data } = t as Tensor;
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+    throw new TypeError(`${op}: ${what} has data ${describe(data)} but only Float32Array and Float64Array can be written`);
+  }
+  const { shape, size } = checkShapeValue(op, `${what} shape`, (t as Tensor).shape);
+  if (data.length !== size) {
+    throw new RangeError(`${op}: ${what} has ${data.length} entries but shape ${shapeText(shape)} needs ${size}`);
+  }
+  return { data, shape };
+}
+
+/** Refuses NaN and ±Infinity, naming the tensor and the first offending entry. Internal. */
+export function checkFiniteData(op: string, name: string, data: FloatArray): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new RangeError(`${op}: tensor ${quote(name)} entry ${i} is ${data[i]} but finite values were required (requireFinite)`);
+    }
+  }
+}
+
+/** Orders strings by code point, which is UTF-8 byte order (UTF-16 order differs above U+D7FF). */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** A name for an error message: JSON-quoted, cut to 80 characters. */
+export function quote(name: string): string {
+  return JSON.stringify(name.length > 80 ? name.slice(0, 80) + '…' : name);
+}
+
+/** A shape for an error message, elided past 16 dimensions. */
+export function shapeText(shape: readonly unknown[]): string {
+  if (shape.length <= 16) return `[${shape.join(', ')}]`;
+  return `[${shape.slice(0, 8).join(', ')}, … ${shape.length - 8} more]`;
+}
+
+// Surrogates (U+D800–U+DFFF) encode code points above U+FFFF, so they rank above U+E000–U+FFFF.
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit;
+}
+
+function isWellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return false;
+    const d = s.charCodeAt(i + 1);
+    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
+}
+
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 10).map(quote).join(', ');
+  return names.length > 10 ? `${shown} and ${names.length - 10} more` : shown;
+}
+
+function checkParams(op: string, params: readonly Param[]): void {
+  if (!Array.isArray(params)) throw new TypeError(`${op}: params must be an array of Param, got ${describe(params)}`);
+  const seen = new Set<string>();
+  for (const p of params) {
+    if (typeof p !== 'object' || p === null || typeof p.name !== 'string' || !(p.value instanceof Float32Array || p.value instanceof Float64Array)) {
+      throw new TypeError(`${op}: params must hold Param objects {name, shape, value, grad}, got ${describe(p)}`);
+    }
+    if (seen.has(p.name)) throw new RangeError(`${op}: two parameters are named ${quote(p.name)}`);
+    seen.add(p.name);
+  }
+}
