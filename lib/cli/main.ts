@@ -4,6 +4,7 @@
  * itself exit 1. No stack traces unless RNNKIT_DEBUG is set.
  */
 import { UsageError } from './args.js';
+import { benchCommand, benchUsage } from './bench.js';
 import { referenceCommand, referenceUsage } from './reference.js';
 import { sampleCommand, sampleUsage } from './sample.js';
 import { trainCommand, trainUsage } from './train.js';
@@ -16,6 +17,7 @@ commands:
   train               train a character-level language model (default: on rnnkit's own docs)
   sample              generate text from a model written by train
   reference PATH...   recompute rnn-reference/1 fixtures and compare with PyTorch
+  bench               time a training step and inference (ms, GFLOP/s)
   help                this text
 
 run "rnnkit <command> --help" for a command's options`;
@@ -26,6 +28,7 @@ const commands: Record<string, { run: Command; usage: string }> = {
   train: { run: trainCommand, usage: trainUsage },
   sample: { run: sampleCommand, usage: sampleUsage },
   reference: { run: referenceCommand, usage: referenceUsage },
+  bench: { run: benchCommand, usage: benchUsage },
 };
 
 export async function main(argv: string[]): Promise<number> {
