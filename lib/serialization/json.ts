@@ -94,7 +94,7 @@ export function decodeStateJSON(text: string, options: DecodeStateJSONOptions = 
   if (r.next() !== LBRACE) throw new TypeError(`${op}: text must hold a JSON object, got ${r.describe()}`);
   let format: string | undefined;
   let metadata: Record<string, string> = {};
-  let tensors: Map<string, Tensor> | undefined;
+  let plan: Map<string, Planned> | undefined;
   r.object((key) => {
     if (key === 'format') {
       const got = r.next() === QUOTE ? r.string() : undefined;
@@ -105,21 +105,36 @@ export function decodeStateJSON(text: string, options: DecodeStateJSONOptions = 
     } else if (key === 'metadata') {
       metadata = readMetadata(r, 'metadata', opts.maxMetadataEntries, false);
     } else if (key === 'tensors') {
-      tensors = readStateTensors(r, opts);
+      plan = readStateTensors(r, opts);
     } else {
       throw new TypeError(`${op}: the top-level object has an unknown key ${quote(key)}; the keys are "format", "metadata", "tensors"`);
     }
   });
   r.end();
   if (format === undefined) throw new TypeError(`${op}: the top-level object has no "format" key`);
-  if (tensors === undefined) throw new TypeError(`${op}: the top-level object has no "tensors" key`);
+  if (plan === undefined) throw new TypeError(`${op}: the top-level object has no "tensors" key`);
+
+  // Every check passed: only now are the typed arrays allocated.
+  const tensors = new Map<string, Tensor>();
+  for (const [name, { dtype, shape, values }] of plan) {
+    const data = allocate(dtype, values.length);
+    data.set(values); // a Float32Array rounds each value to the nearest float32, as Math.fround does
+    tensors.set(name, { data, shape });
+  }
   return { tensors, metadata };
 }
 
-function readStateTensors(r: JsonReader, opts: Required<DecodeOptions>): Map<string, Tensor> {
+/** A checked tensor entry, not yet copied into a typed array. */
+interface Planned {
+  dtype: 'float32' | 'float64';
+  shape: number[];
+  values: number[];
+}
+
+function readStateTensors(r: JsonReader, opts: Required<DecodeOptions>): Map<string, Planned> {
   const op = r.op;
   if (r.next() !== LBRACE) throw new TypeError(`${op}: "tensors" must be an object, got ${r.describe()}`);
-  const tensors = new Map<string, Tensor>();
+  const tensors = new Map<string, Planned>();
   r.object((name) => {
     checkEntryName(op, 'tensor', name);
     if (tensors.size === opts.maxTensors) throw new RangeError(`${op}: the file holds more than ${opts.maxTensors} tensors (options.maxTensors)`);
@@ -128,8 +143,8 @@ function readStateTensors(r: JsonReader, opts: Required<DecodeOptions>): Map<str
   return tensors;
 }
 
-/** One {"dtype", "shape", "data"} entry; its keys may come in any order. */
-function readStateTensor(r: JsonReader, name: string, requireFinite: boolean): Tensor {
+/** One {"dtype", "shape", "data"} entry, fully checked; its keys may come in any order. */
+function readStateTensor(r: JsonReader, name: string, requireFinite: boolean): Planned {
   const op = r.op;
   const what = `tensor ${quote(name)}`;
   if (r.next() !== LBRACE) throw new TypeError(`${op}: ${what} must be an object {dtype, shape, data}, got ${r.describe()}`);
@@ -166,9 +181,7 @@ function readStateTensor(r: JsonReader, name: string, requireFinite: boolean): T
       throw new RangeError(`${op}: ${what} data[${i}] = ${x} is beyond the float32 range`);
     }
   }
-  const data = allocate(dtype, values.length);
-  data.set(values); // a Float32Array rounds each value to the nearest float32, as Math.fround does
-  return { data, shape: shape.shape };
+  return { dtype, shape: shape.shape, values };
 }
 
 /** The "data" array: numbers, or the strings "NaN", "Infinity", "-Infinity". */

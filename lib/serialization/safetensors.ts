@@ -45,7 +45,8 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * Writes tensors (Float32Array → F32, Float64Array → F64) and optional string metadata as a
  * safetensors file. Equal inputs give identical bytes, whatever the Map's order.
- * Names must not be "__metadata__", "__proto__", "constructor" or "prototype".
+ * Names must not be "__metadata__", "__proto__", "constructor" or "prototype", and the
+ * header (names, shapes, metadata) must fit in SAFETENSORS_MAX_HEADER bytes.
  */
 export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata?: Readonly<Record<string, string>>): Uint8Array {
   const op = 'encodeSafetensors';
@@ -74,6 +75,9 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata
   }
   const json = utf8Encoder.encode(`{${fields.join(',')}}`);
   const n = json.length + ((8 - (json.length % 8)) % 8);
+  if (n > SAFETENSORS_MAX_HEADER) {
+    throw new RangeError(`${op}: the header would take ${n} bytes, more than the ${SAFETENSORS_MAX_HEADER} that readers accept (large metadata values are the usual cause)`);
+  }
 
   const out = new Uint8Array(8 + n + offset);
   const view = new DataView(out.buffer);

@@ -359,6 +359,11 @@ describe('safetensors', () => {
       expect(() => encodeSafetensors({ w: t } as unknown as Map<string, Tensor>)).to.throw(TypeError, /tensors must be a Map/);
     });
 
+    it('refuses to write a header the readers would refuse (over 100 MB)', () => {
+      const t = new Map([['w', { data: new Float32Array(1), shape: [1] }]]);
+      expect(() => encodeSafetensors(t, { big: 'x'.repeat(100_000_000) })).to.throw(RangeError, /encodeSafetensors: the header would take 1000000\d\d bytes, more than the 100000000 that readers accept/);
+    });
+
     it('writes a Float32Array view at an odd byte offset correctly', () => {
       const backing = new Float32Array([9, 1, 2, 9]);
       const view = backing.subarray(1, 3);
