@@ -312,7 +312,8 @@ export class Recurrent {
     return { data: ws.gradNorms, shape: [this.numLayers * this.directions, ws.T] };
   }
 
-  private checkInput(op: string, x: Tensor): [number, number] {
+  /** Checks x the way forward does (named by `op`) and returns [T, B]; changes nothing. */
+  checkInput(op: string, x: Tensor): [number, number] {
     if (typeof x !== 'object' || x === null || !('data' in x) || !('shape' in x)) {
       throw new TypeError(`${op}: x must be a tensor {data, shape}, got ${describe(x)}`);
     }

@@ -30,10 +30,10 @@ export const crossEntropy: Loss = {
       for (let v = 0; v < V; v++) if (z[o + v] > max) max = z[o + v];
       let sum = 0;
       for (let v = 0; v < V; v++) sum += Math.exp(z[o + v] - max);
-      const logSumExp = max + Math.log(sum);
-      total += w * (logSumExp - z[o + k]);
+      // −log softmax(z)_k = (max − z_k) + log Σ e^{z−max}: no large terms cancel
+      total += w * (max - z[o + k] + Math.log(sum));
       const c = scale * w;
-      for (let v = 0; v < V; v++) dz[o + v] = c * (Math.exp(z[o + v] - logSumExp) - (v === k ? 1 : 0));
+      for (let v = 0; v < V; v++) dz[o + v] = c * (Math.exp(z[o + v] - max) / sum - (v === k ? 1 : 0));
     }
     return scale * total;
   },

@@ -87,18 +87,30 @@ export class Seq2Seq {
    */
   lossAndGrad(source: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): number {
     const op = 'Seq2Seq.lossAndGrad';
-    const B = source?.shape?.[1];
-    const ts = target?.shape;
-    if (!Array.isArray(ts) || ts.length !== 2 || ts[1] !== B || !(ts[0] >= 1)) {
+    const [, B] = this.encoder.checkInput(op, source);
+    if (typeof target !== 'object' || target === null || !('data' in target) || !('shape' in target)) {
+      throw new TypeError(`${op}: target must be a tensor {data, shape} of token indices, got ${describe(target)}`);
+    }
+    const ts = target.shape;
+    if (!Array.isArray(ts) || ts.length !== 2 || ts[1] !== B || !Number.isInteger(ts[0]) || ts[0] < 1) {
       throw new RangeError(`${op}: target has shape ${Array.isArray(ts) ? formatShape(ts) : describe(ts)} but [Ty, ${B}] was expected`);
     }
     const Ty = ts[0], V = this.outputVocab, H = this.encoder.hiddenSize;
+    if (!target.data || target.data.length !== Ty * B) {
+      throw new RangeError(`${op}: target has shape ${formatShape(ts)} but its data has ${target.data?.length} entries`);
+    }
+    for (let i = 0; i < Ty * B; i++) {
+      const k = target.data[i];
+      if (!Number.isInteger(k) || k < 0 || k >= V) {
+        throw new RangeError(`${op}: target[${i}] must be a token index in [0, ${V - 1}], got ${describe(k)}`);
+      }
+    }
     const enc = this.encoder.forward(source);
     const x = this.teacherInput(Ty, B);
     for (let t = 0; t < Ty; t++) {
       for (let b = 0; b < B; b++) {
         const prev = t === 0 ? this.startToken : target.data[(t - 1) * B + b];
-        if (Number.isInteger(prev) && prev >= 0 && prev < V) x.data[(t * B + b) * V + prev] = 1;
+        x.data[(t * B + b) * V + prev] = 1;
       }
     }
     const loss = this.decoder.lossAndGrad(x, target, { h0: enc.hN, c0: enc.cN });
@@ -123,7 +135,10 @@ export class Seq2Seq {
     const k = checkInteger(op, 'beamWidth', options?.beamWidth);
     const maxLength = checkInteger(op, 'maxLength', options.maxLength);
     const end = options.endToken;
-    if (end !== undefined) checkInteger(op, 'endToken', end, 0);
+    if (end !== undefined) {
+      checkInteger(op, 'endToken', end, 0);
+      if (end >= this.outputVocab) throw new RangeError(`${op}: endToken must be < outputVocab (${this.outputVocab}), got ${end}`);
+    }
     if (source?.shape?.[1] !== 1) throw new RangeError(`${op}: decode one source at a time: source must be [Tx, 1, ${this.encoder.inputSize}], got ${Array.isArray(source?.shape) ? formatShape(source.shape) : describe(source?.shape)}`);
     const V = this.outputVocab, H = this.encoder.hiddenSize, rows = this.encoder.numLayers;
     const enc = this.encoder.forward(source);

@@ -210,11 +210,11 @@ export class SequenceModel {
   }
 
   private checkTarget(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): void {
+    const [T, B] = this.rnn.checkInput(op, x);
     if (typeof target !== 'object' || target === null || !('data' in target) || !('shape' in target)) {
       throw new TypeError(`${op}: target must be a tensor {data, shape}, got ${describe(target)}`);
     }
-    const shape = Array.isArray(x?.shape) ? x.shape : [];
-    const T = shape[0], B = shape[1], V = this.outputSize;
+    const V = this.outputSize;
     const classes = this.loss.targets === 'class';
     const lead = this.topology === 'many_to_one' ? [B] : [T, B];
     const want = classes ? lead : [...lead, V];

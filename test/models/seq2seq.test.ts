@@ -155,7 +155,7 @@ describe('Seq2Seq', () => {
       expect(() => new Seq2Seq(null as never)).to.throw(TypeError, /Seq2Seq: options must be an object/);
       expect(() => model.lossAndGrad(source, { data: [0, 1, 2], shape: [3] })).to.throw(RangeError, /Seq2Seq\.lossAndGrad: target has shape \[3\] but \[Ty, 2\] was expected/);
       expect(() => model.lossAndGrad(source, { data: [0, 1, 2], shape: [3, 1] })).to.throw(RangeError, /Seq2Seq\.lossAndGrad: target has shape \[3, 1\] but \[Ty, 2\] was expected/);
-      expect(() => model.lossAndGrad({ data: new Float64Array(Tx * B * 2), shape: [Tx, B, 2] }, targetOf(1))).to.throw(RangeError, /GRU\.forward: x has shape \[3, 2, 2\] but input_size is 3/);
+      expect(() => model.lossAndGrad({ data: new Float64Array(Tx * B * 2), shape: [Tx, B, 2] }, targetOf(1))).to.throw(RangeError, /Seq2Seq\.lossAndGrad: x has shape \[3, 2, 2\] but input_size is 3/);
       const one = uniformTensor(rng(4), [Tx, 1, I]);
       expect(() => model.beamSearch(source, { beamWidth: 2, maxLength: 3 })).to.throw(RangeError, /Seq2Seq\.beamSearch: decode one source at a time: source must be \[Tx, 1, 3\], got \[3, 2, 3\]/);
       expect(() => model.beamSearch(one, { beamWidth: 0, maxLength: 3 })).to.throw(RangeError, /Seq2Seq\.beamSearch: beamWidth must be ≥ 1/);
@@ -167,9 +167,9 @@ describe('Seq2Seq', () => {
       const values = model.params.map((p) => copy64(p.value)), grads = model.params.map((p) => copy64(p.grad));
       const bad = targetOf(5);
       bad.data[3] = V;
-      expect(() => model.lossAndGrad(source, bad)).to.throw(RangeError, /target\[3\] must be a class index in \[0, 4\], got 5/);
+      expect(() => model.lossAndGrad(source, bad)).to.throw(RangeError, /Seq2Seq\.lossAndGrad: target\[3\] must be a token index in \[0, 4\], got 5/);
       bad.data[3] = 0.5;
-      expect(() => model.lossAndGrad(source, bad)).to.throw(RangeError, /target\[3\] must be a class index/);
+      expect(() => model.lossAndGrad(source, bad)).to.throw(RangeError, /Seq2Seq\.lossAndGrad: target\[3\] must be a token index/);
       model.params.forEach((p, k) => {
         expect(Array.from(p.value)).to.deep.equal(Array.from(values[k]));
         expect(Array.from(p.grad)).to.deep.equal(Array.from(grads[k]));
