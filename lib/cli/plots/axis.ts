@@ -31,28 +31,30 @@ export function linearTicks(lo: number, hi: number, count = 6): Tick[] {
   const step = niceStep(hi - lo, count);
   const ticks: Tick[] = [];
   for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
-    const v = k * step;
-    ticks.push({ value: v, label: formatTick(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12))) });
+    const v = Math.abs(k) < 0.5 ? 0 : Number((k * step).toPrecision(12)); // no −0, no 0.30000000000000004
+    ticks.push({ value: v, label: formatTick(v) });
   }
   return ticks;
 }
 
 /**
  * Ticks within [lo, hi] (lo > 0) on a log axis: powers of ten (every k-th one if there are
- * more than `count`); within less than two decades, also 2× and 5× each power; within less
- * than a factor 2.5 or so, linear ticks.
+ * more than `count`); when fewer than three powers fall inside, 1×, 2× and 5× each power;
+ * when even those give fewer than three ticks, linear ticks.
  */
 export function logTicks(lo: number, hi: number, count = 7): Tick[] {
   const e0 = Math.ceil(Math.log10(lo) - 1e-9), e1 = Math.floor(Math.log10(hi) + 1e-9);
   const decades = e1 - e0 + 1;
   if (decades >= 3) {
     const every = Math.ceil(decades / count);
+    // plain numbers when every label is short (0.01 … 1000), otherwise 10ⁿ throughout
+    const power = e0 < -2 || e1 > 3;
     const ticks: Tick[] = [];
-    for (let e = e1; e >= e0; e -= every) ticks.unshift({ value: Math.pow(10, e), label: formatPower(e) });
+    for (let e = e1; e >= e0; e -= every) ticks.unshift({ value: Math.pow(10, e), label: formatPower(e, power) });
     return ticks;
   }
   const ticks: Tick[] = [];
-  for (let e = Math.floor(Math.log10(lo)) ; e <= e1; e++) {
+  for (let e = Math.floor(Math.log10(lo)); e <= e1; e++) {
     for (const m of [1, 2, 5]) {
       const v = m * Math.pow(10, e);
       if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push({ value: v, label: formatTick(Number(v.toPrecision(6))) });

@@ -23,9 +23,12 @@ const SUPERSCRIPT: Record<string, string> = {
   '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹',
 };
 
-/** 10 to an integer power as readers write it: 0.01, 0.1, 1, 10, 100, 1000, else 10⁻⁵, 10⁶. */
-export function formatPower(exponent: number): string {
-  if (exponent >= -2 && exponent <= 3) return String(Number(`1e${exponent}`));
+/**
+ * 10 to an integer power as readers write it: 0.01, 0.1, 1, 10, 100, 1000, else (or when
+ * `power` is set, so that one axis reads one way) 10⁻⁵, 10⁰, 10⁶.
+ */
+export function formatPower(exponent: number, power = false): string {
+  if (!power && exponent >= -2 && exponent <= 3) return String(Number(`1e${exponent}`));
   return '10' + String(exponent).split('').map((ch) => SUPERSCRIPT[ch]).join('');
 }
 
