@@ -30,6 +30,12 @@ export function checkBoolean(op: string, name: string, value: unknown): boolean 
   return value;
 }
 
+/** Checks that `value` is an object (not null); returns it. */
+export function checkObject<T = Record<string, unknown>>(op: string, name: string, value: unknown): T {
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${op}: ${name} must be an object, got ${describe(value)}`);
+  return value as T;
+}
+
 /** Checks that `value` is one of `choices`. */
 export function checkChoice<T extends string>(op: string, name: string, value: unknown, choices: readonly T[]): T {
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
@@ -38,20 +44,46 @@ export function checkChoice<T extends string>(op: string, name: string, value: u
   return value as T;
 }
 
-/** Checks that `t` is a tensor of exactly `shape` whose data is a Float32Array or Float64Array. */
-export function checkTensor(op: string, name: string, t: unknown, shape: readonly number[]): Tensor {
+/** Whether `x` is a Float32Array or Float64Array. */
+export function isFloatArray(x: unknown): x is FloatArray {
+  return x instanceof Float32Array || x instanceof Float64Array;
+}
+
+/** Checks that `t` is an object with `data` and `shape`, the kind of a tensor; returns it. */
+export function checkTensorLike<T = Tensor>(op: string, name: string, t: unknown): T {
   if (typeof t !== 'object' || t === null || !('data' in t) || !('shape' in t)) {
     throw new TypeError(`${op}: ${name} must be a tensor {data, shape}, got ${describe(t)}`);
   }
-  const { data, shape: got } = t as Tensor;
-  if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-    throw new TypeError(`${op}: ${name}.data must be a Float32Array or Float64Array, got ${describe(data)}`);
-  }
-  if (!Array.isArray(got) || got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-    throw new RangeError(`${op}: ${name} has shape ${Array.isArray(got) ? formatShape(got) : describe(got)} but ${formatShape(shape)} was expected`);
-  }
-  checkLength(op, name, data, sizeOf(shape));
+  return t as T;
+}
+
+/** Checks that `t` is a tensor whose data is a Float32Array or Float64Array; returns it. */
+export function checkFloatTensor(op: string, name: string, t: unknown): Tensor {
+  const { data } = checkTensorLike(op, name, t);
+  if (!isFloatArray(data)) throw new TypeError(`${op}: ${name}.data must be a Float32Array or Float64Array, got ${describe(data)}`);
   return t as Tensor;
+}
+
+/** Checks that `t` is a tensor of exactly `shape` whose data is a Float32Array or Float64Array. */
+export function checkTensor(op: string, name: string, t: unknown, shape: readonly number[]): Tensor {
+  const { data, shape: got } = checkFloatTensor(op, name, t);
+  if (!sameShape(got, shape)) throw new RangeError(`${op}: ${name} has shape ${shapeText(got)} but ${formatShape(shape)} was expected`);
+  if (data.length !== sizeOf(shape)) throw new RangeError(`${op}: ${name} has shape ${formatShape(shape)} but its data has ${data.length} entries`);
+  return t as Tensor;
+}
+
+/** Whether `got` is an array equal to `shape`. */
+export function sameShape(got: unknown, shape: readonly unknown[]): boolean {
+  return Array.isArray(got) && got.length === shape.length && got.every((d, i) => d === shape[i]);
+}
+
+/**
+ * A shape for an error message (`[7, 2, 5]`, elided past 16 dimensions), or a description of
+ * what stands in its place.
+ */
+export function shapeText(shape: unknown): string {
+  if (!Array.isArray(shape)) return describe(shape);
+  return shape.length > 16 ? `[${shape.slice(0, 8).join(', ')}, … ${shape.length - 8} more]` : formatShape(shape);
 }
 
 /** Checks that a typed array has exactly `length` entries. */

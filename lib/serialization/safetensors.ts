@@ -13,22 +13,10 @@
  * multiple of 8 so every tensor is aligned to its element size within the file.
  * The reader treats the file as hostile; docs/formats.md lists what it refuses.
  */
-import { type FloatArray, type Tensor, allocate } from '../tensor.js';
-import { describe } from '../validate.js';
-import { JsonReader, LBRACE, LBRACKET, QUOTE, isNumberStart, readMetadata, readShape } from './json.js';
-import {
-  type DecodeOptions,
-  type StateFile,
-  checkEntryName,
-  checkFiniteData,
-  checkMetadata,
-  checkTensorValue,
-  compareCodePoints,
-  metadataEntries,
-  quote,
-  resolveDecodeOptions,
-  shapeText,
-} from './state-dict.js';
+import { type DType, type FloatArray, type Tensor, allocate } from '../tensor.js';
+import { describe, shapeText } from '../validate.js';
+import { JsonReader, readDtype, readFields, readMetadata, readShape } from './json-reader.js';
+import { type DecodeOptions, type StateFile, checkEncoderInput, checkFiniteData, checkNextTensor, quote, resolveDecodeOptions } from './state-dict.js';
 
 /** Largest header accepted, in bytes: the reference implementation's limit (100 MB). */
 export const SAFETENSORS_MAX_HEADER = 100_000_000;
@@ -36,7 +24,6 @@ export const SAFETENSORS_MAX_HEADER = 100_000_000;
 /** The safetensors dtypes rnnkit reads and writes. */
 export type SafetensorsDType = 'F32' | 'F64';
 
-const ELEMENT_BYTES: Readonly<Record<SafetensorsDType, number>> = { F32: 4, F64: 8 };
 const METADATA_KEY = '__metadata__';
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8Encoder = new TextEncoder();
@@ -50,28 +37,17 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata?: Readonly<Record<string, string>>): Uint8Array {
   const op = 'encodeSafetensors';
-  if (!(tensors instanceof Map)) throw new TypeError(`${op}: tensors must be a Map of name to tensor, got ${describe(tensors)}`);
-  const meta = checkMetadata(op, 'metadata', metadataEntries(op, metadata));
-  const entries: { name: string; dtype: SafetensorsDType; data: FloatArray; shape: number[] }[] = [];
-  for (const [name, t] of tensors) {
-    checkEntryName(op, 'tensor', name);
-    if (name === METADATA_KEY) throw new TypeError(`${op}: tensor name "${METADATA_KEY}" is reserved for metadata`);
-    const { data, shape } = checkTensorValue(op, name, t);
-    entries.push({ name, dtype: data instanceof Float64Array ? 'F64' : 'F32', data, shape });
-  }
-  entries.sort((a, b) => ELEMENT_BYTES[b.dtype] - ELEMENT_BYTES[a.dtype] || compareCodePoints(a.name, b.name));
+  const { meta, entries } = checkEncoderInput(op, tensors, metadata);
+  if (tensors.has(METADATA_KEY)) throw new TypeError(`${op}: tensor name "${METADATA_KEY}" is reserved for metadata`);
+  entries.sort((a, b) => b.data.BYTES_PER_ELEMENT - a.data.BYTES_PER_ELEMENT); // F64 first; stable, so by name within a dtype
 
   // The header, written by hand so its key order is ours (a JS object would move "0", "1"… first).
-  const fields: string[] = [];
-  const metaKeys = Object.keys(meta);
-  if (metaKeys.length > 0) {
-    fields.push(`"${METADATA_KEY}":{${metaKeys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(meta[k])}`).join(',')}}`);
-  }
+  const fields: string[] = Object.keys(meta).length > 0 ? [`"${METADATA_KEY}":${JSON.stringify(meta)}`] : [];
   let offset = 0;
-  for (const { name, dtype, data, shape } of entries) {
-    const end = offset + data.byteLength;
-    fields.push(`${JSON.stringify(name)}:{"dtype":"${dtype}","shape":[${shape.join(',')}],"data_offsets":[${offset},${end}]}`);
-    offset = end;
+  for (const { name, data, shape } of entries) {
+    const begin = offset;
+    offset += data.byteLength;
+    fields.push(`${JSON.stringify(name)}:{"dtype":"F${8 * data.BYTES_PER_ELEMENT}","shape":[${shape.join(',')}],"data_offsets":[${begin},${offset}]}`);
   }
   const json = utf8Encoder.encode(`{${fields.join(',')}}`);
   const n = json.length + ((8 - (json.length % 8)) % 8);
@@ -86,11 +62,7 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + n);
   let at = 8 + n;
-  for (const { data } of entries) {
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
-    if (!LITTLE_ENDIAN_HOST) swapBytes(out.subarray(at, at + data.byteLength), data.BYTES_PER_ELEMENT);
-    at += data.byteLength;
-  }
+  for (const { data } of entries) at = writeLittleEndian(out, at, data);
   return out;
 }
 
@@ -132,17 +104,16 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}
   // Each entry is checked as it is read, so a hostile header never costs more than the
   // tensors it could describe.
   const r = new JsonReader(op, 'the header', text);
-  if (r.next() !== LBRACE) throw new TypeError(`${op}: the header must be a JSON object, got ${r.describe()}`);
+  r.expect('{', 'the header must be a JSON object');
   let metadata: Record<string, string> = {};
   const plan: Entry[] = [];
   r.object((name) => {
     if (name === METADATA_KEY) {
       metadata = readMetadata(r, `"${METADATA_KEY}"`, opts.maxMetadataEntries, true);
-      return;
+    } else {
+      checkNextTensor(op, name, plan.length, opts.maxTensors);
+      plan.push(readEntry(r, name, dataBytes));
     }
-    checkEntryName(op, 'tensor', name);
-    if (plan.length === opts.maxTensors) throw new RangeError(`${op}: the file holds more than ${opts.maxTensors} tensors (options.maxTensors)`);
-    plan.push(readEntry(r, name, dataBytes));
   });
   r.end();
 
@@ -150,12 +121,11 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}
   const sorted = plan.slice().sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   for (const { name, begin, end } of sorted) {
+    const range = `tensor ${quote(name)} data_offsets [${begin}, ${end}]`;
     if (begin > covered) {
-      throw new RangeError(`${op}: tensor ${quote(name)} data_offsets [${begin}, ${end}] leave a gap: bytes [${covered}, ${begin}) of the data section belong to no tensor`);
+      throw new RangeError(`${op}: ${range} leave a gap: bytes [${covered}, ${begin}) of the data section belong to no tensor`);
     }
-    if (begin < covered) {
-      throw new RangeError(`${op}: tensor ${quote(name)} data_offsets [${begin}, ${end}] overlap another tensor's bytes, which end at ${covered}`);
-    }
+    if (begin < covered) throw new RangeError(`${op}: ${range} overlap another tensor's bytes, which end at ${covered}`);
     covered = end;
   }
   if (covered !== dataBytes) {
@@ -165,14 +135,34 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}
   // Every check passed; the arrays allocated below add up to the data section's size.
   const tensors = new Map<string, Tensor>();
   for (const { name, dtype, shape, begin, end } of plan) {
-    const data = allocate(dtype === 'F64' ? 'float64' : 'float32', (end - begin) / ELEMENT_BYTES[dtype]);
-    const target = new Uint8Array(data.buffer);
-    target.set(bytes.subarray(dataStart + begin, dataStart + end)); // a byte copy: any alignment
-    if (!LITTLE_ENDIAN_HOST) swapBytes(target, ELEMENT_BYTES[dtype]);
+    const data = readLittleEndian(bytes.subarray(dataStart + begin, dataStart + end), dtype === 'F64' ? 'float64' : 'float32');
     if (opts.requireFinite) checkFiniteData(op, name, data);
     tensors.set(name, { data, shape });
   }
   return { tensors, metadata };
+}
+
+/**
+ * Writes `data` as little-endian bytes into `out` at byte `at`; returns the byte after them.
+ * Internal to serialization.
+ */
+export function writeLittleEndian(out: Uint8Array, at: number, data: FloatArray): number {
+  const end = at + data.byteLength;
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
+  if (!LITTLE_ENDIAN_HOST) swapBytes(out.subarray(at, end), data.BYTES_PER_ELEMENT);
+  return end;
+}
+
+/**
+ * A new array of `dtype` holding the little-endian values in `bytes` (a byte copy: any
+ * alignment). `bytes.length` must be a multiple of the element size. Internal to serialization.
+ */
+export function readLittleEndian(bytes: Uint8Array, dtype: DType): FloatArray {
+  const data = allocate(dtype, bytes.length / (dtype === 'float64' ? 8 : 4));
+  const target = new Uint8Array(data.buffer);
+  target.set(bytes);
+  if (!LITTLE_ENDIAN_HOST) swapBytes(target, data.BYTES_PER_ELEMENT);
+  return data;
 }
 
 interface Entry {
@@ -187,58 +177,43 @@ interface Entry {
 function readEntry(r: JsonReader, name: string, dataBytes: number): Entry {
   const op = r.op;
   const what = `tensor ${quote(name)}`;
-  if (r.next() !== LBRACE) throw new TypeError(`${op}: ${what} must be an object {dtype, shape, data_offsets}, got ${r.describe()}`);
+  r.expect('{', `${what} must be an object {dtype, shape, data_offsets}`);
   let dtype: SafetensorsDType | undefined;
   let shape: { shape: number[]; size: number } | undefined;
-  let offsets: number[] | undefined;
-  r.object((key) => {
-    if (key === 'dtype') {
-      const got = r.next() === QUOTE ? r.string() : undefined;
-      if (got !== 'F32' && got !== 'F64') {
-        throw new TypeError(`${op}: ${what} has dtype ${got === undefined ? r.describe() : describe(got)}; only "F32" and "F64" are supported`);
-      }
-      dtype = got;
-    } else if (key === 'shape') {
-      shape = readShape(r, `${what} shape`);
-    } else if (key === 'data_offsets') {
-      offsets = readOffsets(r, what);
-    } else {
-      throw new TypeError(`${op}: ${what} has an unknown key ${quote(key)}; the keys are "dtype", "shape", "data_offsets"`);
-    }
+  let offsets: [number, number] | undefined;
+  readFields(r, what, ['dtype', 'shape', 'data_offsets'], (key) => {
+    if (key === 'dtype') dtype = readDtype(r, what, ['F32', 'F64'] as const);
+    else if (key === 'shape') shape = readShape(r, `${what} shape`);
+    else offsets = readOffsets(r, what);
   });
-  if (dtype === undefined) throw new TypeError(`${op}: ${what} has no "dtype"`);
-  if (shape === undefined) throw new TypeError(`${op}: ${what} has no "shape"`);
-  if (offsets === undefined) throw new TypeError(`${op}: ${what} has no "data_offsets"`);
-
-  const [b, e] = offsets;
-  if (b > e) throw new RangeError(`${op}: ${what} data_offsets [${b}, ${e}] end before they begin`);
-  if (e > dataBytes) {
-    throw new RangeError(`${op}: ${what} data_offsets [${b}, ${e}] are out of range: the data section has ${dataBytes} bytes`);
-  }
+  // readFields refused a missing key, so all three are set
+  const [b, e] = offsets!, { shape: dims, size } = shape!;
+  const range = `${what} data_offsets [${b}, ${e}]`;
+  if (b > e) throw new RangeError(`${op}: ${range} end before they begin`);
+  if (e > dataBytes) throw new RangeError(`${op}: ${range} are out of range: the data section has ${dataBytes} bytes`);
   // May pass 2^53 for a hostile shape, but then it cannot equal e - b ≤ dataBytes.
-  const needed = shape.size * ELEMENT_BYTES[dtype];
+  const needed = size * (dtype === 'F64' ? 8 : 4);
   if (e - b !== needed) {
-    throw new RangeError(`${op}: ${what} has shape ${shapeText(shape.shape)} (${shape.size} elements, ${needed} bytes as ${dtype}) but data_offsets [${b}, ${e}] span ${e - b} bytes`);
+    throw new RangeError(`${op}: ${what} has shape ${shapeText(dims)} (${size} elements, ${needed} bytes as ${dtype}) but data_offsets [${b}, ${e}] span ${e - b} bytes`);
   }
-  return { name, dtype, shape: shape.shape, begin: b, end: e };
+  return { name, dtype: dtype!, shape: dims, begin: b, end: e };
 }
 
 /** Reads data_offsets: [begin, end], two non-negative safe integers. */
 function readOffsets(r: JsonReader, what: string): [number, number] {
   const op = r.op;
-  const bad = `${op}: ${what} data_offsets must be an array [begin, end], got`;
-  if (r.next() !== LBRACKET) throw new TypeError(`${bad} ${r.describe()}`);
+  const bad = `${what} data_offsets must be an array [begin, end]`;
+  r.expect('[', bad);
   const offsets: number[] = [];
   r.array((i) => {
-    if (i === 2) throw new TypeError(`${bad} an array of more than 2 elements`);
-    const label = i === 0 ? 'begin' : 'end';
-    const v = isNumberStart(r.next()) ? r.number() : undefined;
+    if (i === 2) throw new TypeError(`${op}: ${bad}, got an array of more than 2 elements`);
+    const v = r.atNumber() ? r.number() : undefined;
     if (v === undefined || !Number.isSafeInteger(v) || v < 0) {
-      throw new RangeError(`${op}: ${what} data_offsets ${label} must be a non-negative integer, got ${v === undefined ? r.describe() : v}`);
+      throw new RangeError(`${op}: ${what} data_offsets ${i ? 'end' : 'begin'} must be a non-negative integer, got ${v ?? r.describe()}`);
     }
     offsets.push(v + 0); // + 0 turns -0 into 0
   });
-  if (offsets.length !== 2) throw new TypeError(`${bad} an array of length ${offsets.length}`);
+  if (offsets.length !== 2) throw new TypeError(`${op}: ${bad}, got an array of length ${offsets.length}`);
   return [offsets[0], offsets[1]];
 }
 

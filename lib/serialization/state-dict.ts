@@ -6,7 +6,7 @@
  */
 import { type Param } from '../param.js';
 import { type FloatArray, type Tensor, formatShape, sizeOf } from '../tensor.js';
-import { checkBoolean, checkInteger, describe } from '../validate.js';
+import { checkBoolean, checkInteger, checkObject, checkTensorLike, describe, isFloatArray, sameShape, shapeText } from '../validate.js';
 
 /** What a decoder returns: the tensors in file order and the string-to-string metadata. */
 export interface StateFile {
@@ -35,13 +35,13 @@ export const DEFAULT_MAX_METADATA_ENTRIES = 10_000;
 
 /** DecodeOptions with every default filled in, after checking the caller's values. Internal. */
 export function resolveDecodeOptions(op: string, options: unknown): Required<DecodeOptions> {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  const o = options as DecodeOptions;
+  const o = checkObject<DecodeOptions>(op, 'options', options);
+  const count = (name: 'maxTensors' | 'maxMetadataEntries', fallback: number) =>
+    o[name] === undefined ? fallback : checkInteger(op, `options.${name}`, o[name], 0);
   return {
     requireFinite: o.requireFinite === undefined ? false : checkBoolean(op, 'options.requireFinite', o.requireFinite),
-    maxTensors: o.maxTensors === undefined ? DEFAULT_MAX_TENSORS : checkInteger(op, 'options.maxTensors', o.maxTensors, 0),
-    maxMetadataEntries:
-      o.maxMetadataEntries === undefined ? DEFAULT_MAX_METADATA_ENTRIES : checkInteger(op, 'options.maxMetadataEntries', o.maxMetadataEntries, 0),
+    maxTensors: count('maxTensors', DEFAULT_MAX_TENSORS),
+    maxMetadataEntries: count('maxMetadataEntries', DEFAULT_MAX_METADATA_ENTRIES),
   };
 }
 
@@ -50,11 +50,8 @@ export function resolveDecodeOptions(op: string, options: unknown): Required<Dec
  * Nothing is copied, so the map sees later training steps; encode it to snapshot it.
  */
 export function stateDictOf(params: readonly Param[]): Map<string, Tensor> {
-  const op = 'stateDictOf';
-  checkParams(op, params);
-  const out = new Map<string, Tensor>();
-  for (const p of params) out.set(p.name, { data: p.value, shape: p.shape.slice() });
-  return out;
+  checkParams('stateDictOf', params);
+  return new Map(params.map((p) => [p.name, { data: p.value, shape: p.shape.slice() }]));
 }
 
 /**
@@ -75,8 +72,8 @@ export function loadStateDict(
 ): void {
   const op = 'loadStateDict';
   checkParams(op, params);
-  if (!(tensors instanceof Map)) throw new TypeError(`${op}: tensors must be a Map of name to tensor, got ${describe(tensors)}`);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  checkMap(op, tensors);
+  checkObject(op, 'options', options);
   const strict = options.strict === undefined ? true : checkBoolean(op, 'options.strict', options.strict);
 
   const wanted = new Set(params.map((p) => p.name));
@@ -89,35 +86,18 @@ export function loadStateDict(
     throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters: ${parts.join('; ')}`);
   }
 
-  const sources: FloatArray[] = [];
-  for (const p of params) {
-    const t = tensors.get(p.name) as unknown;
+  const sources = params.map((p) => {
     const what = `tensor ${quote(p.name)}`;
-    if (typeof t !== 'object' || t === null || !('data' in t) || !('shape' in t)) {
-      throw new TypeError(`${op}: ${what} must be a tensor {data, shape}, got ${describe(t)}`);
-    }
-    const { data, shape } = t as Tensor;
-    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-      throw new TypeError(`${op}: ${what} has data ${describe(data)} but a Float32Array or Float64Array was expected`);
-    }
-    if (!Array.isArray(shape) || shape.length !== p.shape.length || shape.some((d, i) => d !== p.shape[i])) {
-      const got = Array.isArray(shape) ? shapeText(shape) : describe(shape);
-      throw new RangeError(`${op}: ${what} has shape ${got} but the model expects ${formatShape(p.shape)}`);
-    }
+    const { data, shape } = checkTensorEntry(op, what, tensors.get(p.name), 'a Float32Array or Float64Array was expected');
+    if (!sameShape(shape, p.shape)) throw new RangeError(`${op}: ${what} has shape ${shapeText(shape)} but the model expects ${formatShape(p.shape)}`);
     const n = sizeOf(p.shape);
     if (data.length !== n || p.value.length !== n) {
       throw new RangeError(`${op}: ${what} has ${data.length} entries but shape ${formatShape(p.shape)} needs ${n}`);
     }
-    if (data instanceof Float64Array && p.value instanceof Float32Array) {
-      for (let i = 0; i < n; i++) {
-        const v = data[i];
-        if (Number.isFinite(v) && !Number.isFinite(Math.fround(v))) {
-          throw new RangeError(`${op}: ${what} is float64 and its entry ${i} = ${v} is beyond the float32 range of the model's parameter`);
-        }
-      }
-    }
-    sources.push(data);
-  }
+    const i = data instanceof Float64Array && p.value instanceof Float32Array ? beyondFloat32(data) : -1;
+    if (i >= 0) throw new RangeError(`${op}: ${what} is float64 and its entry ${i} = ${data[i]} is beyond the float32 range of the model's parameter`);
+    return data;
+  });
 
   // Every check passed: nothing below can throw, so the load is all or nothing.
   params.forEach((p, i) => {
@@ -128,7 +108,10 @@ export function loadStateDict(
 // ——— Rules shared by the file formats ———
 
 /** Names that could alter objects built from a file if a reader used plain objects. */
-const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A UTF-16 unit that is half of no surrogate pair: a string holding one has no UTF-8 form. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Checks a tensor name or metadata key: a string with a UTF-8 form (no lone surrogate) that
@@ -139,7 +122,7 @@ export function checkEntryName(op: string, kind: string, name: unknown): string 
   if (FORBIDDEN_NAMES.has(name)) {
     throw new TypeError(`${op}: ${kind} name "${name}" is refused: __proto__, constructor and prototype are never valid names`);
   }
-  if (!isWellFormed(name)) throw new TypeError(`${op}: ${kind} name ${quote(name)} has a lone surrogate, so it has no UTF-8 form`);
+  if (LONE_SURROGATE.test(name)) throw new TypeError(`${op}: ${kind} name ${quote(name)} has a lone surrogate, so it has no UTF-8 form`);
   return name;
 }
 
@@ -188,47 +171,59 @@ export function checkMetadata(op: string, what: string, entries: Iterable<[strin
     pairs.push([key, value]);
   }
   pairs.sort((a, b) => compareCodePoints(a[0], b[0]));
-  const out: Record<string, string> = {};
-  for (const [key, value] of pairs) out[key] = value; // safe: forbidden names were refused
-  return out;
+  return Object.fromEntries(pairs); // safe: forbidden names were refused
 }
 
-/** The entries of a caller's metadata object, refusing anything but a plain object. Internal. */
-export function metadataEntries(op: string, metadata: unknown): [string, unknown][] {
-  if (metadata === undefined) return [];
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new TypeError(`${op}: metadata must be an object of string values, got ${describe(metadata)}`);
-  }
-  return Object.keys(metadata).map((k) => [k, (metadata as Record<string, unknown>)[k]]);
+/** A tensor as an encoder writes it. */
+export interface EncoderEntry {
+  name: string;
+  data: FloatArray;
+  shape: number[];
 }
 
 /**
- * Checks a tensor given to an encoder: Float32Array or Float64Array data whose length matches
- * a valid shape. Internal to the formats.
+ * What both encoders check before writing: a Map of tensors with valid names, Float32Array or
+ * Float64Array data whose length matches a valid shape, and metadata as a plain object of
+ * strings. Returns the metadata with sorted keys and the tensors sorted by name. Internal.
  */
-export function checkTensorValue(op: string, name: string, t: unknown): { data: FloatArray; shape: number[] } {
-  const what = `tensor ${quote(name)}`;
-  if (typeof t !== 'object' || t === null || !('data' in t) || !('shape' in t)) {
-    throw new TypeError(`${op}: ${what} must be a tensor {data, shape}, got ${describe(t)}`);
+export function checkEncoderInput(op: string, tensors: unknown, metadata: unknown): { meta: Record<string, string>; entries: EncoderEntry[] } {
+  checkMap(op, tensors);
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
+    throw new TypeError(`${op}: metadata must be an object of string values, got ${describe(metadata)}`);
   }
-  const { data } = t as Tensor;
-  if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-    throw new TypeError(`${op}: ${what} has data ${describe(data)} but only Float32Array and Float64Array can be written`);
+  const meta = checkMetadata(op, 'metadata', Object.entries(metadata ?? {}));
+  const entries: EncoderEntry[] = [];
+  for (const [name, t] of tensors) {
+    checkEntryName(op, 'tensor', name);
+    const what = `tensor ${quote(name)}`;
+    const { data } = checkTensorEntry(op, what, t, 'only Float32Array and Float64Array can be written');
+    const { shape, size } = checkShapeValue(op, `${what} shape`, (t as Tensor).shape);
+    checkEntryCount(op, what, data, shape, size);
+    entries.push({ name, data, shape });
   }
-  const { shape, size } = checkShapeValue(op, `${what} shape`, (t as Tensor).shape);
-  if (data.length !== size) {
-    throw new RangeError(`${op}: ${what} has ${data.length} entries but shape ${shapeText(shape)} needs ${size}`);
-  }
-  return { data, shape };
+  entries.sort((a, b) => compareCodePoints(a.name, b.name));
+  return { meta, entries };
+}
+
+/** Checks the name of the next tensor a decoder reads, and that the file stays within `max` tensors. Internal. */
+export function checkNextTensor(op: string, name: string, count: number, max: number): void {
+  checkEntryName(op, 'tensor', name);
+  if (count === max) throw new RangeError(`${op}: the file holds more than ${max} tensors (options.maxTensors)`);
 }
 
 /** Refuses NaN and ±Infinity, naming the tensor and the first offending entry. Internal. */
-export function checkFiniteData(op: string, name: string, data: FloatArray): void {
+export function checkFiniteData(op: string, name: string, data: ArrayLike<number>): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       throw new RangeError(`${op}: tensor ${quote(name)} entry ${i} is ${data[i]} but finite values were required (requireFinite)`);
     }
   }
+}
+
+/** The index of the first finite value that rounds to ±Infinity as a float32, or −1. Internal. */
+export function beyondFloat32(data: ArrayLike<number>): number {
+  for (let i = 0; i < data.length; i++) if (Number.isFinite(data[i]) && !Number.isFinite(Math.fround(data[i]))) return i;
+  return -1;
 }
 
 /** Orders strings by code point, which is UTF-8 byte order (UTF-16 order differs above U+D7FF). */
@@ -247,12 +242,6 @@ export function quote(name: string): string {
   return JSON.stringify(name.length > 80 ? name.slice(0, 80) + '…' : name);
 }
 
-/** A shape for an error message, elided past 16 dimensions. */
-export function shapeText(shape: readonly unknown[]): string {
-  if (shape.length <= 16) return `[${shape.join(', ')}]`;
-  return `[${shape.slice(0, 8).join(', ')}, … ${shape.length - 8} more]`;
-}
-
 // Surrogates (U+D800–U+DFFF) encode code points above U+FFFF, so they rank above U+E000–U+FFFF.
 function codePointRank(unit: number): number {
   if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
@@ -260,16 +249,19 @@ function codePointRank(unit: number): number {
   return unit;
 }
 
-function isWellFormed(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    if (c > 0xdbff) return false;
-    const d = s.charCodeAt(i + 1);
-    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
-    i++;
-  }
-  return true;
+function checkMap(op: string, tensors: unknown): asserts tensors is ReadonlyMap<string, unknown> {
+  if (!(tensors instanceof Map)) throw new TypeError(`${op}: tensors must be a Map of name to tensor, got ${describe(tensors)}`);
+}
+
+/** Checks a tensor's kind and that its data is a Float32Array or Float64Array. */
+function checkTensorEntry(op: string, what: string, t: unknown, expected: string): Tensor {
+  const { data } = checkTensorLike<Tensor>(op, what, t);
+  if (!isFloatArray(data)) throw new TypeError(`${op}: ${what} has data ${describe(data)} but ${expected}`);
+  return t as Tensor;
+}
+
+function checkEntryCount(op: string, what: string, data: FloatArray, shape: readonly number[], size: number): void {
+  if (data.length !== size) throw new RangeError(`${op}: ${what} has ${data.length} entries but shape ${shapeText(shape)} needs ${size}`);
 }
 
 function listNames(names: readonly string[]): string {
@@ -281,7 +273,7 @@ function checkParams(op: string, params: readonly Param[]): void {
   if (!Array.isArray(params)) throw new TypeError(`${op}: params must be an array of Param, got ${describe(params)}`);
   const seen = new Set<string>();
   for (const p of params) {
-    if (typeof p !== 'object' || p === null || typeof p.name !== 'string' || !(p.value instanceof Float32Array || p.value instanceof Float64Array)) {
+    if (typeof p !== 'object' || p === null || typeof p.name !== 'string' || !isFloatArray(p.value)) {
       throw new TypeError(`${op}: params must hold Param objects {name, shape, value, grad}, got ${describe(p)}`);
     }
     if (seen.has(p.name)) throw new RangeError(`${op}: two parameters are named ${quote(p.name)}`);
