@@ -16,7 +16,7 @@
  * dW_hh is one GEMM.
  */
 import type { Cell, CellBuffers } from '../cells/cell.js';
-import { gemm } from '../kernels/gemm.js';
+import { gemm, gemmPacked, packB, packedBLength } from '../kernels/gemm.js';
 import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
 import { type Param, createParam } from '../param.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
@@ -34,6 +34,10 @@ export class RecurrentDirection {
   readonly params: Param[];
 
   private readonly GH: number;
+  /** W_hhᵀ [H × G·H] packed once per forward, reused at every time step. */
+  private readonly packedWhhT: Float64Array;
+  /** W_hh [G·H × H] packed once per backward, for daNext = dGatesHh·W_hh at every step. */
+  private readonly packedWhh: Float64Array;
   private T = 0;
   private B = 0;
   private w: CellBuffers;
@@ -55,6 +59,8 @@ export class RecurrentDirection {
     this.weightHh = createParam(`${prefix}weight_hh_${suffix}`, [GH, hiddenSize], dtype);
     this.biasIh = bias ? createParam(`${prefix}bias_ih_${suffix}`, [GH], dtype) : null;
     this.biasHh = bias ? createParam(`${prefix}bias_hh_${suffix}`, [GH], dtype) : null;
+    this.packedWhhT = new Float64Array(packedBLength(hiddenSize, GH));
+    this.packedWhh = new Float64Array(packedBLength(GH, hiddenSize));
     this.params = [this.weightIh, this.weightHh];
     if (this.biasIh && this.biasHh) this.params.push(this.biasIh, this.biasHh);
     this.w = {
@@ -124,12 +130,13 @@ export class RecurrentDirection {
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
     if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
     gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
+    packB(this.packedWhhT, Whh, 0, H, true, H, GH);
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
       const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
       // hh = a⟨t−1⟩·W_hhᵀ + b_hh
       if (this.biasHh) broadcastRows(w.hh, 0, GH, B, GH, this.biasHh.value, 0);
-      gemm(w.hh, 0, GH, w.a, prev, H, false, Whh, 0, H, true, B, GH, H, this.biasHh ? 1 : 0);
+      gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, this.biasHh ? 1 : 0);
       cell.stepForward(w, B, H, t * B, prev, out);
       if (lengths) this.carryPadded(lengths, t, prev, out);
     }
@@ -195,6 +202,7 @@ export class RecurrentDirection {
       if (dcN) for (let i = 0; i < n; i++) w.dc[i] = dcN[dcOff + i];
       else w.dc.fill(0);
     }
+    packB(this.packedWhh, Whh, 0, H, false, GH, H);
     for (let s = T - 1; s >= 0; s--) {
       const t = this.reverse ? T - 1 - s : s;
       const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
@@ -205,7 +213,7 @@ export class RecurrentDirection {
       cell.stepBackward(w, B, H, t * B, prev, out);
       if (lengths) this.passPadded(lengths, t);
       // daNext = (direct part) + dGatesHh⟨t⟩·W_hh
-      gemm(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, Whh, 0, H, false, B, H, GH, 1);
+      gemmPacked(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, this.packedWhh, B, H, GH, 1);
       const da = w.da; w.da = w.daPrev; w.daPrev = da;
       if (cell.hasCellState) { const dc = w.dc; w.dc = w.dcPrev; w.dcPrev = dc; }
     }
