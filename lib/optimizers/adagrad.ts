@@ -9,8 +9,7 @@
  */
 import type { Param } from '../param.js';
 import type { FloatArray } from '../tensor.js';
-import { checkNumber } from '../validate.js';
-import { type HyperParameters, OptimizerBase, checkOptionKeys } from './optimizer.js';
+import { type HyperParameters, OptimizerBase, type Rule, nonNegative } from './optimizer.js';
 
 export interface AdagradOptions {
   /** Learning rate, ≥ 0 (default 1e-2). */
@@ -30,26 +29,22 @@ export interface AdagradHyperParameters extends HyperParameters {
   readonly initialAccumulatorValue: number;
 }
 
-const KEYS = ['lr', 'lrDecay', 'eps', 'initialAccumulatorValue'] as const;
-
-/** Validates Adagrad options, filling PyTorch's defaults unless `complete` (a checkpoint) is asked for. */
-export function resolveAdagradOptions(op: string, options: unknown, complete = false): AdagradHyperParameters {
-  const o = checkOptionKeys(op, complete ? 'state.hyperParameters' : 'options', options, KEYS, complete);
-  const lr = o.lr === undefined ? 1e-2 : checkNumber(op, 'lr', o.lr, 0);
-  const lrDecay = o.lrDecay === undefined ? 0 : checkNumber(op, 'lrDecay', o.lrDecay, 0);
-  const eps = o.eps === undefined ? 1e-10 : checkNumber(op, 'eps', o.eps, 0);
-  const initialAccumulatorValue = o.initialAccumulatorValue === undefined ? 0 : checkNumber(op, 'initialAccumulatorValue', o.initialAccumulatorValue, 0);
-  return { lr, lrDecay, eps, initialAccumulatorValue };
-}
+/** The options, their checks and PyTorch's defaults. */
+export const ADAGRAD_RULES: Readonly<Record<keyof AdagradHyperParameters, Rule>> = {
+  lr: nonNegative(1e-2),
+  lrDecay: nonNegative(0),
+  eps: nonNegative(1e-10),
+  initialAccumulatorValue: nonNegative(0),
+};
 
 export class Adagrad extends OptimizerBase<AdagradHyperParameters> {
   /** s per parameter. */
   private readonly sum: FloatArray[];
 
   constructor(params: Param[], options: AdagradOptions = {}) {
-    const hp = resolveAdagradOptions('Adagrad', options);
-    super('Adagrad', 'adagrad', params, hp, { sum: hp.initialAccumulatorValue });
+    super('Adagrad', 'adagrad', params, ADAGRAD_RULES, options);
     this.sum = this.buffer('sum');
+    for (const s of this.sum) s.fill(this.hp.initialAccumulatorValue);
   }
 
   step(): void {
@@ -68,15 +63,7 @@ export class Adagrad extends OptimizerBase<AdagradHyperParameters> {
     }
   }
 
-  protected resolve(op: string, raw: unknown): AdagradHyperParameters {
-    return resolveAdagradOptions(op, raw, true);
-  }
-
   protected bufferNamesFor(): string[] {
-    return ['sum'];
-  }
-
-  protected override nonNegativeBuffers(): readonly string[] {
     return ['sum'];
   }
 }

@@ -18,8 +18,8 @@
  */
 import type { Param } from '../param.js';
 import type { FloatArray } from '../tensor.js';
-import { checkBoolean, checkNumber, describe } from '../validate.js';
-import { type HyperParameters, OptimizerBase, checkOptionKeys, checkUnitInterval } from './optimizer.js';
+import { describe } from '../validate.js';
+import { type HyperParameters, OptimizerBase, type Rule, checkUnitInterval, flag, nonNegative } from './optimizer.js';
 
 export interface AdamOptions {
   /** Learning rate, ≥ 0 (default 1e-3). */
@@ -39,23 +39,16 @@ export interface AdamHyperParameters extends HyperParameters {
   readonly amsgrad: boolean;
 }
 
-const KEYS = ['lr', 'betas', 'eps', 'amsgrad'] as const;
-
-/** Validates Adam options, filling PyTorch's defaults unless `complete` (a checkpoint) is asked for. */
-export function resolveAdamOptions(op: string, options: unknown, complete = false): AdamHyperParameters {
-  const o = checkOptionKeys(op, complete ? 'state.hyperParameters' : 'options', options, KEYS, complete);
-  const lr = o.lr === undefined ? 1e-3 : checkNumber(op, 'lr', o.lr, 0);
-  let betas: [number, number] = [0.9, 0.999];
-  if (o.betas !== undefined) {
-    if (!Array.isArray(o.betas) || o.betas.length !== 2) {
-      throw new TypeError(`${op}: betas must be an array [beta1, beta2], each in [0, 1), got ${describe(o.betas)}`);
-    }
-    betas = [checkUnitInterval(op, 'betas[0]', o.betas[0]), checkUnitInterval(op, 'betas[1]', o.betas[1])];
-  }
-  const eps = o.eps === undefined ? 1e-8 : checkNumber(op, 'eps', o.eps, 0);
-  const amsgrad = o.amsgrad === undefined ? false : checkBoolean(op, 'amsgrad', o.amsgrad);
-  return { lr, betas, eps, amsgrad };
-}
+/** The options, their checks and PyTorch's defaults. */
+export const ADAM_RULES: Readonly<Record<keyof AdamHyperParameters, Rule>> = {
+  lr: nonNegative(1e-3),
+  betas: [[0.9, 0.999], (op, name, v) => {
+    if (!Array.isArray(v) || v.length !== 2) throw new TypeError(`${op}: betas must be an array [beta1, beta2], each in [0, 1), got ${describe(v)}`);
+    return [checkUnitInterval(op, 'betas[0]', v[0]), checkUnitInterval(op, 'betas[1]', v[1])];
+  }],
+  eps: nonNegative(1e-8),
+  amsgrad: flag,
+};
 
 export class Adam extends OptimizerBase<AdamHyperParameters> {
   /** m per parameter. */
@@ -66,7 +59,7 @@ export class Adam extends OptimizerBase<AdamHyperParameters> {
   private readonly maxExpAvgSq: FloatArray[];
 
   constructor(params: Param[], options: AdamOptions = {}) {
-    super('Adam', 'adam', params, resolveAdamOptions('Adam', options));
+    super('Adam', 'adam', params, ADAM_RULES, options);
     this.expAvg = this.buffer('exp_avg');
     this.expAvgSq = this.buffer('exp_avg_sq');
     this.maxExpAvgSq = this.buffer('max_exp_avg_sq');
@@ -101,15 +94,7 @@ export class Adam extends OptimizerBase<AdamHyperParameters> {
     }
   }
 
-  protected resolve(op: string, raw: unknown): AdamHyperParameters {
-    return resolveAdamOptions(op, raw, true);
-  }
-
   protected bufferNamesFor(hp: AdamHyperParameters): string[] {
     return hp.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
-  }
-
-  protected override nonNegativeBuffers(): readonly string[] {
-    return ['exp_avg_sq', 'max_exp_avg_sq'];
   }
 }

@@ -13,11 +13,11 @@
  */
 import type { Param } from '../param.js';
 import { checkChoice, describe } from '../validate.js';
-import { Adagrad, type AdagradOptions } from './adagrad.js';
-import { Adam, type AdamOptions } from './adam.js';
-import type { Optimizer } from './optimizer.js';
-import { RMSprop, type RMSpropOptions } from './rmsprop.js';
-import { SGD, type SGDOptions } from './sgd.js';
+import { ADAGRAD_RULES, Adagrad } from './adagrad.js';
+import { ADAM_RULES, Adam } from './adam.js';
+import type { Optimizer, OptimizerName, Rule } from './optimizer.js';
+import { RMSPROP_RULES, RMSprop } from './rmsprop.js';
+import { SGD, SGD_RULES } from './sgd.js';
 
 /** The names `createOptimizer` accepts. */
 export const optimizerSpecNames = ['sgd', 'sgd_momentum', 'adam', 'rmsprop', 'adagrad'] as const;
@@ -30,13 +30,14 @@ export interface OptimizerSpec {
   readonly [key: string]: unknown;
 }
 
-/** Spec key → constructor option, per spec name. */
-const KEYS: Readonly<Record<OptimizerSpecName, Readonly<Record<string, string>>>> = {
-  sgd: { lr: 'lr', momentum: 'momentum', dampening: 'dampening', nesterov: 'nesterov' },
-  sgd_momentum: { lr: 'lr', momentum: 'momentum', dampening: 'dampening', nesterov: 'nesterov' },
-  adam: { lr: 'lr', betas: 'betas', eps: 'eps', amsgrad: 'amsgrad' },
-  rmsprop: { lr: 'lr', alpha: 'alpha', eps: 'eps', momentum: 'momentum', centered: 'centered' },
-  adagrad: { lr: 'lr', lr_decay: 'lrDecay', eps: 'eps', initial_accumulator_value: 'initialAccumulatorValue' },
+type OptimizerClass = new (params: Param[], options: never) => Optimizer;
+
+/** Each optimizer by its name, with its options (camelCase; specs spell them in snake_case). */
+export const OPTIMIZERS: Readonly<Record<OptimizerName, readonly [OptimizerClass, Readonly<Record<string, Rule>>]>> = {
+  sgd: [SGD, SGD_RULES],
+  adam: [Adam, ADAM_RULES],
+  rmsprop: [RMSprop, RMSPROP_RULES],
+  adagrad: [Adagrad, ADAGRAD_RULES],
 };
 
 /** Creates the optimizer a spec describes; throws, listing what is accepted, on anything else. */
@@ -46,34 +47,23 @@ export function createOptimizer(params: Param[], spec: OptimizerSpec): Optimizer
     throw new TypeError(`${op}: spec must be an object {name, …hyper-parameters}, got ${describe(spec)}`);
   }
   const name = checkChoice(op, 'spec.name', spec.name, optimizerSpecNames);
-  const keys = KEYS[name];
+  const [Class, rules] = OPTIMIZERS[name === 'sgd_momentum' ? 'sgd' : name];
+  const options = Object.keys(rules);
+  const keys = options.map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)); // lrDecay → lr_decay
   // Values are checked by the constructors; here only the keys are mapped.
-  const options: Record<string, unknown> = {};
+  const mapped: Record<string, unknown> = {};
   for (const key of Object.keys(spec)) {
-    if (key === 'name') continue;
+    const value = spec[key], k = keys.indexOf(key);
     if (key === 'weight_decay') {
-      if (spec[key] !== 0) throw new RangeError(`${op}: weight_decay is not supported (only 0 is accepted), got ${describe(spec[key])}`);
-      continue;
+      if (value !== 0) throw new RangeError(`${op}: weight_decay is not supported (only 0 is accepted), got ${describe(value)}`);
+    } else if (k >= 0) {
+      mapped[options[k]] = value;
+    } else if (key !== 'name') {
+      throw new TypeError(`${op}: unknown key "${key}" for "${name}"; accepted keys are name, ${keys.join(', ')}, weight_decay (0 only)`);
     }
-    const option = keys[key];
-    if (option === undefined) {
-      throw new TypeError(`${op}: unknown key "${key}" for "${name}"; accepted keys are name, ${Object.keys(keys).join(', ')}, weight_decay (0 only)`);
-    }
-    options[option] = spec[key];
   }
-  switch (name) {
-    case 'sgd':
-      return new SGD(params, options as unknown as SGDOptions);
-    case 'sgd_momentum':
-      if (typeof options.momentum !== 'number' || !(options.momentum > 0)) {
-        throw new RangeError(`${op}: "sgd_momentum" needs momentum > 0, got ${describe(options.momentum)}`);
-      }
-      return new SGD(params, options as unknown as SGDOptions);
-    case 'adam':
-      return new Adam(params, options as AdamOptions);
-    case 'rmsprop':
-      return new RMSprop(params, options as RMSpropOptions);
-    case 'adagrad':
-      return new Adagrad(params, options as AdagradOptions);
+  if (name === 'sgd_momentum' && !(typeof mapped.momentum === 'number' && mapped.momentum > 0)) {
+    throw new RangeError(`${op}: "sgd_momentum" needs momentum > 0, got ${describe(mapped.momentum)}`);
   }
+  return new Class(params, mapped as never);
 }

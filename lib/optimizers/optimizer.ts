@@ -10,7 +10,7 @@
  */
 import type { Param } from '../param.js';
 import { type FloatArray, allocate, dtypeOf, formatShape, sizeOf } from '../tensor.js';
-import { checkInteger, checkNumber, describe } from '../validate.js';
+import { checkBoolean, checkInteger, checkNumber, checkObject, describe, isFloatArray, shapeText } from '../validate.js';
 
 /** The optimizers rnnkit implements (PyTorch 1.13 `torch.optim` semantics, no weight decay). */
 export type OptimizerName = 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
@@ -69,15 +69,28 @@ export interface Optimizer {
 }
 
 /**
- * The shared machinery. A subclass passes its validated hyper-parameters and the names of the
- * buffers they call for, and implements `step`, `resolve` (validates a complete
- * hyper-parameter object from a checkpoint) and `bufferNamesFor`.
+ * How one hyper-parameter is checked: its default (undefined: required) and the check of a
+ * given value, which returns the value to keep.
+ */
+export type Rule = readonly [fallback: HyperParameterValue | undefined, check: (op: string, name: string, value: unknown) => HyperParameterValue];
+
+/** A number ≥ 0 with a default. */
+export const nonNegative = (fallback: number): Rule => [fallback, (op, name, v) => checkNumber(op, name, v, 0)];
+/** A number in [0, 1] with a default. */
+export const unitInterval = (fallback: number): Rule => [fallback, (op, name, v) => checkNumber(op, name, v, 0, 1)];
+/** A flag, false by default. */
+export const flag: Rule = [false, checkBoolean];
+
+/** Buffers whose entries are sums or averages of squares, so never negative; setState checks them. */
+const NON_NEGATIVE_BUFFERS: ReadonlySet<string> = new Set(['exp_avg_sq', 'max_exp_avg_sq', 'square_avg', 'sum']);
+
+/**
+ * The shared machinery. A subclass passes its hyper-parameter rules and implements `step` and
+ * `bufferNamesFor`; the base checks options against the rules (filling defaults), allocates
+ * the buffers the hyper-parameters call for, and implements getState and setState.
  */
 export abstract class OptimizerBase<H extends HyperParameters> implements Optimizer {
-  readonly name: OptimizerName;
   readonly params: readonly Param[];
-  /** The class name used in error messages, e.g. `Adam`. */
-  protected readonly op: string;
   protected hp: H;
   /** t: steps taken. */
   protected t = 0;
@@ -86,18 +99,18 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
   /** bufferArrays[k][i]: buffer bufferNames[k] of params[i], in that parameter's dtype. */
   protected readonly bufferArrays: readonly FloatArray[][];
 
-  protected constructor(op: string, name: OptimizerName, params: readonly Param[], hp: H, initial: Readonly<Record<string, number>> = {}) {
-    this.op = op;
-    this.name = name;
+  /** `op` is the class name used in error messages, e.g. `Adam`. */
+  protected constructor(
+    protected readonly op: string,
+    readonly name: OptimizerName,
+    params: readonly Param[],
+    private readonly rules: Readonly<Record<string, Rule>>,
+    options: unknown,
+  ) {
     this.params = checkParams(op, params);
-    this.hp = hp;
-    this.bufferNames = this.bufferNamesFor(hp);
-    this.bufferArrays = this.bufferNames.map((b) =>
-      this.params.map((p) => {
-        const buf = allocate(dtypeOf(p.value), p.value.length);
-        if (initial[b]) buf.fill(initial[b]);
-        return buf;
-      }));
+    this.hp = this.resolve(op, options, false);
+    this.bufferNames = this.bufferNamesFor(this.hp);
+    this.bufferArrays = this.bufferNames.map(() => this.params.map((p) => allocate(dtypeOf(p.value), p.value.length)));
   }
 
   get stepCount(): number {
@@ -110,16 +123,23 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
 
   abstract step(): void;
 
-  /** Validates a complete hyper-parameter object (every key present, no others). */
-  protected abstract resolve(op: string, raw: unknown): H;
+  /**
+   * Checks options against the rules, filling defaults for absent keys, or, when `complete`
+   * (a checkpoint's hyper-parameters), requiring every key. Subclasses add cross-checks.
+   */
+  protected resolve(op: string, options: unknown, complete: boolean): H {
+    const keys = Object.keys(this.rules);
+    const o = checkOptionKeys(op, complete ? 'state.hyperParameters' : 'options', options, keys, complete);
+    const hp: Record<string, HyperParameterValue> = {};
+    for (const key of keys) {
+      const [fallback, check] = this.rules[key];
+      hp[key] = o[key] === undefined && fallback !== undefined ? fallback : check(op, key, o[key]);
+    }
+    return hp as H;
+  }
 
   /** The buffers these hyper-parameters call for, e.g. SGD: ['momentum_buffer'] iff momentum ≠ 0. */
   protected abstract bufferNamesFor(hp: H): string[];
-
-  /** Buffers whose entries can never be negative (sums of squares); setState checks them. */
-  protected nonNegativeBuffers(): readonly string[] {
-    return [];
-  }
 
   /** The per-parameter arrays of one buffer, e.g. `this.buffer('exp_avg')[i]`. */
   protected buffer(name: string): FloatArray[] {
@@ -130,73 +150,49 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
   getState(): OptimizerState {
     const buffers: { [paramName: string]: { [bufferName: string]: FloatArray } } = {};
     this.params.forEach((p, i) => {
-      const own: { [bufferName: string]: FloatArray } = {};
-      this.bufferNames.forEach((b, k) => {
-        own[b] = this.bufferArrays[k][i].slice();
-      });
-      buffers[p.name] = own;
+      buffers[p.name] = Object.fromEntries(this.bufferNames.map((b, k) => [b, this.bufferArrays[k][i].slice()]));
     });
     return { optimizer: this.name, hyperParameters: copyHyperParameters(this.hp), step: this.t, buffers };
   }
 
   setState(state: OptimizerState): void {
     const op = `${this.op}.setState`;
-    if (typeof state !== 'object' || state === null) {
-      throw new TypeError(`${op}: state must be an object {optimizer, hyperParameters, step, buffers}, got ${describe(state)}`);
-    }
+    checkObject(op, 'state', state);
     if (state.optimizer !== this.name) {
       throw new TypeError(`${op}: state.optimizer must be "${this.name}", got ${describe(state.optimizer)}`);
     }
     const step = checkInteger(op, 'state.step', state.step, 0);
-    const hp = this.resolve(op, state.hyperParameters);
-    const names = this.bufferNamesFor(hp);
-    if (names.join() !== this.bufferNames.join()) {
-      throw new RangeError(
-        `${op}: state.hyperParameters call for buffers [${names.join(', ')}] but this ${this.op} holds ` +
-        `[${this.bufferNames.join(', ')}]; construct it with the hyper-parameters the state was saved with`);
+    const hp = this.resolve(op, state.hyperParameters, true);
+    const names = this.bufferNamesFor(hp).join(', '), own = this.bufferNames.join(', ');
+    if (names !== own) {
+      throw new RangeError(`${op}: state.hyperParameters call for buffers [${names}] but this ${this.op} holds [${own}]; construct it with the hyper-parameters the state was saved with`);
     }
-    const buffers = state.buffers as unknown;
-    if (typeof buffers !== 'object' || buffers === null) {
-      throw new TypeError(`${op}: state.buffers must be an object keyed by parameter name, got ${describe(buffers)}`);
-    }
-    const table = buffers as Record<string, unknown>;
-    const paramNames = new Set(this.params.map((p) => p.name));
+    const table = checkObject(op, 'state.buffers', state.buffers);
+    const paramNames = this.params.map((p) => p.name);
     for (const key of Object.keys(table)) {
-      if (!paramNames.has(key)) {
-        throw new RangeError(`${op}: state.buffers has an entry for "${key}", which is not one of this ${this.op}'s parameters (${[...paramNames].join(', ')})`);
+      if (!paramNames.includes(key)) {
+        throw new RangeError(`${op}: state.buffers has an entry for "${key}", which is not one of this ${this.op}'s parameters (${paramNames.join(', ')})`);
       }
     }
-    const nonNegative = this.nonNegativeBuffers();
     for (const p of this.params) {
-      const own = table[p.name];
-      if (typeof own !== 'object' || own === null) {
-        throw new TypeError(`${op}: state.buffers["${p.name}"] must be an object {${this.bufferNames.join(', ')}}, got ${describe(own)}`);
-      }
-      const record = own as Record<string, unknown>;
+      const where = `state.buffers["${p.name}"]`;
+      const record = table[p.name];
+      if (typeof record !== 'object' || record === null) throw new TypeError(`${op}: ${where} must be an object {${own}}, got ${describe(record)}`);
       for (const key of Object.keys(record)) {
-        if (!this.bufferNames.includes(key)) {
-          throw new RangeError(`${op}: state.buffers["${p.name}"] has a buffer "${key}" but ${this.op} keeps only [${this.bufferNames.join(', ')}]`);
-        }
+        if (!this.bufferNames.includes(key)) throw new RangeError(`${op}: ${where} has a buffer "${key}" but ${this.op} keeps only [${own}]`);
       }
-      const dtype = dtypeOf(p.value);
+      const kind = p.value instanceof Float64Array ? Float64Array : Float32Array;
       for (const b of this.bufferNames) {
-        const where = `state.buffers["${p.name}"].${b}`;
-        const data = record[b];
-        const ok = dtype === 'float64' ? data instanceof Float64Array : data instanceof Float32Array;
-        if (!ok) {
-          throw new TypeError(`${op}: ${where} must be a ${dtype === 'float64' ? 'Float64Array' : 'Float32Array'} (the dtype of parameter "${p.name}"), got ${describe(data)}`);
+        const data = (record as Record<string, unknown>)[b];
+        if (!(data instanceof kind)) {
+          throw new TypeError(`${op}: ${where}.${b} must be a ${kind.name} (the dtype of parameter "${p.name}"), got ${describe(data)}`);
         }
-        const arr = data as FloatArray;
-        if (arr.length !== p.value.length) {
-          throw new RangeError(`${op}: ${where} has ${arr.length} entries but parameter "${p.name}" (shape ${formatShape(p.shape)}) has ${p.value.length}`);
+        if (data.length !== p.value.length) {
+          throw new RangeError(`${op}: ${where}.${b} has ${data.length} entries but parameter "${p.name}" (shape ${formatShape(p.shape)}) has ${p.value.length}`);
         }
-        const positive = nonNegative.includes(b);
-        for (let j = 0; j < arr.length; j++) {
-          const x = arr[j];
-          if (!Number.isFinite(x) || (positive && x < 0)) {
-            throw new RangeError(`${op}: ${where} must hold finite${positive ? ', non-negative' : ''} numbers, but entry ${j} is ${x}`);
-          }
-        }
+        const positive = NON_NEGATIVE_BUFFERS.has(b);
+        const j = data.findIndex((x) => !Number.isFinite(x) || (positive && x < 0));
+        if (j >= 0) throw new RangeError(`${op}: ${where}.${b} must hold finite${positive ? ', non-negative' : ''} numbers, but entry ${j} is ${data[j]}`);
       }
     }
     // Everything checked: commit.
@@ -223,18 +219,15 @@ export function checkParams(op: string, params: readonly Param[]): readonly Para
     if (typeof name !== 'string' || name === '') throw new TypeError(`${op}: params[${i}].name must be a non-empty string, got ${describe(name)}`);
     if (seen.has(name)) throw new RangeError(`${op}: params[${i}].name "${name}" appears twice; checkpoints key state by parameter name`);
     seen.add(name);
-    if (!(value instanceof Float32Array || value instanceof Float64Array)) {
-      throw new TypeError(`${op}: params[${i}] ("${name}").value must be a Float32Array or Float64Array, got ${describe(value)}`);
-    }
-    if (dtypeOf(value) === 'float64' ? !(grad instanceof Float64Array) : !(grad instanceof Float32Array)) {
-      throw new TypeError(`${op}: params[${i}] ("${name}").grad must have the dtype of its value (${dtypeOf(value)}), got ${describe(grad)}`);
+    const which = `params[${i}] ("${name}")`;
+    if (!isFloatArray(value)) throw new TypeError(`${op}: ${which}.value must be a Float32Array or Float64Array, got ${describe(value)}`);
+    if (!(grad instanceof value.constructor)) {
+      throw new TypeError(`${op}: ${which}.grad must have the dtype of its value (${dtypeOf(value)}), got ${describe(grad)}`);
     }
     if (!Array.isArray(shape) || value.length !== sizeOf(shape)) {
-      throw new RangeError(`${op}: params[${i}] ("${name}").value has ${value.length} entries but its shape is ${Array.isArray(shape) ? formatShape(shape) : describe(shape)}`);
+      throw new RangeError(`${op}: ${which}.value has ${value.length} entries but its shape is ${shapeText(shape)}`);
     }
-    if (grad.length !== value.length) {
-      throw new RangeError(`${op}: params[${i}] ("${name}").grad has ${grad.length} entries but its value has ${value.length}`);
-    }
+    if (grad.length !== value.length) throw new RangeError(`${op}: ${which}.grad has ${grad.length} entries but its value has ${value.length}`);
   });
   return params.slice();
 }
@@ -245,37 +238,27 @@ export function checkParams(op: string, params: readonly Param[]): readonly Para
  */
 export function checkOptionKeys(op: string, name: string, options: unknown, accepted: readonly string[], complete: boolean): Record<string, unknown> {
   if (options === undefined && !complete) return {};
+  const list = accepted.join(', ');
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${op}: ${name} must be an object with keys ${accepted.join(', ')}, got ${describe(options)}`);
+    throw new TypeError(`${op}: ${name} must be an object with keys ${list}, got ${describe(options)}`);
   }
-  const record = options as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!accepted.includes(key)) {
-      throw new TypeError(`${op}: unknown option "${key}" in ${name}; accepted options are ${accepted.join(', ')}`);
-    }
+  for (const key of Object.keys(options)) {
+    if (!accepted.includes(key)) throw new TypeError(`${op}: unknown option "${key}" in ${name}; accepted options are ${list}`);
   }
-  if (complete) {
-    for (const key of accepted) {
-      if (!(key in record)) throw new TypeError(`${op}: ${name}.${key} is missing; a checkpoint must hold ${accepted.join(', ')}`);
-    }
+  for (const key of complete ? accepted : []) {
+    if (!(key in options)) throw new TypeError(`${op}: ${name}.${key} is missing; a checkpoint must hold ${list}`);
   }
-  return record;
+  return options as Record<string, unknown>;
 }
 
 /** Checks a coefficient in the half-open range [0, 1), such as Adam's betas. */
 export function checkUnitInterval(op: string, name: string, value: unknown): number {
-  checkNumber(op, name, value);
-  const x = value as number;
+  const x = checkNumber(op, name, value);
   if (!(x >= 0 && x < 1)) throw new RangeError(`${op}: ${name} must be in [0, 1), got ${x}`);
   return x;
 }
 
 /** Copies hyper-parameters (tuples included) so callers can neither alias nor mutate ours. */
 function copyHyperParameters<H extends HyperParameters>(hp: H): H {
-  const out: Record<string, HyperParameterValue> = {};
-  for (const key of Object.keys(hp)) {
-    const v = hp[key];
-    out[key] = Array.isArray(v) ? v.slice() : v;
-  }
-  return out as H;
+  return Object.fromEntries(Object.entries(hp).map(([k, v]) => [k, Array.isArray(v) ? v.slice() : v])) as H;
 }

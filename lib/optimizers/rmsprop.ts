@@ -19,8 +19,7 @@
  */
 import type { Param } from '../param.js';
 import type { FloatArray } from '../tensor.js';
-import { checkBoolean, checkNumber } from '../validate.js';
-import { type HyperParameters, OptimizerBase, checkOptionKeys } from './optimizer.js';
+import { type HyperParameters, OptimizerBase, type Rule, flag, nonNegative, unitInterval } from './optimizer.js';
 
 export interface RMSpropOptions {
   /** Learning rate, ≥ 0 (default 1e-2). */
@@ -43,18 +42,14 @@ export interface RMSpropHyperParameters extends HyperParameters {
   readonly centered: boolean;
 }
 
-const KEYS = ['lr', 'alpha', 'eps', 'momentum', 'centered'] as const;
-
-/** Validates RMSprop options, filling PyTorch's defaults unless `complete` (a checkpoint) is asked for. */
-export function resolveRMSpropOptions(op: string, options: unknown, complete = false): RMSpropHyperParameters {
-  const o = checkOptionKeys(op, complete ? 'state.hyperParameters' : 'options', options, KEYS, complete);
-  const lr = o.lr === undefined ? 1e-2 : checkNumber(op, 'lr', o.lr, 0);
-  const alpha = o.alpha === undefined ? 0.99 : checkNumber(op, 'alpha', o.alpha, 0, 1);
-  const eps = o.eps === undefined ? 1e-8 : checkNumber(op, 'eps', o.eps, 0);
-  const momentum = o.momentum === undefined ? 0 : checkNumber(op, 'momentum', o.momentum, 0);
-  const centered = o.centered === undefined ? false : checkBoolean(op, 'centered', o.centered);
-  return { lr, alpha, eps, momentum, centered };
-}
+/** The options, their checks and PyTorch's defaults. */
+export const RMSPROP_RULES: Readonly<Record<keyof RMSpropHyperParameters, Rule>> = {
+  lr: nonNegative(1e-2),
+  alpha: unitInterval(0.99),
+  eps: nonNegative(1e-8),
+  momentum: nonNegative(0),
+  centered: flag,
+};
 
 export class RMSprop extends OptimizerBase<RMSpropHyperParameters> {
   /** v per parameter. */
@@ -65,7 +60,7 @@ export class RMSprop extends OptimizerBase<RMSpropHyperParameters> {
   private readonly momentumBuffer: FloatArray[];
 
   constructor(params: Param[], options: RMSpropOptions = {}) {
-    super('RMSprop', 'rmsprop', params, resolveRMSpropOptions('RMSprop', options));
+    super('RMSprop', 'rmsprop', params, RMSPROP_RULES, options);
     this.squareAvg = this.buffer('square_avg');
     this.gradAvg = this.buffer('grad_avg');
     this.momentumBuffer = this.buffer('momentum_buffer');
@@ -102,18 +97,10 @@ export class RMSprop extends OptimizerBase<RMSpropHyperParameters> {
     this.t++;
   }
 
-  protected resolve(op: string, raw: unknown): RMSpropHyperParameters {
-    return resolveRMSpropOptions(op, raw, true);
-  }
-
   protected bufferNamesFor(hp: RMSpropHyperParameters): string[] {
     const names = ['square_avg'];
     if (hp.momentum > 0) names.push('momentum_buffer');
     if (hp.centered) names.push('grad_avg');
     return names;
-  }
-
-  protected override nonNegativeBuffers(): readonly string[] {
-    return ['square_avg'];
   }
 }

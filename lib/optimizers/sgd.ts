@@ -14,8 +14,8 @@
  */
 import type { Param } from '../param.js';
 import type { FloatArray } from '../tensor.js';
-import { checkBoolean, checkNumber } from '../validate.js';
-import { type HyperParameters, OptimizerBase, checkOptionKeys } from './optimizer.js';
+import { checkNumber } from '../validate.js';
+import { type HyperParameters, OptimizerBase, type Rule, flag, nonNegative, unitInterval } from './optimizer.js';
 
 export interface SGDOptions {
   /** Learning rate, ≥ 0. Required (PyTorch has no default either). */
@@ -35,28 +35,23 @@ export interface SGDHyperParameters extends HyperParameters {
   readonly nesterov: boolean;
 }
 
-const KEYS = ['lr', 'momentum', 'dampening', 'nesterov'] as const;
-
-/** Validates SGD options, filling PyTorch's defaults unless `complete` (a checkpoint) is asked for. */
-export function resolveSGDOptions(op: string, options: unknown, complete = false): SGDHyperParameters {
-  const o = checkOptionKeys(op, complete ? 'state.hyperParameters' : 'options', options, KEYS, complete);
-  if (o.lr === undefined) throw new TypeError(`${op}: lr is required (a finite number ≥ 0), got undefined`);
-  const lr = checkNumber(op, 'lr', o.lr, 0);
-  const momentum = o.momentum === undefined ? 0 : checkNumber(op, 'momentum', o.momentum, 0);
-  const dampening = o.dampening === undefined ? 0 : checkNumber(op, 'dampening', o.dampening, 0, 1);
-  const nesterov = o.nesterov === undefined ? false : checkBoolean(op, 'nesterov', o.nesterov);
-  if (nesterov && (momentum <= 0 || dampening !== 0)) {
-    throw new RangeError(`${op}: nesterov needs momentum > 0 and dampening = 0, got momentum ${momentum} and dampening ${dampening}`);
-  }
-  return { lr, momentum, dampening, nesterov };
-}
+/** The options and their checks (PyTorch's defaults; lr has none). */
+export const SGD_RULES: Readonly<Record<keyof SGDHyperParameters, Rule>> = {
+  lr: [undefined, (op, name, v) => {
+    if (v === undefined) throw new TypeError(`${op}: lr is required (a finite number ≥ 0), got undefined`);
+    return checkNumber(op, name, v, 0);
+  }],
+  momentum: nonNegative(0),
+  dampening: unitInterval(0),
+  nesterov: flag,
+};
 
 export class SGD extends OptimizerBase<SGDHyperParameters> {
   /** b per parameter (empty when μ = 0). */
   private readonly momentumBuffer: FloatArray[];
 
   constructor(params: Param[], options: SGDOptions) {
-    super('SGD', 'sgd', params, resolveSGDOptions('SGD', options));
+    super('SGD', 'sgd', params, SGD_RULES, options);
     this.momentumBuffer = this.buffer('momentum_buffer');
   }
 
@@ -81,8 +76,12 @@ export class SGD extends OptimizerBase<SGDHyperParameters> {
     this.t++;
   }
 
-  protected resolve(op: string, raw: unknown): SGDHyperParameters {
-    return resolveSGDOptions(op, raw, true);
+  protected override resolve(op: string, options: unknown, complete: boolean): SGDHyperParameters {
+    const hp = super.resolve(op, options, complete);
+    if (hp.nesterov && (hp.momentum <= 0 || hp.dampening !== 0)) {
+      throw new RangeError(`${op}: nesterov needs momentum > 0 and dampening = 0, got momentum ${hp.momentum} and dampening ${hp.dampening}`);
+    }
+    return hp;
   }
 
   protected bufferNamesFor(hp: SGDHyperParameters): string[] {

@@ -14,18 +14,15 @@
  * and dtype, the optimizer buffers — before anything is built or changed.
  */
 import { SequenceModel, type SequenceModelOptions } from '../models/sequence-model.js';
-import { Adagrad } from '../optimizers/adagrad.js';
-import { Adam } from '../optimizers/adam.js';
+import { OPTIMIZERS } from '../optimizers/create-optimizer.js';
 import type { HyperParameters, Optimizer, OptimizerState } from '../optimizers/optimizer.js';
-import { RMSprop } from '../optimizers/rmsprop.js';
-import { SGD } from '../optimizers/sgd.js';
 import type { Param } from '../param.js';
 import type { FloatArray } from '../tensor.js';
-import { describe } from '../validate.js';
+import { checkObject, describe } from '../validate.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { decodeStateJSON, encodeStateJSON } from './json.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
-import { type StateFile, loadStateDict, stateDictOf } from './state-dict.js';
+import { decodeSafetensors, encodeSafetensors, readLittleEndian, writeLittleEndian } from './safetensors.js';
+import { FORBIDDEN_NAMES, type StateFile, loadStateDict, stateDictOf } from './state-dict.js';
 
 export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint/1';
 
@@ -100,35 +97,26 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
 
 /** Builds the optimizer a saved state describes, over `params`, and restores its state. */
 export function createOptimizerFromState(params: Param[], state: OptimizerState): Optimizer {
-  const hp = state.hyperParameters as Record<string, unknown>;
-  let optimizer: Optimizer;
-  switch (state.optimizer) {
-    case 'sgd': optimizer = new SGD(params, hp as never); break;
-    case 'adam': optimizer = new Adam(params, hp as never); break;
-    case 'rmsprop': optimizer = new RMSprop(params, hp as never); break;
-    case 'adagrad': optimizer = new Adagrad(params, hp as never); break;
-    default: throw new TypeError(`${OP_LOAD}: unknown optimizer ${describe(state.optimizer)} (sgd, adam, rmsprop, adagrad)`);
-  }
+  const op = 'createOptimizerFromState';
+  const name = checkObject<OptimizerState>(op, 'state', state).optimizer;
+  if (!Object.keys(OPTIMIZERS).includes(name)) throw new TypeError(`${op}: unknown optimizer ${describe(name)} (sgd, adam, rmsprop, adagrad)`);
+  const optimizer = new OPTIMIZERS[name][0](params, state.hyperParameters as never);
   optimizer.setState(state);
   return optimizer;
 }
 
-function encodeOptimizerState(state: OptimizerState): string {
-  const buffers: Record<string, Record<string, { dtype: string; data: string }>> = {};
-  for (const [param, named] of Object.entries(state.buffers)) {
-    buffers[param] = {};
-    for (const [name, data] of Object.entries(named)) {
-      const bytes = new Uint8Array(data.byteLength);
-      const view = new DataView(bytes.buffer);
-      const f64 = data instanceof Float64Array;
-      for (let i = 0; i < data.length; i++) {
-        if (f64) view.setFloat64(i * 8, data[i], true);
-        else view.setFloat32(i * 4, data[i], true);
-      }
-      buffers[param][name] = { dtype: f64 ? 'F64' : 'F32', data: encodeBase64(bytes) };
-    }
-  }
-  return JSON.stringify({ optimizer: state.optimizer, hyperParameters: state.hyperParameters, step: state.step, buffers });
+/** The optimizer state as JSON, each buffer as {dtype, data: base64 of its little-endian bytes}. */
+function encodeOptimizerState({ optimizer, hyperParameters, step, buffers }: OptimizerState): string {
+  const encoded = mapValues(buffers, (named) => mapValues(named, (data) => {
+    const bytes = new Uint8Array(data.byteLength);
+    writeLittleEndian(bytes, 0, data);
+    return { dtype: data instanceof Float64Array ? 'F64' : 'F32', data: encodeBase64(bytes) };
+  }));
+  return JSON.stringify({ optimizer, hyperParameters, step, buffers: encoded });
+}
+
+function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 }
 
 function decodeOptimizerState(text: string, params: readonly Param[]): OptimizerState {
@@ -146,14 +134,11 @@ function decodeOptimizerState(text: string, params: readonly Param[]): Optimizer
       if (e === null || typeof e !== 'object' || (e.dtype !== 'F32' && e.dtype !== 'F64') || typeof e.data !== 'string') {
         throw new TypeError(`${OP_LOAD}: optimizer buffer ${param}.${name} must be {dtype: "F32"|"F64", data: base64}`);
       }
-      const bytes = decodeBase64(e.data, `optimizer buffer ${param}.${name}`);
+      const what = `optimizer buffer ${param}.${name}`;
+      const bytes = decodeBase64(e.data, what);
       const size = e.dtype === 'F64' ? 8 : 4;
-      if (bytes.length % size !== 0) throw new RangeError(`${OP_LOAD}: optimizer buffer ${param}.${name} has ${bytes.length} bytes, not a multiple of ${size}`);
-      const view = new DataView(bytes.buffer);
-      const n = bytes.length / size;
-      const data = size === 8 ? new Float64Array(n) : new Float32Array(n);
-      for (let i = 0; i < n; i++) data[i] = size === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
-      buffers[param][name] = data;
+      if (bytes.length % size !== 0) throw new RangeError(`${OP_LOAD}: ${what} has ${bytes.length} bytes, not a multiple of ${size}`);
+      buffers[param][name] = readLittleEndian(bytes, size === 8 ? 'float64' : 'float32');
     }
   }
   if (typeof raw.optimizer !== 'string') throw new TypeError(`${OP_LOAD}: rnnkit.optimizer.optimizer must be a name`);
@@ -175,10 +160,7 @@ function parseJSONObject(text: string | undefined, what: string): Record<string,
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${OP_LOAD}: metadata ${what} must be a JSON object, got ${describe(value)}`);
   }
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
-      throw new TypeError(`${OP_LOAD}: metadata ${what} has the forbidden key "${key}"`);
-    }
-  }
+  const key = Object.keys(value).find((k) => FORBIDDEN_NAMES.has(k));
+  if (key !== undefined) throw new TypeError(`${OP_LOAD}: metadata ${what} has the forbidden key "${key}"`);
   return value as Record<string, unknown>;
 }
