@@ -52,6 +52,9 @@ export function parseArgs(command: string, argv: readonly string[], specs: FlagS
     }
     if (raw === undefined) {
       if (i + 1 >= argv.length) throw new UsageError(`${command}: --${name} needs a value`);
+      if (argv[i + 1].startsWith('--')) {
+        throw new UsageError(`${command}: --${name} needs a value, but the next argument is the flag ${argv[i + 1]} (write --${name}=${argv[i + 1]} if that is really the value)`);
+      }
       raw = argv[++i];
     }
     if (spec.kind === 'string') {

@@ -10,7 +10,7 @@ import { Recurrent } from '../layers/recurrent.js';
 import { SGD } from '../optimizers/sgd.js';
 import { Random } from '../random.js';
 import type { Tensor } from '../tensor.js';
-import { parseArgs } from './args.js';
+import { UsageError, parseArgs } from './args.js';
 
 export const benchUsage = `usage: rnnkit bench [--config big|small] [--cell lstm|gru|rnn] [--json]
   --config   big (B=32 T=64 I=128 H=256, default) or small (B=1 T=32 I=16 H=32)
@@ -102,13 +102,14 @@ export function runBench(cell: string, config: 'big' | 'small', budgetMs = 1500)
 }
 
 export function benchCommand(argv: string[], out: (line: string) => void): number {
-  const { flags } = parseArgs('bench', argv, {
+  const { flags, positionals } = parseArgs('bench', argv, {
     config: { kind: 'string', choices: ['big', 'small'] },
     cell: { kind: 'string', choices: Object.keys(MODES) },
     json: { kind: 'boolean' },
     help: { kind: 'boolean' },
   });
   if (flags.help) { out(benchUsage); return 0; }
+  if (positionals.length > 0) throw new UsageError(`bench: unexpected argument "${positionals[0]}" (use --config and --cell)`);
   const config = (flags.config as 'big' | 'small' | undefined) ?? 'big';
   const cell = (flags.cell as string | undefined) ?? 'lstm';
   const { B, T, I, H } = BENCH_CONFIGS[config];

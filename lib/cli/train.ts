@@ -4,7 +4,7 @@
  * held-out validation, a summary at the end (`--json`: one JSON object on the last line),
  * checkpoints that `--resume` continues bit for bit, and SVG plots in --out.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CharBatches } from '../data/char-batches.js';
 import { CharVocabulary } from '../data/char-vocabulary.js';
@@ -33,7 +33,7 @@ export const trainUsage = `usage: rnnkit train [options]
   --optimizer NAME     adam, sgd, sgd_momentum, rmsprop, adagrad (default adam)
   --lr X               learning rate (default 0.003 for adam/rmsprop, 0.1 otherwise)
   --clip-norm X        clip the global gradient norm (default 5; 0 turns it off)
-  --clip-value X       clamp each gradient entry to [-X, X]
+  --clip-value X       clamp each gradient entry to [-X, X] (default 0: off)
   --seed S             seed for weights, batches and samples (default 1)
   --save FILE          checkpoint (.safetensors or .json) with optimizer state (default OUT/model.safetensors)
   --resume FILE        continue from a checkpoint written by --save
@@ -67,7 +67,7 @@ function perChar(loss: number, T: number): number {
 }
 
 export async function trainCommand(argv: string[], out: (line: string) => void): Promise<number> {
-  const { flags } = parseArgs('train', argv, {
+  const { flags, positionals } = parseArgs('train', argv, {
     text: { kind: 'string' },
     cell: { kind: 'string', choices: Object.keys(CELLS) },
     hidden: { kind: 'integer', min: 1, max: 4096 },
@@ -91,9 +91,13 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     help: { kind: 'boolean' },
   });
   if (flags.help) { out(trainUsage); return 0; }
+  if (positionals.length > 0) {
+    throw new UsageError(`train: unexpected argument "${positionals[0]}"${positionals[0].startsWith('-') ? ' (flags start with --; see rnnkit train --help)' : ' (to train on a file, use --text FILE)'}`);
+  }
   if (flags.bidirectional) throw new UsageError('train: --bidirectional makes no sense for a language model (it would read the characters it must predict); leave it out');
   if (flags.steps !== undefined && flags.epochs !== undefined) throw new UsageError('train: give --steps or --epochs, not both');
   const outDir = (flags.out as string | undefined) ?? 'rnnkit-out';
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`train: --out ${outDir} is a file, not a folder`);
   const savePath = (flags.save as string | undefined) ?? join(outDir, 'model.safetensors');
   const saveFormat = savePath.endsWith('.json') ? 'json' : savePath.endsWith('.safetensors') ? 'safetensors' : null;
   if (!saveFormat) throw new UsageError(`train: --save must end in .safetensors or .json, got "${savePath}"`);
@@ -116,14 +120,17 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     const ck = loadCheckpointOrFail(resumePath, bytes);
     model = ck.model;
     if (!ck.extra.vocab || !ck.extra.training) throw new UsageError(`train: ${resumePath} is an rnnkit checkpoint but not one written by "rnnkit train" (no vocabulary)`);
-    vocab = new CharVocabulary(JSON.parse(ck.extra.vocab));
-    const saved = JSON.parse(ck.extra.training) as { seed: number; seqLen: number; batch: number; rng: number };
+    vocab = vocabularyOf(resumePath, ck.extra.vocab, model.outputSize);
+    const saved = parseExtra(resumePath, 'training', ck.extra.training) as { seed: number; seqLen: number; batch: number; rng: number };
+    if (![saved.seed, saved.seqLen, saved.batch, saved.rng].every((v) => Number.isSafeInteger(v) && v >= 0) || saved.seqLen < 1 || saved.batch < 1) {
+      throw new UsageError(`train: ${resumePath} has a damaged training record (seed, seq-len, batch, PRNG state)`);
+    }
     seed = saved.seed; seqLen = saved.seqLen; batch = saved.batch;
     rng.setState(saved.rng);
     startStep = ck.step;
-    if (ck.extra.history) history = JSON.parse(ck.extra.history) as TrainingHistory;
+    if (ck.extra.history) history = parseExtra(resumePath, 'history', ck.extra.history) as TrainingHistory;
     if (ck.optimizerState) optimizer = createOptimizerFromState(model.params, ck.optimizerState);
-    for (const f of ['cell', 'hidden', 'layers', 'seq-len', 'batch', 'seed']) {
+    for (const f of ['cell', 'hidden', 'layers', 'seq-len', 'batch', 'seed', ...(ck.optimizerState ? ['optimizer', 'lr'] : [])]) {
       if (flags[f] !== undefined) throw new UsageError(`train: --${f} is fixed by the checkpoint being resumed; leave it out`);
     }
   } else {
@@ -146,7 +153,9 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   const split = Math.floor(tokens.length * 0.9);
   const need = seqLen + 1;
   if (split < need || tokens.length - split < need) {
-    throw new UsageError(`train: the text has ${tokens.length} characters; with --seq-len ${seqLen} it needs at least ${Math.ceil(need / 0.1)} (so that a tenth of it holds one validation sequence); use a longer text or a smaller --seq-len`);
+    let minimum = need;
+    while (Math.floor(minimum * 0.9) < need || minimum - Math.floor(minimum * 0.9) < need) minimum++;
+    throw new UsageError(`train: the text has ${tokens.length} characters; with --seq-len ${seqLen} it needs at least ${minimum} (so that the last tenth holds one validation sequence); use a longer text or a smaller --seq-len`);
   }
   const trainData = new CharBatches(tokens.subarray(0, split), vocab.size, seqLen, batch);
   const valData = new CharBatches(tokens.subarray(split), vocab.size, seqLen, batch);
@@ -159,8 +168,9 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     optimizer = createOptimizer(model.params, optName === 'sgd_momentum' ? { name: optName, lr, momentum: 0.9 } : { name: optName, lr });
   }
   const clipNorm = (flags['clip-norm'] as number | undefined) ?? 5;
+  const clipValue = (flags['clip-value'] as number | undefined) ?? 0;
   const trainer = new SequenceTrainer(model, {
-    optimizer, clipNorm: clipNorm > 0 ? clipNorm : null, clipValue: (flags['clip-value'] as number | undefined) ?? null,
+    optimizer, clipNorm: clipNorm > 0 ? clipNorm : null, clipValue: clipValue > 0 ? clipValue : null,
   });
   const sampleEvery = (flags['sample-every'] as number | undefined) ?? Math.max(1, Math.ceil(steps / 5));
   const evalEvery = (flags['eval-every'] as number | undefined) ?? Math.max(1, Math.ceil(steps / 10));
@@ -181,7 +191,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     return perChar(sum / batches, seqLen);
   };
   const sampleText = (n: number) => {
-    const prime = vocab.encode(text.slice(0, 1));
+    const prime = vocab.encode([...text][0]);
     return vocab.decode(generate(model, { prime, length: n, temperature: 0.7, seed: seed + 7 }));
   };
 
@@ -249,11 +259,33 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   return interrupted ? 130 : 0;
 }
 
+/** The character vocabulary stored in a checkpoint, checked against the model's output size. */
+export function vocabularyOf(path: string, text: string, outputSize: number): CharVocabulary {
+  let vocab: CharVocabulary;
+  try {
+    vocab = new CharVocabulary(JSON.parse(text) as string[]);
+  } catch (e) {
+    throw new UsageError(`${path}: the checkpoint's character vocabulary is damaged (${(e as Error).message})`);
+  }
+  if (vocab.size !== outputSize) {
+    throw new UsageError(`${path}: the vocabulary has ${vocab.size} characters but the model predicts ${outputSize} outputs`);
+  }
+  return vocab;
+}
+
+function parseExtra(path: string, what: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`train: ${path} has a damaged ${what} record`);
+  }
+}
+
 function loadCheckpointOrFail(path: string, bytes: Buffer) {
   const data = path.endsWith('.json') ? bytes.toString('utf8') : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
     return loadCheckpoint(data);
   } catch (e) {
-    throw new UsageError(`cannot load ${path}: ${(e as Error).message}`);
+    throw new UsageError(`train: cannot load ${path}: ${(e as Error).message}`);
   }
 }

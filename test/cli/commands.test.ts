@@ -102,7 +102,10 @@ describe('cli/args parseArgs', () => {
   it('a flag at the end with no value is an error; a flag in its place is not taken as a number', () => {
     expect(usageError(['--hidden']).message).to.equal('demo: --hidden needs a value');
     expect(usageError(['--json', '--text']).message).to.equal('demo: --text needs a value');
-    expect(usageError(['--hidden', '--json']).message).to.equal('demo: --hidden must be a number, got "--json"');
+    expect(usageError(['--hidden', '--json']).message).to.equal('demo: --hidden needs a value, but the next argument is the flag --json (write --hidden=--json if that is really the value)');
+    // a string flag does not swallow the next flag either (rnnkit train --out --json)
+    expect(usageError(['--text', '--json']).message).to.match(/^demo: --text needs a value, but the next argument is the flag --json/);
+    expect(parseArgs('demo', ['--text=--json'], SPECS).flags.text).to.equal('--json');
   });
 
   it('a string with choices accepts only those', () => {
