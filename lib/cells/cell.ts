@@ -12,27 +12,27 @@
 import type { FloatArray } from '../tensor.js';
 
 export interface CellBuffers {
-  /** [T·B, G·H]: on entry to step t, x⟨t⟩·W_ihᵀ + b_ih; after it, the cell's gate cache. */
+  /** `[T·B, G·H]`: on entry to step t, x⟨t⟩·W_ihᵀ + b_ih; after it, the cell's gate cache. */
   gates: FloatArray;
-  /** [B, G·H]: a⟨t−1⟩·W_hhᵀ + b_hh for the current step. */
+  /** `[B, G·H]`: a⟨t−1⟩·W_hhᵀ + b_hh for the current step. */
   hh: FloatArray;
-  /** [(T+1)·B, H]: hidden states a, one slot per step plus the initial state. */
+  /** `[(T+1)·B, H]`: hidden states a, one slot per step plus the initial state. */
   a: FloatArray;
-  /** [(T+1)·B, H]: LSTM cell states c, laid out like `a` (empty for other cells). */
+  /** `[(T+1)·B, H]`: LSTM cell states c, laid out like `a` (empty for other cells). */
   c: FloatArray;
-  /** [T·B, H]: a per-step cache of the cell's choosing (LSTM tanh(c⟨t⟩), GRU W_hn·a⟨t−1⟩ + b_hn). */
+  /** `[T·B, H]`: a per-step cache of the cell's choosing (LSTM tanh(c⟨t⟩), GRU W_hn·a⟨t−1⟩ + b_hn). */
   extra: FloatArray;
-  /** [T·B, G·H]: dL/d(pre-activation) as seen by W_ih and b_ih. */
+  /** `[T·B, G·H]`: dL/d(pre-activation) as seen by W_ih and b_ih. */
   dGates: FloatArray;
-  /** [T·B, G·H]: dL/d(pre-activation) as seen by W_hh and b_hh (the same array as dGates but for GRU). */
+  /** `[T·B, G·H]`: dL/d(pre-activation) as seen by W_hh and b_hh (the same array as dGates but for GRU). */
   dGatesHh: FloatArray;
-  /** [B, H]: in step backward, dL/da⟨t⟩. */
+  /** `[B, H]`: in step backward, dL/da⟨t⟩. */
   da: FloatArray;
-  /** [B, H]: written by step backward: the part of dL/da⟨t−1⟩ that does not pass through W_hh. */
+  /** `[B, H]`: written by step backward: the part of dL/da⟨t−1⟩ that does not pass through W_hh. */
   daPrev: FloatArray;
-  /** [B, H]: LSTM only: in step backward, dL/dc⟨t⟩ (dcNext carried from step t+1). */
+  /** `[B, H]`: LSTM only: in step backward, dL/dc⟨t⟩ (dcNext carried from step t+1). */
   dc: FloatArray;
-  /** [B, H]: LSTM only: written by step backward: dL/dc⟨t−1⟩. */
+  /** `[B, H]`: LSTM only: written by step backward: dL/dc⟨t−1⟩. */
   dcPrev: FloatArray;
 }
 

@@ -19,7 +19,7 @@ import { copyRows } from '../kernels/elementwise.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { checkBoolean, checkChoice, checkFinite, checkInteger, describe } from '../validate.js';
+import { checkBoolean, checkChoice, checkFinite, checkFloatTensor, checkInteger, checkObject, checkTensor, describe, shapeText } from '../validate.js';
 import { RecurrentDirection } from './direction.js';
 
 export interface RecurrentOptions {
@@ -48,9 +48,9 @@ export interface RecurrentOptions {
 export interface RecurrentOutput {
   /** [T, B, D·H] (or [B, T, D·H] batch-first). */
   readonly output: Tensor;
-  /** [L·D, B, H]: the last hidden state of each layer and direction. */
+  /** `[L·D, B, H]`: the last hidden state of each layer and direction. */
   readonly hN: Tensor;
-  /** [L·D, B, H]: the last cell state (LSTM), else null. */
+  /** `[L·D, B, H]`: the last cell state (LSTM), else null. */
   readonly cN: Tensor | null;
 }
 
@@ -131,9 +131,7 @@ export class Recurrent {
 
   constructor(options: RecurrentOptions) {
     const op0 = 'Recurrent';
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`${op0}: options must be an object, got ${describe(options)}`);
-    }
+    checkObject(op0, 'options', options);
     const cell = cellForMode(options.mode, op0);
     this.kind = KIND[options.mode] ?? 'RNN';
     const op = this.kind;
@@ -201,12 +199,7 @@ export class Recurrent {
     const op = `${this.kind}.forward`;
     const [T, B] = this.checkInput(op, x);
     if (lengths != null) checkLengths(op, lengths, T, B);
-    const stateShape = [this.numLayers * this.directions, B, this.hiddenSize];
-    if (h0 != null) this.checkState(op, 'h0', h0, stateShape);
-    if (c0 != null) {
-      if (!this.hasCellState) throw new TypeError(`${op}: c0 is only for LSTM, but this is ${this.mode}`);
-      this.checkState(op, 'c0', c0, stateShape);
-    }
+    this.checkStates(op, ['h0', 'c0'], h0, c0, B);
     const ws = this.reserve(T, B);
     const H = this.hiddenSize, D = this.directions, DH = D * H;
     let X: FloatArray = x.data;
@@ -241,18 +234,11 @@ export class Recurrent {
    */
   backward(dOutput: Tensor, dhN?: Tensor | null, dcN?: Tensor | null): RecurrentGradients {
     const op = `${this.kind}.backward`;
-    const ws = this.ws;
-    if (!ws || !this.forwardDone || !this.x) throw new Error(`${op}: call forward before backward`);
-    const { T, B } = ws;
-    const H = this.hiddenSize, D = this.directions, DH = D * H, L = this.numLayers;
-    const outShape = this.batchFirst ? [B, T, DH] : [T, B, DH];
-    this.checkState(op, 'dOutput', dOutput, outShape);
-    const stateShape = [L * D, B, H];
-    if (dhN != null) this.checkState(op, 'dhN', dhN, stateShape);
-    if (dcN != null) {
-      if (!this.hasCellState) throw new TypeError(`${op}: dcN is only for LSTM, but this is ${this.mode}`);
-      this.checkState(op, 'dcN', dcN, stateShape);
-    }
+    const { T, B } = this.last(op, 'call forward before backward');
+    const DH = this.directions * this.hiddenSize;
+    checkTensor(op, 'dOutput', dOutput, this.batchFirst ? [B, T, DH] : [T, B, DH], true);
+    this.checkStates(op, ['dhN', 'dcN'], dhN, dcN, B);
+    const ws = this.ws!;
     let dTop: FloatArray = dOutput.data;
     if (ws.dOutputT) dTop = transposeTB(ws.dOutputT, dOutput.data, B, T, DH);
     return this.backwardUnchecked(dTop, dhN ? dhN.data : null, dcN ? dcN.data : null);
@@ -265,8 +251,7 @@ export class Recurrent {
    * the Trainer can detect a diverged step and refuse it as a whole.
    */
   backwardUnchecked(dTop: FloatArray, dhN: FloatArray | null, dcN: FloatArray | null): RecurrentGradients {
-    const ws = this.ws;
-    if (!ws || !this.forwardDone || !this.x) throw new Error(`${this.kind}.backward: call forward before backward`);
+    const ws = this.last(`${this.kind}.backward`, 'call forward before backward');
     const { T, B } = ws;
     const H = this.hiddenSize, D = this.directions, DH = D * H, L = this.numLayers;
     for (let k = L - 1; k >= 0; k--) {
@@ -279,7 +264,7 @@ export class Recurrent {
         dir.backward(
           dOut, d * H, DH,
           dhN, s, dcN, s,
-          input, 0, width, dInput, 0, d > 0,
+          input!, 0, width, dInput, 0, d > 0,
           ws.gradNorms, (k * D + d) * T, this.masked ? ws.lengths : null,
         );
         copyRows(ws.dh0, s, H, dir.initialGrad, 0, H, B, H);
@@ -292,14 +277,12 @@ export class Recurrent {
 
   /** The result of the last forward (output, h_n, c_n views). */
   lastState(): RecurrentOutput {
-    if (!this.ws || !this.forwardDone) throw new Error(`${this.kind}.lastState: call forward first`);
-    return this.ws.result;
+    return this.last(`${this.kind}.lastState`).result;
   }
 
   /** The last layer's output of the last forward, time-major [T·B, D·H] (even when batch-first). */
   forwardOutput(): FloatArray {
-    if (!this.ws || !this.forwardDone) throw new Error(`${this.kind}.forwardOutput: call forward first`);
-    return this.ws.outputs[this.numLayers - 1];
+    return this.last(`${this.kind}.forwardOutput`).outputs[this.numLayers - 1];
   }
 
   /**
@@ -307,23 +290,15 @@ export class Recurrent {
    * the last backward: [L·D, T]. Shrinking values toward t = 0 show vanishing gradients.
    */
   gradNorms(): Tensor {
-    const ws = this.ws;
-    if (!ws) throw new Error(`${this.kind}.gradNorms: call forward and backward first`);
+    const ws = this.last(`${this.kind}.gradNorms`, 'call forward and backward first');
     return { data: ws.gradNorms, shape: [this.numLayers * this.directions, ws.T] };
   }
 
   /** Checks x the way forward does (named by `op`) and returns [T, B]; changes nothing. */
   checkInput(op: string, x: Tensor): [number, number] {
-    if (typeof x !== 'object' || x === null || !('data' in x) || !('shape' in x)) {
-      throw new TypeError(`${op}: x must be a tensor {data, shape}, got ${describe(x)}`);
-    }
-    const { data, shape } = x;
-    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-      throw new TypeError(`${op}: x.data must be a Float32Array or Float64Array, got ${describe(data)}`);
-    }
-    const layout = this.batchFirst ? '[B, T, input_size]' : '[T, B, input_size]';
-    if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-      throw new RangeError(`${op}: x must have shape ${layout} with positive sizes, got ${Array.isArray(shape) ? formatShape(shape) : describe(shape)}`);
+    const { data, shape } = checkFloatTensor(op, 'x', x);
+    if (shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+      throw new RangeError(`${op}: x must have shape ${this.batchFirst ? '[B, T, input_size]' : '[T, B, input_size]'} with positive sizes, got ${formatShape(shape)}`);
     }
     if (shape[2] !== this.inputSize) {
       throw new RangeError(`${op}: x has shape ${formatShape(shape)} but input_size is ${this.inputSize}`);
@@ -334,21 +309,19 @@ export class Recurrent {
     return this.batchFirst ? [shape[1], shape[0]] : [shape[0], shape[1]];
   }
 
-  private checkState(op: string, name: string, s: Tensor, shape: number[]): void {
-    if (typeof s !== 'object' || s === null || !('data' in s) || !('shape' in s)) {
-      throw new TypeError(`${op}: ${name} must be a tensor {data, shape}, got ${describe(s)}`);
-    }
-    if (!(s.data instanceof Float32Array || s.data instanceof Float64Array)) {
-      throw new TypeError(`${op}: ${name}.data must be a Float32Array or Float64Array, got ${describe(s.data)}`);
-    }
-    const got = s.shape;
-    if (!Array.isArray(got) || got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-      throw new RangeError(`${op}: ${name} has shape ${Array.isArray(got) ? formatShape(got) : describe(got)} but ${formatShape(shape)} was expected`);
-    }
-    if (s.data.length !== shape.reduce((a, b) => a * b, 1)) {
-      throw new RangeError(`${op}: ${name} has shape ${formatShape(got)} but its data has ${s.data.length} entries`);
-    }
-    checkFinite(op, name, s.data);
+  /** Checks a pair of optional states [L·D, B, H] (the second, c, for LSTM only). */
+  private checkStates(op: string, [hName, cName]: [string, string], h: Tensor | null | undefined, c: Tensor | null | undefined, B: number): void {
+    const shape = [this.numLayers * this.directions, B, this.hiddenSize];
+    if (h != null) checkTensor(op, hName, h, shape, true);
+    if (c == null) return;
+    if (!this.hasCellState) throw new TypeError(`${op}: ${cName} is only for LSTM, but this is ${this.mode}`);
+    checkTensor(op, cName, c, shape, true);
+  }
+
+  /** The workspace of the last forward, or an Error naming `op` and what to call first. */
+  private last(op: string, advice = 'call forward first'): Workspace {
+    if (!this.ws || !this.forwardDone) throw new Error(`${op}: ${advice}`);
+    return this.ws;
   }
 
   private reserve(T: number, B: number): Workspace {
