@@ -57,19 +57,37 @@ export function checkTensorLike<T = Tensor>(op: string, name: string, t: unknown
   return t as T;
 }
 
-/** Checks that `t` is a tensor whose data is a Float32Array or Float64Array; returns it. */
+/** Checks that `t` is a tensor {data, shape} with an array shape and Float32Array or Float64Array data. */
 export function checkFloatTensor(op: string, name: string, t: unknown): Tensor {
-  const { data } = checkTensorLike(op, name, t);
+  const { data, shape } = checkTensorLike(op, name, t);
   if (!isFloatArray(data)) throw new TypeError(`${op}: ${name}.data must be a Float32Array or Float64Array, got ${describe(data)}`);
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: ${name}.shape must be an array of sizes, got ${describe(shape)}`);
   return t as Tensor;
 }
 
-/** Checks that `t` is a tensor of exactly `shape` whose data is a Float32Array or Float64Array. */
-export function checkTensor(op: string, name: string, t: unknown, shape: readonly number[]): Tensor {
+/**
+ * Checks that `t` is a tensor of exactly `shape` whose data is a Float32Array or Float64Array
+ * (and, when `finite`, holds no NaN or ±Infinity).
+ */
+export function checkTensor(op: string, name: string, t: unknown, shape: readonly number[], finite = false): Tensor {
   const { data, shape: got } = checkFloatTensor(op, name, t);
-  if (!sameShape(got, shape)) throw new RangeError(`${op}: ${name} has shape ${shapeText(got)} but ${formatShape(shape)} was expected`);
-  if (data.length !== sizeOf(shape)) throw new RangeError(`${op}: ${name} has shape ${formatShape(shape)} but its data has ${data.length} entries`);
+  if (!sameShape(got, shape)) throw new RangeError(`${op}: ${name} has shape ${formatShape(got)} but ${formatShape(shape)} was expected`);
+  checkDataLength(op, name, data, shape);
+  if (finite) checkFinite(op, name, data);
   return t as Tensor;
+}
+
+/** Checks that `data` holds exactly the entries `shape` calls for. */
+export function checkDataLength(op: string, name: string, data: ArrayLike<number> | undefined, shape: readonly number[]): void {
+  if (data?.length !== sizeOf(shape)) throw new RangeError(`${op}: ${name} has shape ${formatShape(shape)} but its data has ${data?.length} entries`);
+}
+
+/** Checks that `data` holds `kind` indices (integers) in [0, V). */
+export function checkIndices(op: string, name: string, data: ArrayLike<number>, V: number, kind: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const k = data[i];
+    if (!Number.isInteger(k) || k < 0 || k >= V) throw new RangeError(`${op}: ${name}[${i}] must be a ${kind} index in [0, ${V - 1}], got ${describe(k)}`);
+  }
 }
 
 /** Whether `got` is an array equal to `shape`. */

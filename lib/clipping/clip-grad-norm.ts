@@ -17,7 +17,7 @@
  * Gradients are modified in place. Never allocates.
  */
 import type { Param } from '../param.js';
-import { checkBoolean, checkNumber, describe } from '../validate.js';
+import { checkBoolean, checkNumber, checkObject, describe } from '../validate.js';
 
 export interface ClipGradNormOptions {
   /** Throw (and leave gradients unchanged) when the total norm is NaN or ±Infinity. Default false. */
@@ -36,13 +36,8 @@ export function clipGradNorm(params: readonly Param[], maxNorm: number, options?
   checkGrads(op, params);
   checkNumber(op, 'maxNorm', maxNorm);
   if (!(maxNorm > 0)) throw new RangeError(`${op}: maxNorm must be a finite number > 0, got ${maxNorm}`);
-  let errorIfNonfinite = false;
-  if (options !== undefined) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`${op}: options must be an object {errorIfNonfinite?}, got ${describe(options)}`);
-    }
-    if (options.errorIfNonfinite !== undefined) errorIfNonfinite = checkBoolean(op, 'options.errorIfNonfinite', options.errorIfNonfinite);
-  }
+  const flag = options === undefined ? undefined : checkObject<ClipGradNormOptions>(op, 'options', options).errorIfNonfinite;
+  const errorIfNonfinite = flag === undefined ? false : checkBoolean(op, 'options.errorIfNonfinite', flag);
   const total = Math.sqrt(sumOfSquares(params));
   if (errorIfNonfinite && !Number.isFinite(total)) throw nonfiniteError(op, params, total);
   const coef = maxNorm / (total + 1e-6);

@@ -6,7 +6,7 @@ import type { SequenceModel } from '../models/sequence-model.js';
 import { Random } from '../random.js';
 import { type Tensor, allocate } from '../tensor.js';
 import { StateCarry } from '../training/state-carry.js';
-import { checkInteger, checkNumber, describe } from '../validate.js';
+import { checkIndices, checkInteger, checkNumber, describe } from '../validate.js';
 import { argmax, sampleLogits } from './sample.js';
 
 export interface GenerateOptions {
@@ -38,11 +38,7 @@ export function generate(model: SequenceModel, options: GenerateOptions): number
   if (!prime || typeof prime.length !== 'number' || prime.length === 0) {
     throw new TypeError(`${op}: prime must be a non-empty array of token indices, got ${describe(prime)}`);
   }
-  for (let i = 0; i < prime.length; i++) {
-    if (!Number.isInteger(prime[i]) || prime[i] < 0 || prime[i] >= V) {
-      throw new RangeError(`${op}: prime[${i}] must be a token index in [0, ${V - 1}], got ${describe(prime[i])}`);
-    }
-  }
+  checkIndices(op, 'prime', prime, V, 'token');
   const length = checkInteger(op, 'length', options.length, 0);
   const temperature = checkNumber(op, 'temperature', options.temperature ?? 1, Number.MIN_VALUE);
   const rng = options.rng ?? new Random(checkInteger(op, 'seed', options.seed ?? 0, 0));

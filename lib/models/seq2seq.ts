@@ -14,7 +14,7 @@ import { Recurrent } from '../layers/recurrent.js';
 import type { Param } from '../param.js';
 import { type DType, type Tensor, allocate, formatShape } from '../tensor.js';
 import { StateCarry } from '../training/state-carry.js';
-import { checkInteger, describe } from '../validate.js';
+import { checkDataLength, checkIndices, checkInteger, checkObject, checkTensorLike, shapeText } from '../validate.js';
 import { argmax, logSoftmax } from '../generation/sample.js';
 import { SequenceModel } from './sequence-model.js';
 
@@ -58,7 +58,7 @@ export class Seq2Seq {
 
   constructor(options: Seq2SeqOptions) {
     const op = 'Seq2Seq';
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    checkObject(op, 'options', options);
     const V = checkInteger(op, 'outputVocab', options.outputVocab);
     this.startToken = checkInteger(op, 'startToken', options.startToken ?? 0, 0);
     if (this.startToken >= V) throw new RangeError(`${op}: startToken must be < outputVocab (${V}), got ${this.startToken}`);
@@ -88,23 +88,13 @@ export class Seq2Seq {
   lossAndGrad(source: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): number {
     const op = 'Seq2Seq.lossAndGrad';
     const [, B] = this.encoder.checkInput(op, source);
-    if (typeof target !== 'object' || target === null || !('data' in target) || !('shape' in target)) {
-      throw new TypeError(`${op}: target must be a tensor {data, shape} of token indices, got ${describe(target)}`);
-    }
-    const ts = target.shape;
+    const ts = checkTensorLike<typeof target>(op, 'target', target).shape;
     if (!Array.isArray(ts) || ts.length !== 2 || ts[1] !== B || !Number.isInteger(ts[0]) || ts[0] < 1) {
-      throw new RangeError(`${op}: target has shape ${Array.isArray(ts) ? formatShape(ts) : describe(ts)} but [Ty, ${B}] was expected`);
+      throw new RangeError(`${op}: target has shape ${shapeText(ts)} but [Ty, ${B}] was expected`);
     }
     const Ty = ts[0], V = this.outputVocab, H = this.encoder.hiddenSize;
-    if (!target.data || target.data.length !== Ty * B) {
-      throw new RangeError(`${op}: target has shape ${formatShape(ts)} but its data has ${target.data?.length} entries`);
-    }
-    for (let i = 0; i < Ty * B; i++) {
-      const k = target.data[i];
-      if (!Number.isInteger(k) || k < 0 || k >= V) {
-        throw new RangeError(`${op}: target[${i}] must be a token index in [0, ${V - 1}], got ${describe(k)}`);
-      }
-    }
+    checkDataLength(op, 'target', target.data, ts);
+    checkIndices(op, 'target', target.data, V, 'token');
     const enc = this.encoder.forward(source);
     const x = this.teacherInput(Ty, B);
     for (let t = 0; t < Ty; t++) {
@@ -139,7 +129,7 @@ export class Seq2Seq {
       checkInteger(op, 'endToken', end, 0);
       if (end >= this.outputVocab) throw new RangeError(`${op}: endToken must be < outputVocab (${this.outputVocab}), got ${end}`);
     }
-    if (source?.shape?.[1] !== 1) throw new RangeError(`${op}: decode one source at a time: source must be [Tx, 1, ${this.encoder.inputSize}], got ${Array.isArray(source?.shape) ? formatShape(source.shape) : describe(source?.shape)}`);
+    if (source?.shape?.[1] !== 1) throw new RangeError(`${op}: decode one source at a time: source must be [Tx, 1, ${this.encoder.inputSize}], got ${shapeText(source?.shape)}`);
     const V = this.outputVocab, H = this.encoder.hiddenSize, rows = this.encoder.numLayers;
     const enc = this.encoder.forward(source);
     // every beam starts from the encoder's final state

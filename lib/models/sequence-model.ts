@@ -19,7 +19,7 @@ import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { checkChoice, checkInteger, describe } from '../validate.js';
+import { checkChoice, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
 
 export type Topology = 'many_to_many' | 'many_to_one';
 
@@ -94,7 +94,7 @@ export class SequenceModel {
 
   constructor(options: SequenceModelOptions) {
     const op = 'SequenceModel';
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    checkObject(op, 'options', options);
     const outputSize = checkInteger(op, 'outputSize', options.outputSize);
     const topology = checkChoice(op, 'topology', options.topology ?? 'many_to_many', ['many_to_many', 'many_to_one'] as const);
     const loss = getLoss(options.loss ?? 'cross_entropy', op);
@@ -211,31 +211,19 @@ export class SequenceModel {
 
   private checkTarget(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): void {
     const [T, B] = this.rnn.checkInput(op, x);
-    if (typeof target !== 'object' || target === null || !('data' in target) || !('shape' in target)) {
-      throw new TypeError(`${op}: target must be a tensor {data, shape}, got ${describe(target)}`);
-    }
+    const { data, shape } = checkTensorLike<typeof target>(op, 'target', target);
     const V = this.outputSize;
     const classes = this.loss.targets === 'class';
     const lead = this.topology === 'many_to_one' ? [B] : [T, B];
     const want = classes ? lead : [...lead, V];
-    const got = target.shape;
-    if (!Array.isArray(got) || got.length !== want.length || got.some((d, i) => d !== want[i])) {
-      throw new RangeError(`${op}: target has shape ${Array.isArray(got) ? formatShape(got) : describe(got)} but ${formatShape(want)} was expected (${this.topology}, ${this.loss.name})`);
+    if (!sameShape(shape, want)) {
+      throw new RangeError(`${op}: target has shape ${shapeText(shape)} but ${formatShape(want)} was expected (${this.topology}, ${this.loss.name})`);
     }
-    const data = target.data;
-    const n = want.reduce((a, b) => a * b, 1);
-    if (!data || data.length !== n) throw new RangeError(`${op}: target has shape ${formatShape(got)} but its data has ${data?.length} entries`);
-    for (let i = 0; i < n; i++) {
-      const v = data[i];
-      if (classes) {
-        if (!Number.isInteger(v) || v < 0 || v >= V) {
-          throw new RangeError(`${op}: target[${i}] must be a class index in [0, ${V - 1}], got ${describe(v)}`);
-        }
-      } else if (!Number.isFinite(v)) {
-        throw new RangeError(`${op}: target must be finite, but entry ${i} is ${v}`);
-      } else if (this.loss.name === 'bce' && (v < 0 || v > 1)) {
-        throw new RangeError(`${op}: bce targets must be in [0, 1], but entry ${i} is ${v}`);
-      }
+    checkDataLength(op, 'target', data, want);
+    if (classes) return checkIndices(op, 'target', data, V, 'class');
+    checkFinite(op, 'target', data);
+    for (let i = 0; this.loss.name === 'bce' && i < data.length; i++) {
+      if (data[i] < 0 || data[i] > 1) throw new RangeError(`${op}: bce targets must be in [0, 1], but entry ${i} is ${data[i]}`);
     }
   }
 

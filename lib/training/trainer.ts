@@ -12,7 +12,7 @@ import { type OptimizerSpec, createOptimizer } from '../optimizers/create-optimi
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Param } from '../param.js';
 import type { Tensor } from '../tensor.js';
-import { checkChoice, checkNumber, describe } from '../validate.js';
+import { checkChoice, checkNumber, checkObject } from '../validate.js';
 
 /** Anything with trainable params and a loss-and-gradient pass. */
 export interface Trainable {
@@ -56,7 +56,7 @@ export class Trainer<M extends Trainable = SequenceModel> {
 
   constructor(readonly model: M, options: TrainerOptions) {
     const op = 'Trainer';
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    checkObject(op, 'options', options);
     const opt = options.optimizer;
     const isOptimizer = typeof opt === 'object' && opt !== null && typeof (opt as Optimizer).step === 'function';
     if (isOptimizer && ((opt as Optimizer).params.length !== model.params.length || (opt as Optimizer).params.some((p, i) => p !== model.params[i]))) {
