@@ -3,8 +3,8 @@
  * computation done by PyTorch in float64, with inputs, parameters, outputs and gradients.
  * `checkFixture` validates a parsed object before anything is computed from it.
  */
-import { formatShape } from '../tensor.js';
-import { describe } from '../validate.js';
+import { formatShape, sizeOf } from '../tensor.js';
+import { describe, sameShape } from '../validate.js';
 
 /** A tensor as fixtures write it: row-major numbers and a shape. */
 export interface FixtureTensor {
@@ -57,7 +57,6 @@ export interface ReferenceFixture {
 }
 
 const OP = 'runReference';
-const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -72,14 +71,14 @@ export function checkFixtureTensor(where: string, t: unknown, shape?: readonly n
   if (!s.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
     throw new TypeError(`${OP}: ${where}.shape must hold non-negative integers, got ${JSON.stringify(s).slice(0, 60)}`);
   }
-  const n = (s as number[]).reduce((a, b) => a * b, 1);
+  const n = sizeOf(s as number[]);
   if (t.data.length !== n) {
     throw new RangeError(`${OP}: ${where} has shape ${formatShape(s as number[])} (${n} entries) but ${t.data.length} data values`);
   }
   for (let i = 0; i < t.data.length; i++) {
     if (typeof t.data[i] !== 'number') throw new TypeError(`${OP}: ${where}.data[${i}] must be a number, got ${describe(t.data[i])}`);
   }
-  if (shape && (s.length !== shape.length || s.some((d, i) => d !== shape[i]))) {
+  if (shape && !sameShape(s, shape)) {
     throw new RangeError(`${OP}: ${where} has shape ${formatShape(s as number[])} but ${formatShape(shape)} was expected`);
   }
   return t as unknown as FixtureTensor;
@@ -87,7 +86,7 @@ export function checkFixtureTensor(where: string, t: unknown, shape?: readonly n
 
 /** A required tensor from a map, with its shape checked. */
 export function fixtureTensor(map: TensorMap | undefined, section: string, name: string, shape: readonly number[]): FixtureTensor {
-  if (!map || !has(map, name)) throw new TypeError(`${OP}: ${section}.${name} is missing (expected shape ${formatShape(shape)})`);
+  if (!map || !Object.prototype.hasOwnProperty.call(map, name)) throw new TypeError(`${OP}: ${section}.${name} is missing (expected shape ${formatShape(shape)})`);
   return checkFixtureTensor(`${section}.${name}`, map[name], shape);
 }
 
@@ -109,10 +108,9 @@ export function checkFixture(f: unknown): ReferenceFixture {
       throw new RangeError(`${OP}: config.${key} must be a positive integer, got ${describe(c[key])}`);
     }
   }
-  for (const key of ['bidirectional', 'bias']) {
-    if (typeof c[key] !== 'boolean') throw new TypeError(`${OP}: config.${key} must be a boolean, got ${describe(c[key])}`);
+  for (const [key, kind] of [['bidirectional', 'boolean'], ['bias', 'boolean'], ['mode', 'string']]) {
+    if (typeof c[key] !== kind) throw new TypeError(`${OP}: config.${key} must be a ${kind}, got ${describe(c[key])}`);
   }
-  if (typeof c.mode !== 'string') throw new TypeError(`${OP}: config.mode must be a string, got ${describe(c.mode)}`);
   return f as unknown as ReferenceFixture;
 }
 

@@ -3,21 +3,15 @@
  * model's shape and no extra name may appear. Checks everything before writing anything.
  */
 import type { Param } from '../param.js';
-import { type TensorMap, checkFixtureTensor } from './fixture.js';
+import { type TensorMap, fixtureTensor } from './fixture.js';
 
 export function loadFixtureParams(params: readonly Param[], map: TensorMap): void {
-  const op = 'runReference';
-  const names = new Set(params.map((p) => p.name));
+  const names = params.map((p) => p.name);
   for (const key of Object.keys(map)) {
-    if (!names.has(key)) {
-      throw new TypeError(`${op}: params.${key} is not a parameter of this model (expected: ${[...names].join(', ')})`);
+    if (!names.includes(key)) {
+      throw new TypeError(`runReference: params.${key} is not a parameter of this model (expected: ${names.join(', ')})`);
     }
   }
-  for (const p of params) {
-    if (!Object.prototype.hasOwnProperty.call(map, p.name)) {
-      throw new TypeError(`${op}: params.${p.name} is missing (expected shape [${p.shape.join(', ')}])`);
-    }
-    checkFixtureTensor(`params.${p.name}`, map[p.name], p.shape);
-  }
-  for (const p of params) p.value.set(map[p.name].data);
+  const values = params.map((p) => fixtureTensor(map, 'params', p.name, p.shape).data);
+  params.forEach((p, i) => p.value.set(values[i]));
 }

@@ -184,8 +184,28 @@ export function readFields(r: JsonReader, what: string, keys: readonly string[],
   for (const k of keys) if (k !== optional && !seen.has(k)) throw new TypeError(`${r.op}: ${what} has no "${k}" key`);
 }
 
+/**
+ * Reads a tensor entry {dtype, shape, <key>}, keys in any order: the dtype among `dtypes`, the
+ * shape, and `read(size)` for the third, given the element count when the shape came first.
+ */
+export function readTensorEntry<D extends string, V>(
+  r: JsonReader, what: string, dtypes: readonly D[], key: string, read: (size: number | undefined) => V,
+): { dtype: D; shape: number[]; size: number; value: V } {
+  r.expect('{', `${what} must be an object {dtype, shape, ${key}}`);
+  let dtype: D | undefined;
+  let shape: { shape: number[]; size: number } | undefined;
+  let value: V | undefined;
+  readFields(r, what, ['dtype', 'shape', key], (k) => {
+    if (k === 'dtype') dtype = readDtype(r, what, dtypes);
+    else if (k === 'shape') shape = readShape(r, `${what} shape`);
+    else value = read(shape?.size);
+  });
+  // readFields refused a missing key, so all three are set
+  return { dtype: dtype!, ...shape!, value: value! };
+}
+
 /** Reads a dtype: a string among `dtypes`. */
-export function readDtype<T extends string>(r: JsonReader, what: string, dtypes: readonly T[]): T {
+function readDtype<T extends string>(r: JsonReader, what: string, dtypes: readonly T[]): T {
   const s = r.stringOr();
   if (!dtypes.includes(s as T)) {
     throw new TypeError(`${r.op}: ${what} has dtype ${r.got(s)}; only ${dtypes.map((d) => `"${d}"`).join(' and ')} are supported`);

@@ -13,7 +13,7 @@
  */
 import { type Tensor, allocate } from '../tensor.js';
 import { checkInteger, describe, shapeText } from '../validate.js';
-import { JsonReader, readDtype, readFields, readMetadata, readShape } from './json-reader.js';
+import { JsonReader, readFields, readMetadata, readTensorEntry } from './json-reader.js';
 import {
   type DecodeOptions,
   type StateFile,
@@ -117,22 +117,12 @@ interface Planned {
 function readStateTensor(r: JsonReader, name: string, requireFinite: boolean): Planned {
   const op = r.op;
   const what = `tensor ${quote(name)}`;
-  r.expect('{', `${what} must be an object {dtype, shape, data}`);
-  let dtype: Planned['dtype'] | undefined;
-  let shape: { shape: number[]; size: number } | undefined;
-  let values: number[] | undefined;
-  readFields(r, what, ['dtype', 'shape', 'data'], (key) => {
-    if (key === 'dtype') dtype = readDtype(r, what, ['float32', 'float64'] as const);
-    else if (key === 'shape') shape = readShape(r, `${what} shape`);
-    else values = readValues(r, what, shape?.size);
-  });
-  // readFields refused a missing key, so all three are set
-  const { shape: dims, size } = shape!, data = values!;
-  if (data.length !== size) throw new RangeError(`${op}: ${what} has ${data.length} data values but shape ${shapeText(dims)} needs ${size}`);
-  if (requireFinite) checkFiniteData(op, name, data);
-  const i = dtype === 'float32' ? beyondFloat32(data) : -1;
-  if (i >= 0) throw new RangeError(`${op}: ${what} data[${i}] = ${data[i]} is beyond the float32 range`);
-  return { dtype: dtype!, shape: dims, values: data };
+  const { dtype, shape, size, value: values } = readTensorEntry(r, what, ['float32', 'float64'] as const, 'data', (n) => readValues(r, what, n));
+  if (values.length !== size) throw new RangeError(`${op}: ${what} has ${values.length} data values but shape ${shapeText(shape)} needs ${size}`);
+  if (requireFinite) checkFiniteData(op, name, values);
+  const i = dtype === 'float32' ? beyondFloat32(values) : -1;
+  if (i >= 0) throw new RangeError(`${op}: ${what} data[${i}] = ${values[i]} is beyond the float32 range`);
+  return { dtype, shape, values };
 }
 
 /** The "data" array: numbers, or the strings "NaN", "Infinity", "-Infinity". */

@@ -15,7 +15,7 @@
  */
 import { type DType, type FloatArray, type Tensor, allocate } from '../tensor.js';
 import { describe, shapeText } from '../validate.js';
-import { JsonReader, readDtype, readFields, readMetadata, readShape } from './json-reader.js';
+import { JsonReader, readMetadata, readTensorEntry } from './json-reader.js';
 import { type DecodeOptions, type StateFile, checkEncoderInput, checkFiniteData, checkNextTensor, quote, resolveDecodeOptions } from './state-dict.js';
 
 /** Largest header accepted, in bytes: the reference implementation's limit (100 MB). */
@@ -177,26 +177,16 @@ interface Entry {
 function readEntry(r: JsonReader, name: string, dataBytes: number): Entry {
   const op = r.op;
   const what = `tensor ${quote(name)}`;
-  r.expect('{', `${what} must be an object {dtype, shape, data_offsets}`);
-  let dtype: SafetensorsDType | undefined;
-  let shape: { shape: number[]; size: number } | undefined;
-  let offsets: [number, number] | undefined;
-  readFields(r, what, ['dtype', 'shape', 'data_offsets'], (key) => {
-    if (key === 'dtype') dtype = readDtype(r, what, ['F32', 'F64'] as const);
-    else if (key === 'shape') shape = readShape(r, `${what} shape`);
-    else offsets = readOffsets(r, what);
-  });
-  // readFields refused a missing key, so all three are set
-  const [b, e] = offsets!, { shape: dims, size } = shape!;
+  const { dtype, shape, size, value: [b, e] } = readTensorEntry(r, what, ['F32', 'F64'] as const, 'data_offsets', () => readOffsets(r, what));
   const range = `${what} data_offsets [${b}, ${e}]`;
   if (b > e) throw new RangeError(`${op}: ${range} end before they begin`);
   if (e > dataBytes) throw new RangeError(`${op}: ${range} are out of range: the data section has ${dataBytes} bytes`);
   // May pass 2^53 for a hostile shape, but then it cannot equal e - b ≤ dataBytes.
   const needed = size * (dtype === 'F64' ? 8 : 4);
   if (e - b !== needed) {
-    throw new RangeError(`${op}: ${what} has shape ${shapeText(dims)} (${size} elements, ${needed} bytes as ${dtype}) but data_offsets [${b}, ${e}] span ${e - b} bytes`);
+    throw new RangeError(`${op}: ${what} has shape ${shapeText(shape)} (${size} elements, ${needed} bytes as ${dtype}) but data_offsets [${b}, ${e}] span ${e - b} bytes`);
   }
-  return { name, dtype: dtype!, shape: dims, begin: b, end: e };
+  return { name, dtype, shape, begin: b, end: e };
 }
 
 /** Reads data_offsets: [begin, end], two non-negative safe integers. */
