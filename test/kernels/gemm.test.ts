@@ -205,12 +205,13 @@ checkKernel('gemmPacked', runPacked, true);
 describe('gemm boundaries and workspace', () => {
   it('accepts mixed dtypes (float32 A, float64 B and C)', () => {
     const rng = new Random(9);
-    const p = makeProblem(rng, Float64Array, 20, 24, 36, true, false, 1, true);
-    const A32 = new Float32Array(p.A);
-    const q = { ...p, A: A32 };
-    const before = q.C.slice();
-    runGemm(q);
-    expectMatches(q, before, 'mixed dtypes');
+    for (const [M, N, K] of [[20, 24, 36], [40, 48, 500]]) { // unpacked, packed with a split K
+      const p = makeProblem(rng, Float64Array, M, N, K, true, false, 1, true);
+      const q = { ...p, A: new Float32Array(p.A) };
+      const before = q.C.slice();
+      runGemm(q);
+      expectMatches(q, before, `mixed dtypes M=${M} N=${N} K=${K}`);
+    }
   });
 
   it('rounds a float32 C once: a float32 accumulator would lose the small terms', () => {
