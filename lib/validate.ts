@@ -130,3 +130,20 @@ export function describe(value: unknown): string {
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   return typeof value === 'object' ? 'an object' : typeof value;
 }
+
+/**
+ * Runs `build`; a TypeError or RangeError it throws is rethrown (same class) under the
+ * caller's operation name, so `new SequenceModel({hiddenSize: 0})` reports
+ * "SequenceModel: hiddenSize …" rather than the inner "LSTM: hiddenSize …".
+ */
+export function asOperation<T>(op: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof TypeError) {
+      const message = e.message.replace(/^[\w.]+: /, `${op}: `);
+      throw e instanceof RangeError ? new RangeError(message) : new TypeError(message);
+    }
+    throw e;
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { Random } from '../random.js';
 import { type DType, type Tensor, allocate } from '../tensor.js';
-import { checkInteger } from '../validate.js';
+import { checkIndices, checkInteger, describe } from '../validate.js';
 
 export class CharBatches {
   /** [T, B, V] one-hot inputs */
@@ -21,6 +21,9 @@ export class CharBatches {
     dtype: DType = 'float32',
   ) {
     const op = 'CharBatches';
+    if (!(tokens instanceof Int32Array)) throw new TypeError(`${op}: tokens must be an Int32Array, got ${describe(tokens)}`);
+    checkInteger(op, 'vocabSize', vocabSize);
+    checkIndices(op, 'tokens', tokens, vocabSize, 'token');
     checkInteger(op, 'seqLen', seqLen);
     checkInteger(op, 'batch', batch);
     if (tokens.length < seqLen + 1) {

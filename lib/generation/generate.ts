@@ -35,9 +35,10 @@ export function generate(model: SequenceModel, options: GenerateOptions): number
     throw new TypeError(`${op}: generation needs a many_to_many cross_entropy model, got ${model.topology} ${model.loss.name}`);
   }
   const prime = options?.prime;
-  if (!prime || typeof prime.length !== 'number' || prime.length === 0) {
+  if (!prime || typeof prime !== 'object' || typeof prime.length !== 'number') {
     throw new TypeError(`${op}: prime must be a non-empty array of token indices, got ${describe(prime)}`);
   }
+  if (prime.length === 0) throw new RangeError(`${op}: prime must be a non-empty array of token indices, got ${describe(prime)}`);
   checkIndices(op, 'prime', prime, V, 'token');
   const length = checkInteger(op, 'length', options.length, 0);
   const temperature = checkNumber(op, 'temperature', options.temperature ?? 1, Number.MIN_VALUE);

@@ -196,10 +196,7 @@ export class Recurrent {
    * each row's last valid step, and the reverse direction starts there.
    */
   forward(x: Tensor, h0?: Tensor | null, c0?: Tensor | null, lengths?: ArrayLike<number> | null): RecurrentOutput {
-    const op = `${this.kind}.forward`;
-    const [T, B] = this.checkInput(op, x);
-    if (lengths != null) checkLengths(op, lengths, T, B);
-    this.checkStates(op, ['h0', 'c0'], h0, c0, B);
+    const [T, B] = this.checkInputs(`${this.kind}.forward`, x, h0, c0, lengths);
     const ws = this.reserve(T, B);
     const H = this.hiddenSize, D = this.directions, DH = D * H;
     let X: FloatArray = x.data;
@@ -292,6 +289,14 @@ export class Recurrent {
   gradNorms(): Tensor {
     const ws = this.last(`${this.kind}.gradNorms`, 'call forward and backward first');
     return { data: ws.gradNorms, shape: [this.numLayers * this.directions, ws.T] };
+  }
+
+  /** Every check forward makes (x, h0, c0, lengths), named by `op`; returns [T, B]; changes nothing. */
+  checkInputs(op: string, x: Tensor, h0?: Tensor | null, c0?: Tensor | null, lengths?: ArrayLike<number> | null): [number, number] {
+    const [T, B] = this.checkInput(op, x);
+    if (lengths != null) checkLengths(op, lengths, T, B);
+    this.checkStates(op, ['h0', 'c0'], h0, c0, B);
+    return [T, B];
   }
 
   /** Checks x the way forward does (named by `op`) and returns [T, B]; changes nothing. */

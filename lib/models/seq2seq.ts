@@ -14,7 +14,7 @@ import { Recurrent } from '../layers/recurrent.js';
 import type { Param } from '../param.js';
 import { type DType, type Tensor, allocate, formatShape } from '../tensor.js';
 import { StateCarry } from '../training/state-carry.js';
-import { checkDataLength, checkIndices, checkInteger, checkObject, checkTensorLike, shapeText } from '../validate.js';
+import { asOperation, checkDataLength, checkIndices, checkInteger, checkObject, checkTensorLike, shapeText } from '../validate.js';
 import { argmax, logSoftmax } from '../generation/sample.js';
 import { SequenceModel } from './sequence-model.js';
 
@@ -67,11 +67,11 @@ export class Seq2Seq {
       mode: options.mode, hiddenSize: options.hiddenSize, numLayers: options.numLayers,
       bias: options.bias, dtype: options.dtype,
     };
-    this.encoder = new Recurrent({ ...shared, inputSize: options.inputSize, seed, namePrefix: 'encoder.' });
-    this.decoder = new SequenceModel({
+    this.encoder = asOperation(op, () => new Recurrent({ ...shared, inputSize: options.inputSize, seed, namePrefix: 'encoder.' }));
+    this.decoder = asOperation(op, () => new SequenceModel({
       ...shared, inputSize: V, outputSize: V, seed: seed + 1, namePrefix: 'decoder.',
       topology: 'many_to_many', loss: 'cross_entropy',
-    });
+    }));
     this.outputVocab = V;
     this.params = [...this.encoder.params, ...this.decoder.params];
   }

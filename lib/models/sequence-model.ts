@@ -19,7 +19,7 @@ import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { checkChoice, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
+import { asOperation, checkChoice, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
 
 export type Topology = 'many_to_many' | 'many_to_one';
 
@@ -103,7 +103,7 @@ export class SequenceModel {
       throw new TypeError(`${op}: outputActivation applies to the mse loss only; ${loss.name} has its own g2`);
     }
     this.g2 = getActivation(g2Name, op);
-    this.rnn = new Recurrent({ ...options, batchFirst: false });
+    this.rnn = asOperation(op, () => new Recurrent({ ...options, batchFirst: false }));
     this.outputSize = outputSize;
     this.topology = topology;
     this.loss = loss;
@@ -207,6 +207,12 @@ export class SequenceModel {
     const V = this.outputSize;
     const z = this.loss.name === 'mse' ? ws.y : ws.z;
     return this.loss.lossAndGrad(ws.dz, z, 0, ws.rows, V, target.data, 0, ws.weights, 0, 1 / ws.B);
+  }
+
+  /** Every check lossAndGrad makes on a batch, named by `op`; changes nothing. */
+  checkBatch(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): void {
+    this.checkTarget(op, x, target);
+    this.rnn.checkInputs(op, x, inputs?.h0, inputs?.c0, inputs?.lengths);
   }
 
   private checkTarget(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): void {

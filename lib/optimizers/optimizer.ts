@@ -47,6 +47,13 @@ export interface OptimizerState {
   readonly buffers: { readonly [paramName: string]: { readonly [bufferName: string]: FloatArray } };
 }
 
+/** Step count and buffers copied by `Optimizer.snapshot`, reused from call to call. */
+export interface OptimizerSnapshot {
+  step: number;
+  /** buffers[k][i]: buffer k of parameter i */
+  readonly buffers: FloatArray[][];
+}
+
 /** An optimizer over a flat list of parameters. */
 export interface Optimizer {
   /** Which update rule this is. */
@@ -61,6 +68,13 @@ export interface Optimizer {
   step(): void;
   /** A snapshot of hyper-parameters, step count and buffers (copies, not views). */
   getState(): OptimizerState;
+  /**
+   * Copies the step count and every buffer into `into` (made on the first call; pass it back
+   * to reuse it, so a guarded training step allocates nothing). `restore` puts them back:
+   * together they undo one `step()` whose result was refused.
+   */
+  snapshot(into?: OptimizerSnapshot): OptimizerSnapshot;
+  restore(snapshot: OptimizerSnapshot): void;
   /**
    * Restores a snapshot: adopts its hyper-parameters and step count and copies its buffers
    * into this optimizer's own. Everything is checked first; on any error nothing changes.
@@ -145,6 +159,18 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
   protected buffer(name: string): FloatArray[] {
     const k = this.bufferNames.indexOf(name);
     return k < 0 ? [] : this.bufferArrays[k];
+  }
+
+  snapshot(into?: OptimizerSnapshot): OptimizerSnapshot {
+    const s = into ?? { step: 0, buffers: this.bufferArrays.map((arrays) => arrays.map((a) => a.slice())) };
+    s.step = this.t;
+    this.bufferArrays.forEach((arrays, k) => arrays.forEach((a, i) => s.buffers[k][i].set(a)));
+    return s;
+  }
+
+  restore(snapshot: OptimizerSnapshot): void {
+    this.t = snapshot.step;
+    this.bufferArrays.forEach((arrays, k) => arrays.forEach((a, i) => a.set(snapshot.buffers[k][i])));
   }
 
   getState(): OptimizerState {

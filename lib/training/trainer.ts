@@ -9,9 +9,9 @@ import { clipGradNorm, gradNorm } from '../clipping/clip-grad-norm.js';
 import { clipGradValue } from '../clipping/clip-grad-value.js';
 import type { SequenceInputs, SequenceModel } from '../models/sequence-model.js';
 import { type OptimizerSpec, createOptimizer } from '../optimizers/create-optimizer.js';
-import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Optimizer, OptimizerSnapshot } from '../optimizers/optimizer.js';
 import type { Param } from '../param.js';
-import type { Tensor } from '../tensor.js';
+import type { FloatArray, Tensor } from '../tensor.js';
 import { checkChoice, checkNumber, checkObject } from '../validate.js';
 
 /** Anything with trainable params and a loss-and-gradient pass. */
@@ -53,6 +53,9 @@ export class Trainer<M extends Trainable = SequenceModel> {
   /** Steps taken (skipped ones included). */
   steps = 0;
   private readonly result: StepResult = { loss: 0, gradNorm: 0, skipped: false };
+  /** Values and optimizer state before the update, to undo an update that overflows. */
+  private valuesBefore: FloatArray[] | null = null;
+  private optimizerBefore: OptimizerSnapshot | undefined;
 
   constructor(readonly model: M, options: TrainerOptions) {
     const op = 'Trainer';
@@ -71,6 +74,8 @@ export class Trainer<M extends Trainable = SequenceModel> {
   /**
    * Runs `lossAndGrad` (which must accumulate gradients and return the loss), then clips and
    * updates. Returns a result object that is reused by the next call.
+   * An update that would leave a non-finite weight (a learning rate large enough to overflow)
+   * is undone, weights and optimizer state alike, and treated like a non-finite gradient.
    */
   run(lossAndGrad: () => number): StepResult {
     const { model, result } = this;
@@ -94,17 +99,47 @@ export class Trainer<M extends Trainable = SequenceModel> {
     // the finiteness check ahead of any change to the gradients
     if (this.clipNorm !== null) clipGradNorm(model.params, this.clipNorm);
     if (this.clipValue !== null) clipGradValue(model.params, this.clipValue);
-    this.optimizer.step();
+    this.guardedUpdate();
     return result;
+  }
+
+  /** optimizer.step(), undone when it leaves any weight NaN or ±Infinity. */
+  private guardedUpdate(): void {
+    const { model, optimizer, result } = this;
+    const before = (this.valuesBefore ??= model.params.map((p) => p.value.slice()));
+    model.params.forEach((p, i) => before[i].set(p.value));
+    this.optimizerBefore = optimizer.snapshot(this.optimizerBefore);
+    optimizer.step();
+    const bad = firstNonFiniteValue(model.params);
+    if (bad === null) return;
+    model.params.forEach((p, i) => p.value.set(before[i]));
+    optimizer.restore(this.optimizerBefore);
+    if (this.nonFinite === 'throw') {
+      throw new NonFiniteError(`Trainer.step: the ${optimizer.name} update would make ${bad} non-finite; the update was undone and the weights are unchanged (lower the learning rate or clip gradients)`);
+    }
+    model.zeroGrad();
+    result.skipped = true;
   }
 }
 
 /** A Trainer for a SequenceModel: step(x, target, inputs). */
 export class SequenceTrainer extends Trainer<SequenceModel> {
-  /** One training step on a batch; see SequenceModel.lossAndGrad for shapes. */
+  /**
+   * One training step on a batch; see SequenceModel.lossAndGrad for shapes. The batch is
+   * checked before anything changes, gradients included.
+   */
   step(x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs?: SequenceInputs): StepResult {
+    this.model.checkBatch('SequenceModel.lossAndGrad', x, target, inputs);
     return this.run(() => this.model.lossAndGrad(x, target, inputs));
   }
+}
+
+function firstNonFiniteValue(params: readonly Param[]): string | null {
+  for (const p of params) {
+    const v = p.value;
+    for (let i = 0; i < v.length; i++) if (v[i] - v[i] !== 0) return `${p.name}[${i}]`;
+  }
+  return null;
 }
 
 function firstNonFinite(params: readonly Param[]): string {

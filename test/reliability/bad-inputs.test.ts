@@ -23,7 +23,7 @@ import {
 } from '../../lib/index.js';
 import { CharBatches } from '../../lib/data/char-batches.js';
 import { CharVocabulary } from '../../lib/data/char-vocabulary.js';
-import { type ErrorClass, type Watched, changedEntries, expectError, itUnlessBug, snapshot } from './helpers.js';
+import { type ErrorClass, type Watched, changedEntries, expectError, snapshot } from './helpers.js';
 
 // ——— The fixture every row runs against ———
 
@@ -162,8 +162,6 @@ interface Row {
   cls: ErrorClass;
   /** Substrings the message must contain: the operation, the operand, expected and got. */
   parts: string[];
-  /** A known lib bug this row exposes (docs/reliability.md §7): the row is skipped unless RNNKIT_RUN_KNOWN_BUGS=1. */
-  bug?: string;
 }
 
 const base = { inputSize: I, hiddenSize: H };
@@ -212,8 +210,8 @@ const rows: Row[] = [
   { api: 'SequenceModel', label: 'outputActivation "softmax" (unregistered) for mse', call: () => new SequenceModel({ ...modelBase, loss: 'mse', outputActivation: 'softmax' }), cls: TypeError, parts: ['SequenceModel', 'unknown activation', '"softmax"', 'registered:'] },
   { api: 'SequenceModel', label: 'outputActivation with cross_entropy', call: () => new SequenceModel({ ...modelBase, outputActivation: 'tanh' }), cls: TypeError, parts: ['SequenceModel', 'outputActivation', 'mse loss only', 'cross_entropy'] },
   // the model's own operation should be named, as lossAndGrad does since b8e1942
-  { api: 'SequenceModel', label: 'mode "xyz"', call: () => new SequenceModel({ ...modelBase, mode: 'xyz' }), cls: TypeError, parts: ['SequenceModel', 'mode', '"lstm"', 'got "xyz"'] , bug: '7.3' },
-  { api: 'SequenceModel', label: 'hiddenSize 0', call: () => new SequenceModel({ ...modelBase, hiddenSize: 0 }), cls: RangeError, parts: ['SequenceModel', 'hiddenSize', '≥ 1', 'got 0'] , bug: '7.3' },
+  { api: 'SequenceModel', label: 'mode "xyz"', call: () => new SequenceModel({ ...modelBase, mode: 'xyz' }), cls: TypeError, parts: ['SequenceModel', 'mode', '"lstm"', 'got "xyz"'] },
+  { api: 'SequenceModel', label: 'hiddenSize 0', call: () => new SequenceModel({ ...modelBase, hiddenSize: 0 }), cls: RangeError, parts: ['SequenceModel', 'hiddenSize', '≥ 1', 'got 0'] },
   { api: 'SequenceModel.lossAndGrad', label: 'class label 7 ≥ V', call: (c) => c.model.lossAndGrad(c.xm, { data: [0, 1, 7, 2, 3, 4], shape: [TM, BM] }), cls: RangeError, parts: ['SequenceModel.lossAndGrad', 'target[2]', 'class index in [0, 4]', 'got 7'] },
   { api: 'SequenceModel.lossAndGrad', label: 'target shape [B, T] (transposed)', call: (c) => c.model.lossAndGrad(c.xm, { data: new Int32Array(6), shape: [BM, TM] }), cls: RangeError, parts: ['SequenceModel.lossAndGrad', 'target has shape [2, 3]', '[3, 2] was expected'] },
   { api: 'SequenceModel.lossAndGrad', label: 'x.data an Int32Array', call: (c) => c.model.lossAndGrad({ data: new Int32Array(TM * BM * I), shape: [TM, BM, I] } as unknown as Tensor, c.ym), cls: TypeError, parts: ['SequenceModel.lossAndGrad', 'x.data', 'Float32Array or Float64Array', 'got Int32Array(18)'] },
@@ -228,7 +226,7 @@ const rows: Row[] = [
   { api: 'Seq2Seq', label: 'outputVocab 0', call: () => new Seq2Seq({ ...seqBase, outputVocab: 0 }), cls: RangeError, parts: ['Seq2Seq', 'outputVocab', '≥ 1', 'got 0'] },
   { api: 'Seq2Seq', label: 'startToken = outputVocab', call: () => new Seq2Seq({ ...seqBase, startToken: V }), cls: RangeError, parts: ['Seq2Seq', 'startToken', '< outputVocab (5)', 'got 5'] },
   { api: 'Seq2Seq', label: 'startToken "0"', call: () => new Seq2Seq({ ...seqBase, startToken: '0' as unknown as number }), cls: TypeError, parts: ['Seq2Seq', 'startToken', 'integer', 'got "0"'] },
-  { api: 'Seq2Seq', label: 'mode "tcn"', call: () => new Seq2Seq({ ...seqBase, mode: 'tcn' }), cls: TypeError, parts: ['Seq2Seq', 'mode', '"gru"', 'got "tcn"'] , bug: '7.3' },
+  { api: 'Seq2Seq', label: 'mode "tcn"', call: () => new Seq2Seq({ ...seqBase, mode: 'tcn' }), cls: TypeError, parts: ['Seq2Seq', 'mode', '"gru"', 'got "tcn"'] },
   { api: 'Seq2Seq.lossAndGrad', label: 'target token = outputVocab', call: (c) => c.seq.lossAndGrad(c.src, { data: [1, 2, 3, 5, 0, 1], shape: [3, BM] }), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'target[3]', 'token index in [0, 4]', 'got 5'] },
   { api: 'Seq2Seq.lossAndGrad', label: 'target for a batch of 3 with a source batch of 2', call: (c) => c.seq.lossAndGrad(c.src, { data: new Array(9).fill(0), shape: [3, 3] }), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'target has shape [3, 3]', '[Ty, 2] was expected'] },
   { api: 'Seq2Seq.lossAndGrad', label: 'NaN in the source', call: (c) => c.seq.lossAndGrad(withValue(c.src, 0, NaN), c.tgt), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'x must be finite', 'entry 0 is NaN'] },
@@ -245,7 +243,7 @@ const rows: Row[] = [
   { api: 'SequenceTrainer', label: 'nonFinite "ignore"', call: (c) => new SequenceTrainer(c.model, { optimizer: c.trainer.optimizer, nonFinite: 'ignore' as 'skip' }), cls: TypeError, parts: ['Trainer', 'nonFinite', '"throw", "skip"', 'got "ignore"'] },
   { api: 'SequenceTrainer', label: 'an optimizer over another model', call: (c) => new SequenceTrainer(c.model, { optimizer: c.opt.adam }), cls: TypeError, parts: ['Trainer', 'optimizer', 'model.params'] },
   { api: 'SequenceTrainer', label: 'options null', call: (c) => new SequenceTrainer(c.model, null as never), cls: TypeError, parts: ['Trainer', 'options', 'object', 'got null'] },
-  { api: 'SequenceTrainer.step', label: 'class label −1 (the step must change nothing, gradients included)', call: (c) => c.trainer.step(c.xm, { data: [0, 1, -1, 2, 3, 4], shape: [TM, BM] }), cls: RangeError, parts: ['SequenceModel.lossAndGrad', 'target[2]', 'class index in [0, 4]', 'got -1'] , bug: '7.5' },
+  { api: 'SequenceTrainer.step', label: 'class label −1 (the step must change nothing, gradients included)', call: (c) => c.trainer.step(c.xm, { data: [0, 1, -1, 2, 3, 4], shape: [TM, BM] }), cls: RangeError, parts: ['SequenceModel.lossAndGrad', 'target[2]', 'class index in [0, 4]', 'got -1'] },
 
   // ——— optimizers: constructors ———
   { api: 'SGD', label: 'lr missing', call: (c) => new SGD(c.opt.sgd.params as Param[], {} as never), cls: TypeError, parts: ['SGD', 'lr is required', 'got undefined'] },
@@ -339,22 +337,22 @@ const rows: Row[] = [
   { api: 'generate', label: 'temperature 0', call: (c) => generate(c.lm, { prime: [0], length: 2, temperature: 0 }), cls: RangeError, parts: ['generate', 'temperature', 'got 0'] },
   { api: 'generate', label: 'seed "a"', call: (c) => generate(c.lm, { prime: [0], length: 2, seed: 'a' as unknown as number }), cls: TypeError, parts: ['generate', 'seed', 'integer', 'got "a"'] },
   { api: 'generate', label: 'a many_to_one model', call: (c) => generate(new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 2, outputSize: 3, topology: 'many_to_one' }), { prime: [0], length: 1 }), cls: TypeError, parts: ['generate', 'many_to_many cross_entropy', 'got many_to_one'] },
-  { api: 'generate', label: 'an empty prime (a size of 0)', call: (c) => generate(c.lm, { prime: [], length: 2 }), cls: RangeError, parts: ['generate', 'prime', 'non-empty', 'got an array of length 0'] , bug: '7.9' },
-  { api: 'sampleLogits', label: 'temperature −1', call: (c) => sampleLogits(Float32Array.of(1, 2, 3), 0, 3, -1, c.r), cls: RangeError, parts: ['sampleLogits', 'temperature', 'got -1'] , bug: '7.6' },
-  { api: 'sampleLogits', label: 'V = 0', call: (c) => sampleLogits(Float32Array.of(1, 2, 3), 0, 0, 1, c.r), cls: RangeError, parts: ['sampleLogits', 'V', '≥ 1', 'got 0'] , bug: '7.6' },
-  { api: 'sampleLogits', label: 'a row past the end of z', call: (c) => sampleLogits(Float32Array.of(1, 2, 3), 2, 3, 1, c.r), cls: RangeError, parts: ['sampleLogits', 'z has 3 entries', 'off + V = 5'] , bug: '7.6' },
+  { api: 'generate', label: 'an empty prime (a size of 0)', call: (c) => generate(c.lm, { prime: [], length: 2 }), cls: RangeError, parts: ['generate', 'prime', 'non-empty', 'got an array of length 0'] },
+  { api: 'sampleLogits', label: 'temperature −1', call: (c) => sampleLogits(Float32Array.of(1, 2, 3), 0, 3, -1, c.r), cls: RangeError, parts: ['sampleLogits', 'temperature', 'got -1'] },
+  { api: 'sampleLogits', label: 'V = 0', call: (c) => sampleLogits(Float32Array.of(1, 2, 3), 0, 0, 1, c.r), cls: RangeError, parts: ['sampleLogits', 'V', '≥ 1', 'got 0'] },
+  { api: 'sampleLogits', label: 'a row past the end of z', call: (c) => sampleLogits(Float32Array.of(1, 2, 3), 2, 3, 1, c.r), cls: RangeError, parts: ['sampleLogits', 'z has 3 entries', 'off + V = 5'] },
 
   // ——— data ———
   { api: 'CharVocabulary', label: 'an entry of two characters', call: () => new CharVocabulary(['a', 'bc']), cls: TypeError, parts: ['CharVocabulary', 'chars[1]', 'one character', 'got "bc"'] },
-  { api: 'CharVocabulary', label: 'an empty array (a size of 0)', call: () => new CharVocabulary([]), cls: RangeError, parts: ['CharVocabulary', 'chars', 'non-empty', 'got an array of length 0'] , bug: '7.9' },
-  { api: 'CharVocabulary', label: 'a duplicate character (a value, like the duplicate names loadStateDict and the optimizers refuse with RangeError)', call: () => new CharVocabulary(['a', 'b', 'a']), cls: RangeError, parts: ['CharVocabulary', 'chars[2]', '"a"', 'twice'] , bug: '7.9' },
-  { api: 'CharVocabulary.fromText', label: 'a number', call: () => CharVocabulary.fromText(5 as never), cls: TypeError, parts: ['CharVocabulary.fromText', 'text', 'string', 'got 5'] , bug: '7.8' },
+  { api: 'CharVocabulary', label: 'an empty array (a size of 0)', call: () => new CharVocabulary([]), cls: RangeError, parts: ['CharVocabulary', 'chars', 'non-empty', 'got an array of length 0'] },
+  { api: 'CharVocabulary', label: 'a duplicate character (a value, like the duplicate names loadStateDict and the optimizers refuse with RangeError)', call: () => new CharVocabulary(['a', 'b', 'a']), cls: RangeError, parts: ['CharVocabulary', 'chars[2]', '"a"', 'twice'] },
+  { api: 'CharVocabulary.fromText', label: 'a number', call: () => CharVocabulary.fromText(5 as never), cls: TypeError, parts: ['CharVocabulary.fromText', 'text', 'string', 'got 5'] },
   { api: 'CharVocabulary.encode', label: 'a character outside the vocabulary', call: (c) => c.vocab.encode('hex'), cls: RangeError, parts: ['CharVocabulary.encode', 'character "x" at 2', 'vocabulary of 4'] },
-  { api: 'CharVocabulary.encode', label: 'null', call: (c) => c.vocab.encode(null as never), cls: TypeError, parts: ['CharVocabulary.encode', 'text', 'string', 'got null'] , bug: '7.8' },
-  { api: 'CharVocabulary.decode', label: 'token 99 (out of range)', call: (c) => c.vocab.decode([1, 99]), cls: RangeError, parts: ['CharVocabulary.decode', 'tokens[1]', '[0, 3]', 'got 99'] , bug: '7.8' },
-  { api: 'CharVocabulary.decode', label: 'null', call: (c) => c.vocab.decode(null as never), cls: TypeError, parts: ['CharVocabulary.decode', 'tokens', 'got null'] , bug: '7.8' },
-  { api: 'CharBatches', label: 'vocabSize 0', call: () => new CharBatches(Int32Array.of(0, 1, 2, 1, 0), 0, 2, 2), cls: RangeError, parts: ['CharBatches', 'vocabSize', '≥ 1', 'got 0'] , bug: '7.7' },
-  { api: 'CharBatches', label: 'a token ≥ vocabSize', call: () => new CharBatches(Int32Array.of(0, 1, 7, 1, 0), 3, 2, 2), cls: RangeError, parts: ['CharBatches', 'tokens[2]', '[0, 2]', 'got 7'] , bug: '7.7' },
+  { api: 'CharVocabulary.encode', label: 'null', call: (c) => c.vocab.encode(null as never), cls: TypeError, parts: ['CharVocabulary.encode', 'text', 'string', 'got null'] },
+  { api: 'CharVocabulary.decode', label: 'token 99 (out of range)', call: (c) => c.vocab.decode([1, 99]), cls: RangeError, parts: ['CharVocabulary.decode', 'tokens[1]', '[0, 3]', 'got 99'] },
+  { api: 'CharVocabulary.decode', label: 'null', call: (c) => c.vocab.decode(null as never), cls: TypeError, parts: ['CharVocabulary.decode', 'tokens', 'got null'] },
+  { api: 'CharBatches', label: 'vocabSize 0', call: () => new CharBatches(Int32Array.of(0, 1, 2, 1, 0), 0, 2, 2), cls: RangeError, parts: ['CharBatches', 'vocabSize', '≥ 1', 'got 0'] },
+  { api: 'CharBatches', label: 'a token ≥ vocabSize', call: () => new CharBatches(Int32Array.of(0, 1, 7, 1, 0), 3, 2, 2), cls: RangeError, parts: ['CharBatches', 'tokens[2]', '[0, 2]', 'got 7'] },
   { api: 'CharBatches', label: 'seqLen 0', call: () => new CharBatches(Int32Array.of(0, 1, 2), 3, 0, 1), cls: RangeError, parts: ['CharBatches', 'seqLen', '≥ 1', 'got 0'] },
   { api: 'CharBatches', label: 'a text shorter than seqLen + 1', call: () => new CharBatches(Int32Array.of(0, 1, 2), 3, 4, 1), cls: RangeError, parts: ['CharBatches', 'the text has 3 characters', 'seqLen + 1 = 5'] },
 
@@ -368,9 +366,8 @@ const rows: Row[] = [
   { api: 'StateCarry.capture', label: 'the state of another batch size', call: (c) => c.carry.capture(c.model.rnn.forward(zeros([TM, BM + 1, I]))), cls: RangeError, parts: ['StateCarry.capture', '12 entries', 'holds 8', 'batch changed'] },
 ];
 
-const knownBugs = rows.filter((r) => r.bug).length;
 
-describe(`bad inputs across the public API: ${rows.length} rows (${knownBugs} expose known lib bugs), each refused with the right class and a precise message, changing nothing`, () => {
+describe(`bad inputs across the public API: ${rows.length} rows, each refused with the right class and a precise message, changing nothing`, () => {
   it('the fixture is sound: the good versions of the calls succeed', () => {
     const c = build();
     expect(() => c.lstm.forward(c.x, c.h0, c.c0, [5, 3])).not.to.throw();
@@ -383,7 +380,7 @@ describe(`bad inputs across the public API: ${rows.length} rows (${knownBugs} ex
   });
 
   for (const row of rows) {
-    itUnlessBug(row.bug, `${row.api}: ${row.label} → ${row.cls.name}`, () => {
+    it(`${row.api}: ${row.label} → ${row.cls.name}`, () => {
       const c = build();
       row.prepare?.(c);
       const before = snapshot(c.watched);

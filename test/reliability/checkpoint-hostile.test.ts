@@ -11,7 +11,7 @@ import {
   Adam, type Checkpoint, Random, SequenceModel, type Tensor, createOptimizerFromState, decodeSafetensors, decodeStateJSON,
   encodeSafetensors, encodeStateJSON, loadCheckpoint, saveCheckpoint,
 } from '../../lib/index.js';
-import { type ErrorClass, expectError, itUnlessBug, sameBytes } from './helpers.js';
+import { type ErrorClass, expectError, sameBytes } from './helpers.js';
 
 // ——— A valid checkpoint: an LSTM trained two Adam steps, step 7, a vocabulary in extra ———
 
@@ -126,8 +126,6 @@ interface Case {
    * createOptimizerFromState (the next call of a resume), with the same clear message.
    */
   optimizer?: 'strict' | 'later';
-  /** A known lib bug this case exposes (docs/reliability.md §7): skipped unless RNNKIT_RUN_KNOWN_BUGS=1. */
-  bug?: string;
 }
 
 const refusedBy = (cls: ErrorClass, ...parts: string[]): Expectation => ({ cls, parts });
@@ -265,7 +263,7 @@ const cases: Case[] = [
     both: refusedBy(TypeError, 'loadCheckpoint', '"__proto__"', 'not a parameter of the model'),
   },
   {
-    label: '__proto__ inside the optimizer hyperParameters', optimizer: 'strict', bug: '7.2',
+    label: '__proto__ inside the optimizer hyperParameters', optimizer: 'strict',
     files: () => setMeta('rnnkit.optimizer', JSON.parse(GOOD_JSON).metadata['rnnkit.optimizer'].replace('"hyperParameters":{', '"hyperParameters":{"__proto__":{"lr":1e9},')),
     both: refusedBy(TypeError, 'loadCheckpoint', '"__proto__"'),
   },
@@ -284,11 +282,11 @@ const cases: Case[] = [
   },
   // the model metadata (the messages must say the problem is in the file's rnnkit.model)
   {
-    label: 'rnnkit.model with hiddenSize −1', bug: '7.3', files: () => editMetaJSON('rnnkit.model', (m) => { m.hiddenSize = -1; }),
+    label: 'rnnkit.model with hiddenSize −1', files: () => editMetaJSON('rnnkit.model', (m) => { m.hiddenSize = -1; }),
     both: refusedBy(RangeError, 'rnnkit.model', 'hiddenSize', 'got -1'),
   },
   {
-    label: 'rnnkit.model with mode "xyz"', bug: '7.3', files: () => editMetaJSON('rnnkit.model', (m) => { m.mode = 'xyz'; }),
+    label: 'rnnkit.model with mode "xyz"', files: () => editMetaJSON('rnnkit.model', (m) => { m.mode = 'xyz'; }),
     both: refusedBy(TypeError, 'rnnkit.model', 'mode', 'got "xyz"'),
   },
   {
@@ -346,7 +344,7 @@ const cases: Case[] = [
     both: refusedBy(TypeError, 'loadCheckpoint', 'head.bias.exp_avg', '"F32"|"F64"'),
   },
   {
-    label: 'optimizer buffer one entry short (4 values for head.bias [5])', optimizer: 'strict', bug: '7.2', files: () => setBuffer('head.bias', 'exp_avg', f32Bytes(0, 0, 0, 0)),
+    label: 'optimizer buffer one entry short (4 values for head.bias [5])', optimizer: 'strict', files: () => setBuffer('head.bias', 'exp_avg', f32Bytes(0, 0, 0, 0)),
     both: refusedBy(RangeError, 'loadCheckpoint', 'head.bias', 'exp_avg', '4 entries', '5'),
   },
   {
@@ -354,7 +352,7 @@ const cases: Case[] = [
     both: refusedBy(TypeError, '"head.bias"', 'exp_avg', 'Float32Array', 'got Float64Array(5)'),
   },
   {
-    label: 'optimizer buffer with an unknown name (exp_avg_cubed)', optimizer: 'strict', bug: '7.2', files: () => setBuffer('head.bias', 'exp_avg_cubed', f32Bytes(0, 0, 0, 0, 0)),
+    label: 'optimizer buffer with an unknown name (exp_avg_cubed)', optimizer: 'strict', files: () => setBuffer('head.bias', 'exp_avg_cubed', f32Bytes(0, 0, 0, 0, 0)),
     both: refusedBy(RangeError, 'loadCheckpoint', 'head.bias', '"exp_avg_cubed"'),
   },
   {
@@ -439,7 +437,7 @@ describe('loadCheckpoint on hostile files', () => {
       const want = c[kind] ?? c.both;
       if (!want) continue;
       files++;
-      itUnlessBug(c.bug, `${kind === 'st' ? 'safetensors' : 'JSON'}: ${c.label} → ${want.cls.name}`, () => {
+      it(`${kind === 'st' ? 'safetensors' : 'JSON'}: ${c.label} → ${want.cls.name}`, () => {
         const file = c.files()[kind];
         expect(file, 'the case builds this container').to.not.equal(undefined);
         checkRefused(c.label, file!, want, c.optimizer);
@@ -453,7 +451,7 @@ describe('loadCheckpoint on hostile files', () => {
   // allocated and initialised — before anything checks that the file holds tensors of those
   // sizes. A 1 KB file claiming hiddenSize 2000 and numLayers 4 makes it allocate ~855 MB and
   // spend ~3 s before refusing; hiddenSize 32768 asks for 2 × 16 GiB (weight_hh_l0 and its grad).
-  itUnlessBug('7.1', 'a file claiming a huge model is refused before that model is built (no allocation sized by metadata alone)', () => {
+  it('a file claiming a huge model is refused before that model is built (no allocation sized by metadata alone)', () => {
     const { st } = editMetaJSON('rnnkit.model', (m) => { m.hiddenSize = 600; m.numLayers = 2; });
     const built: number[] = [];
     const original = SequenceModel.prototype.resetParameters;

@@ -106,15 +106,3 @@ export function sameBytes(a: FloatArray, b: FloatArray): boolean {
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
 }
-
-/**
- * Tests of known lib bugs (docs/reliability.md, "Open findings") are skipped so the suite stays
- * green for everyone sharing main; RNNKIT_RUN_KNOWN_BUGS=1 runs them, to check a fix.
- */
-export const RUN_KNOWN_BUGS = process.env.RNNKIT_RUN_KNOWN_BUGS === '1';
-
-/** `it`, or `it.skip` when `bug` names a known, reported lib bug (e.g. "7.6 sampleLogits checks nothing"). */
-export function itUnlessBug(bug: string | undefined, title: string, fn: Mocha.Func): Mocha.Test {
-  if (bug && !RUN_KNOWN_BUGS) return it.skip(`${title} [known bug ${bug}]`, fn);
-  return it(bug ? `${title} [known bug ${bug}]` : title, fn);
-}
