@@ -5,6 +5,7 @@
  */
 import { UsageError } from './args.js';
 import { benchCommand, benchUsage } from './bench.js';
+import { experimentCommand, experimentUsage } from './experiment.js';
 import { referenceCommand, referenceUsage } from './reference.js';
 import { sampleCommand, sampleUsage } from './sample.js';
 import { trainCommand, trainUsage } from './train.js';
@@ -16,6 +17,7 @@ usage: rnnkit <command> [options]
 commands:
   train               train a character-level language model (default: on rnnkit's own docs)
   sample              generate text from a model written by train
+  experiment long-term  tanh RNN vs GRU vs LSTM on the adding problem (long-term memory)
   reference PATH...   recompute rnn-reference/1 fixtures and compare with PyTorch
   bench               time a training step and inference (ms, GFLOP/s)
   help                this text
@@ -27,6 +29,7 @@ type Command = (argv: string[], out: (line: string) => void) => number | Promise
 const commands: Record<string, { run: Command; usage: string }> = {
   train: { run: trainCommand, usage: trainUsage },
   sample: { run: sampleCommand, usage: sampleUsage },
+  experiment: { run: experimentCommand, usage: experimentUsage },
   reference: { run: referenceCommand, usage: referenceUsage },
   bench: { run: benchCommand, usage: benchUsage },
 };
