@@ -22,7 +22,7 @@ import { asOperation, checkObject, describe } from '../validate.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { decodeStateJSON, encodeStateJSON } from './json.js';
 import { decodeSafetensors, encodeSafetensors, readLittleEndian, writeLittleEndian } from './safetensors.js';
-import { FORBIDDEN_NAMES, type StateFile, loadStateDict, stateDictOf } from './state-dict.js';
+import { FORBIDDEN_NAMES, type StateFile, checkStateDictFits, loadStateDict, stateDictOf } from './state-dict.js';
 
 export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint/1';
 
@@ -84,7 +84,7 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
   // compare the file's tensors with the shapes the options imply before building anything,
   // so a small file cannot make the loader allocate a huge model
   const shapes = expectedShapes(options);
-  if (shapes) checkTensorsFit(shapes, state.tensors);
+  if (shapes) checkStateDictFits(OP_LOAD, shapes, state.tensors, true, ' in rnnkit.model');
   const model = asOperation(`${OP_LOAD}: metadata rnnkit.model`, () => new SequenceModel(options));
   loadStateDict(model.params, state.tensors);
   const step = Number(meta['rnnkit.step'] ?? '0');
@@ -105,44 +105,28 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
  * The parameter names and shapes of a SequenceModel with these options, worked out without
  * building it; null when the options are not plain sizes (the constructor then says why).
  */
-function expectedShapes(o: SequenceModelOptions): Map<string, number[]> | null {
+function expectedShapes(o: SequenceModelOptions): { name: string; shape: number[] }[] | null {
   const L = o.numLayers ?? 1, I = o.inputSize, H = o.hiddenSize, V = o.outputSize;
   if (![I, H, V, L].every((v) => Number.isSafeInteger(v) && v >= 1)) return null;
   const G = o.mode === 'lstm' ? 4 : o.mode === 'gru' ? 3 : typeof o.mode === 'string' && o.mode.startsWith('rnn_') ? 1 : 0;
   if (G === 0 || typeof (o.namePrefix ?? '') !== 'string') return null;
   const D = o.bidirectional === true ? 2 : 1, bias = o.bias !== false, prefix = o.namePrefix ?? '';
-  const shapes = new Map<string, number[]>();
+  const shapes: { name: string; shape: number[] }[] = [];
+  const add = (name: string, ...shape: number[]) => shapes.push({ name: prefix + name, shape });
   for (let k = 0; k < L; k++) {
     for (let d = 0; d < D; d++) {
       const suffix = `l${k}${d === 1 ? '_reverse' : ''}`;
-      shapes.set(`${prefix}weight_ih_${suffix}`, [G * H, k === 0 ? I : D * H]);
-      shapes.set(`${prefix}weight_hh_${suffix}`, [G * H, H]);
+      add(`weight_ih_${suffix}`, G * H, k === 0 ? I : D * H);
+      add(`weight_hh_${suffix}`, G * H, H);
       if (bias) {
-        shapes.set(`${prefix}bias_ih_${suffix}`, [G * H]);
-        shapes.set(`${prefix}bias_hh_${suffix}`, [G * H]);
+        add(`bias_ih_${suffix}`, G * H);
+        add(`bias_hh_${suffix}`, G * H);
       }
     }
   }
-  shapes.set(`${prefix}head.weight`, [V, D * H]);
-  if (bias) shapes.set(`${prefix}head.bias`, [V]);
+  add('head.weight', V, D * H);
+  if (bias) add('head.bias', V);
   return shapes;
-}
-
-function checkTensorsFit(shapes: Map<string, number[]>, tensors: ReadonlyMap<string, { shape: readonly number[] }>): void {
-  const missing = [...shapes.keys()].filter((name) => !tensors.has(name));
-  const unexpected = [...tensors.keys()].filter((name) => !shapes.has(name));
-  if (missing.length > 0 || unexpected.length > 0) {
-    const parts: string[] = [];
-    if (missing.length > 0) parts.push(`missing ${missing.map((n) => `"${n}"`).join(', ')}`);
-    if (unexpected.length > 0) parts.push(`unexpected ${unexpected.map((n) => `"${n}"`).join(', ')}`);
-    throw new RangeError(`${OP_LOAD}: the state dict does not match the ${shapes.size} parameters of the model in rnnkit.model: ${parts.join('; ')}`);
-  }
-  for (const [name, shape] of shapes) {
-    const got = tensors.get(name)!.shape;
-    if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-      throw new RangeError(`${OP_LOAD}: tensor "${name}" has shape [${got.join(', ')}] but the model in rnnkit.model expects [${shape.join(', ')}]`);
-    }
-  }
 }
 
 /** Builds the optimizer a saved state describes, over `params`, and restores its state. */

@@ -76,32 +76,45 @@ export function loadStateDict(
   checkObject(op, 'options', options);
   const strict = options.strict === undefined ? true : checkBoolean(op, 'options.strict', options.strict);
 
-  const wanted = new Set(params.map((p) => p.name));
-  const missing = params.filter((p) => !tensors.has(p.name)).map((p) => p.name);
-  const unexpected = strict ? [...tensors.keys()].filter((name) => !wanted.has(name)) : [];
-  if (missing.length > 0 || unexpected.length > 0) {
-    const parts: string[] = [];
-    if (missing.length > 0) parts.push(`missing ${listNames(missing)}`);
-    if (unexpected.length > 0) parts.push(`unexpected ${listNames(unexpected)} (pass {strict: false} to ignore tensors the model does not have)`);
-    throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters: ${parts.join('; ')}`);
-  }
-
-  const sources = params.map((p) => {
-    const what = `tensor ${quote(p.name)}`;
-    const { data, shape } = checkTensorEntry(op, what, tensors.get(p.name), 'a Float32Array or Float64Array was expected');
-    if (!sameShape(shape, p.shape)) throw new RangeError(`${op}: ${what} has shape ${shapeText(shape)} but the model expects ${formatShape(p.shape)}`);
-    const n = sizeOf(p.shape);
+  const sources = checkStateDictFits(op, params, tensors, strict).map(({ data }, i) => {
+    const p = params[i], what = `tensor ${quote(p.name)}`, n = sizeOf(p.shape);
     if (data.length !== n || p.value.length !== n) {
       throw new RangeError(`${op}: ${what} has ${data.length} entries but shape ${formatShape(p.shape)} needs ${n}`);
     }
-    const i = data instanceof Float64Array && p.value instanceof Float32Array ? beyondFloat32(data) : -1;
-    if (i >= 0) throw new RangeError(`${op}: ${what} is float64 and its entry ${i} = ${data[i]} is beyond the float32 range of the model's parameter`);
+    const j = data instanceof Float64Array && p.value instanceof Float32Array ? beyondFloat32(data) : -1;
+    if (j >= 0) throw new RangeError(`${op}: ${what} is float64 and its entry ${j} = ${data[j]} is beyond the float32 range of the model's parameter`);
     return data;
   });
 
   // Every check passed: nothing below can throw, so the load is all or nothing.
   params.forEach((p, i) => {
     if (sources[i] !== p.value) p.value.set(sources[i]);
+  });
+}
+
+/**
+ * Checks that `tensors` holds, for each of `params`, a tensor of that name and shape with
+ * Float32Array or Float64Array data, and (when `strict`) nothing else; returns them in the
+ * order of `params`. `where` places the model in messages (loadCheckpoint checks the shapes
+ * a file's model options imply before building that model). Internal.
+ */
+export function checkStateDictFits(
+  op: string, params: readonly { name: string; shape: readonly number[] }[], tensors: ReadonlyMap<string, unknown>, strict: boolean, where = '',
+): Tensor[] {
+  const wanted = new Set(params.map((p) => p.name));
+  const missing = params.filter((p) => !tensors.has(p.name)).map((p) => p.name);
+  const unexpected = strict ? [...tensors.keys()].filter((name) => !wanted.has(name)) : [];
+  if (missing.length > 0 || unexpected.length > 0) {
+    const parts: string[] = [];
+    if (missing.length > 0) parts.push(`missing ${listNames(missing)}`);
+    if (unexpected.length > 0) parts.push(`unexpected ${listNames(unexpected)}${where ? '' : ' (pass {strict: false} to ignore tensors the model does not have)'}`);
+    throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters${where}: ${parts.join('; ')}`);
+  }
+  return params.map((p) => {
+    const what = `tensor ${quote(p.name)}`;
+    const t = checkTensorEntry(op, what, tensors.get(p.name), 'a Float32Array or Float64Array was expected');
+    if (!sameShape(t.shape, p.shape)) throw new RangeError(`${op}: ${what} has shape ${shapeText(t.shape)} but the model${where} expects ${formatShape(p.shape)}`);
+    return t;
   });
 }
 

@@ -87,7 +87,8 @@ export class Trainer<M extends Trainable = SequenceModel> {
     result.gradNorm = norm;
     result.skipped = false;
     if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-      const what = !Number.isFinite(loss) ? `loss is ${loss}` : `gradient norm is ${norm} (${firstNonFinite(model.params)})`;
+      const bad = firstNonFinite(model.params, 'grad');
+      const what = !Number.isFinite(loss) ? `loss is ${loss}` : `gradient norm is ${norm} (${bad ? `first in ${bad}` : 'overflow in the sum'})`;
       if (this.nonFinite === 'throw') {
         throw new NonFiniteError(`Trainer.step: ${what}; the weights were not updated (lower the learning rate, clip gradients, or pass nonFinite: 'skip')`);
       }
@@ -110,7 +111,7 @@ export class Trainer<M extends Trainable = SequenceModel> {
     model.params.forEach((p, i) => before[i].set(p.value));
     this.optimizerBefore = optimizer.snapshot(this.optimizerBefore);
     optimizer.step();
-    const bad = firstNonFiniteValue(model.params);
+    const bad = firstNonFinite(model.params, 'value');
     if (bad === null) return;
     model.params.forEach((p, i) => p.value.set(before[i]));
     optimizer.restore(this.optimizerBefore);
@@ -134,15 +135,11 @@ export class SequenceTrainer extends Trainer<SequenceModel> {
   }
 }
 
-function firstNonFiniteValue(params: readonly Param[]): string | null {
+/** `name[i]` of the first NaN or ±Infinity in the parameters' values or gradients, or null. */
+function firstNonFinite(params: readonly Param[], which: 'value' | 'grad'): string | null {
   for (const p of params) {
-    const v = p.value;
-    for (let i = 0; i < v.length; i++) if (v[i] - v[i] !== 0) return `${p.name}[${i}]`;
+    const v = p[which];
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return `${p.name}[${i}]`;
   }
   return null;
-}
-
-function firstNonFinite(params: readonly Param[]): string {
-  for (const p of params) for (let i = 0; i < p.grad.length; i++) if (!Number.isFinite(p.grad[i])) return `first in ${p.name}[${i}]`;
-  return 'overflow in the sum';
 }
