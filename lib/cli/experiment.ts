@@ -23,8 +23,8 @@ export type Cell = (typeof CELLS)[number];
 
 /**
  * The defaults, measured (docs/experiment.md): at T = 100 the tanh RNN stays at the baseline
- * while the GRU (after ~300 steps) and the LSTM (after ~1000–1500, seed-dependent) fall
- * below a hundredth of it; about 3 minutes of one core in all.
+ * while the GRU (from ~300 steps) and the LSTM (from ~1300, after a plateau) fall below a
+ * hundredth of it, for seeds 1–3; about 3 minutes of one core in all.
  */
 export const LONG_TERM_DEFAULTS = { seqLen: 100, steps: 2000, hidden: 32, batch: 32, lr: 0.01, seed: 1, out: 'rnnkit-out' };
 

@@ -1,6 +1,6 @@
 /**
- * The adding problem (Hochreiter & Schmidhuber 1997, in the form of Le et al. 2015 and
- * Arjovsky et al. 2016): each step t of a sequence carries two inputs,
+ * The adding problem (Hochreiter & Schmidhuber 1997, in the form of Arjovsky et al. 2016):
+ * each step t of a sequence carries two inputs,
  *
  *     x⟨t⟩ = (value_t ~ U[0, 1),  marker_t ∈ {0, 1})
  *
