@@ -24,14 +24,14 @@ import { type TrainingHistory, writeTrainingPlots } from './train-plots.js';
 export const trainUsage = `usage: rnnkit train [options]
   --text FILE          train on this UTF-8 text (default: the built-in corpus, rnnkit's own docs)
   --cell lstm|gru|rnn  the recurrent cell (default lstm)
-  --hidden H           hidden units (default 128)
+  --hidden H           hidden units (default 96)
   --layers L           stacked layers (default 1)
-  --seq-len T          characters per sequence, the BPTT length (default 64)
-  --batch B            sequences per step (default 16)
-  --steps N            training steps (default 300), or
+  --seq-len T          characters per sequence, the BPTT length (default 48)
+  --batch B            sequences per step (default 24)
+  --steps N            training steps (default 250), or
   --epochs E           passes over the training text (steps = E · chars / (T · B))
   --optimizer NAME     adam, sgd, sgd_momentum, rmsprop, adagrad (default adam)
-  --lr X               learning rate (default 0.003 for adam/rmsprop, 0.1 otherwise)
+  --lr X               learning rate (default 0.01 for adam, 0.003 for rmsprop, 0.1 otherwise)
   --clip-norm X        clip the global gradient norm (default 5; 0 turns it off)
   --clip-value X       clamp each gradient entry to [-X, X] (default 0: off)
   --seed S             seed for weights, batches and samples (default 1)
@@ -112,8 +112,8 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   let model: SequenceModel, optimizer: Optimizer | null = null, startStep = 0, vocab: CharVocabulary;
   const rng = new Random();
   let seed = (flags.seed as number | undefined) ?? 1;
-  let seqLen = (flags['seq-len'] as number | undefined) ?? 64;
-  let batch = (flags.batch as number | undefined) ?? 16;
+  let seqLen = (flags['seq-len'] as number | undefined) ?? 48;
+  let batch = (flags.batch as number | undefined) ?? 24;
   let history: TrainingHistory = { train: [], validation: [], gradNorms: [], gradNormSteps: [] };
   if (resumePath) {
     const bytes = readFileOrFail('train', 'checkpoint', resumePath);
@@ -138,7 +138,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     const V = vocab.size;
     model = new SequenceModel({
       mode: CELLS[(flags.cell as string | undefined) ?? 'lstm'], inputSize: V, outputSize: V,
-      hiddenSize: (flags.hidden as number | undefined) ?? 128, numLayers: (flags.layers as number | undefined) ?? 1,
+      hiddenSize: (flags.hidden as number | undefined) ?? 96, numLayers: (flags.layers as number | undefined) ?? 1,
       seed, topology: 'many_to_many', loss: 'cross_entropy',
     });
     rng.setState(seed);
@@ -160,10 +160,10 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   const trainData = new CharBatches(tokens.subarray(0, split), vocab.size, seqLen, batch);
   const valData = new CharBatches(tokens.subarray(split), vocab.size, seqLen, batch);
   const epochs = flags.epochs as number | undefined;
-  const steps = epochs !== undefined ? Math.max(1, Math.round((epochs * split) / (seqLen * batch))) : ((flags.steps as number | undefined) ?? 300);
+  const steps = epochs !== undefined ? Math.max(1, Math.round((epochs * split) / (seqLen * batch))) : ((flags.steps as number | undefined) ?? 250);
   if (startStep >= steps) throw new UsageError(`train: the checkpoint is at step ${startStep}, already ≥ --steps ${steps}; ask for more steps`);
   const optName = (flags.optimizer as string | undefined) ?? 'adam';
-  const lr = (flags.lr as number | undefined) ?? (optName === 'adam' || optName === 'rmsprop' ? 0.003 : 0.1);
+  const lr = (flags.lr as number | undefined) ?? (optName === 'adam' ? 0.01 : optName === 'rmsprop' ? 0.003 : 0.1);
   if (!optimizer) {
     optimizer = createOptimizer(model.params, optName === 'sgd_momentum' ? { name: optName, lr, momentum: 0.9 } : { name: optName, lr });
   }

@@ -150,7 +150,7 @@ describe('cli/main (the rnnkit process)', function () {
 
   it('an unknown command is one line on stderr, exit 2, no stack trace', () => {
     const r = runCli(['frobnicate', '--x'], dir);
-    expectOneLineError(r, /^rnnkit: unknown command "frobnicate" \(commands: train, sample, reference, bench; see rnnkit help\)$/);
+    expectOneLineError(r, /^rnnkit: unknown command "frobnicate" \(commands: train, sample, experiment, reference, bench; see rnnkit help\)$/);
   });
 
   it('RNNKIT_DEBUG adds the stack trace (and only then)', () => {

@@ -66,7 +66,7 @@ describe('cli/train', function () {
       mkdirSync(out);
       const r = runCli(['train', ...TINY, '--steps', '2', '--out', 'o', '--json'], out);
       expect(r.code, show(r)).to.equal(0);
-      const m = /^rnnkit train: lstm H=8 L=1, (\d+) symbols, (\d+) training \/ (\d+) validation characters, T=8 B=2, adam lr=0\.003$/m.exec(r.stderr);
+      const m = /^rnnkit train: lstm H=8 L=1, (\d+) symbols, (\d+) training \/ (\d+) validation characters, T=8 B=2, adam lr=0\.01$/m.exec(r.stderr);
       expect(m, show(r)).to.not.equal(null);
       const chars = [...corpus];
       expect(Number(m![1])).to.equal(new Set(chars).size);
@@ -139,7 +139,7 @@ describe('cli/train', function () {
       const r = train(['--steps', '4', '--out', 'p']);
       expect(r.code, show(r)).to.equal(0);
       const lines = nonEmptyLines(r.stdout);
-      expect(lines[0]).to.match(/^rnnkit train: lstm H=8 L=1, \d+ symbols, 2160 training \/ 240 validation characters, T=8 B=2, adam lr=0\.003$/);
+      expect(lines[0]).to.match(/^rnnkit train: lstm H=8 L=1, \d+ symbols, 2160 training \/ 240 validation characters, T=8 B=2, adam lr=0\.01$/);
       expect(r.stdout).to.match(/^done: 4 steps in \d+:\d\d, /m);
       expect(r.stdout).to.match(/^train loss \d+\.\d{4} \(perplexity \d+\.\d\d\), validation loss \d+\.\d{4} \(perplexity \d+\.\d\d\)$/m);
       expect(r.stdout).to.contain(`model: ${join('p', 'model.safetensors')}\n`);
@@ -280,7 +280,7 @@ describe('cli/train', function () {
       ['a missing --text file', ['--text', 'nope.txt'], /^rnnkit: train: cannot read text file nope\.txt: no such file$/],
       ['a folder as --text', ['--text', 'folder'], /^rnnkit: train: cannot read text file folder: is a folder, not a file$/],
       ['an empty text', ['--text', 'empty.txt'], /^rnnkit: train: the text empty\.txt is empty$/],
-      ['a text shorter than one sequence', ['--text', 'short.txt'], /^rnnkit: train: the text has 5 characters; with --seq-len 64 it needs at least \d+ .*use a longer text or a smaller --seq-len$/],
+      ['a text shorter than one sequence', ['--text', 'short.txt'], /^rnnkit: train: the text has 5 characters; with --seq-len 48 it needs at least \d+ .*use a longer text or a smaller --seq-len$/],
       ['an unknown flag', ['--text', 'text.txt', '--frobnicate'], /^rnnkit: train: unknown flag --frobnicate \(known: --text, --cell, --hidden, .*--json, --help\)$/],
       ['--cell xyz', ['--text', 'text.txt', '--cell', 'xyz'], /^rnnkit: train: --cell must be one of lstm, gru, rnn, got "xyz"$/],
       ['--hidden abc', ['--text', 'text.txt', '--hidden', 'abc'], /^rnnkit: train: --hidden must be a number, got "abc"$/],
