@@ -9,12 +9,11 @@
  *
  * Parameter names: `encoder.weight_ih_l0`, …, `decoder.weight_ih_l0`, …, `decoder.head.weight`.
  */
-import { copyRows } from '../kernels/elementwise.js';
 import { Recurrent } from '../layers/recurrent.js';
 import type { Param } from '../param.js';
-import { type DType, type Tensor, allocate, formatShape } from '../tensor.js';
+import { type DType, type FloatArray, type Tensor, allocate, sizeOf } from '../tensor.js';
 import { StateCarry } from '../training/state-carry.js';
-import { asOperation, checkDataLength, checkIndices, checkInteger, checkObject, checkTensorLike, shapeText } from '../validate.js';
+import { asOperation, checkDataLength, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
 import { argmax, logSoftmax } from '../generation/sample.js';
 import { SequenceModel } from './sequence-model.js';
 
@@ -132,71 +131,61 @@ export class Seq2Seq {
     if (source?.shape?.[1] !== 1) throw new RangeError(`${op}: decode one source at a time: source must be [Tx, 1, ${this.encoder.inputSize}], got ${shapeText(source?.shape)}`);
     const V = this.outputVocab, H = this.encoder.hiddenSize, rows = this.encoder.numLayers;
     const enc = this.encoder.forward(source);
-    // every beam starts from the encoder's final state
     const carry = new StateCarry(this.decoder.rnn, k);
-    const next = new StateCarry(this.decoder.rnn, k);
-    for (let l = 0; l < rows; l++) {
-      for (let b = 0; b < k; b++) {
-        copyRows(carry.h.data, (l * k + b) * H, H, enc.hN.data, l * H, H, 1, H);
-        if (carry.c && enc.cN) copyRows(carry.c.data, (l * k + b) * H, H, enc.cN.data, l * H, H, 1, H);
+    // carry row (l, i) = row (l, parentOf(i)) of states with `width` rows a layer, h and c alike
+    const gather = (h: FloatArray, c: FloatArray | undefined, width: number, parentOf: (i: number) => number, n: number) => {
+      for (let i = 0; i < n; i++) {
+        for (let l = 0; l < rows; l++) {
+          const from = (l * width + parentOf(i)) * H;
+          carry.h.data.set(h.subarray(from, from + H), (l * k + i) * H);
+          if (carry.c && c) carry.c.data.set(c.subarray(from, from + H), (l * k + i) * H);
+        }
       }
-    }
+    };
+    gather(enc.hN.data, enc.cN?.data, 1, () => 0, k); // every beam starts from the encoder's final state
     let beams: Hypothesis[] = [{ tokens: [], logProb: 0 }];
     const x: Tensor = { data: allocate(this.decoder.dtype, k * V), shape: [1, k, V] };
     const logp = new Float64Array(V);
+    const ended = (h: Hypothesis) => end !== undefined && h.tokens[h.tokens.length - 1] === end;
     for (let step = 0; step < maxLength; step++) {
       x.data.fill(0);
       beams.forEach((h, b) => { x.data[b * V + (h.tokens.length ? h.tokens[h.tokens.length - 1] : this.startToken)] = 1; });
       const { z, state } = this.decoder.forward(x, carry.inputs());
       const candidates: { parent: number; token: number; logProb: number }[] = [];
       beams.forEach((h, b) => {
-        if (end !== undefined && h.tokens[h.tokens.length - 1] === end) {
+        if (ended(h)) {
           candidates.push({ parent: b, token: -1, logProb: h.logProb });
-          return;
-        }
-        if (k === 1) {
-          const v = argmax(z.data, b * V, V);
+        } else {
           logSoftmax(logp, z.data, b * V, V);
-          candidates.push({ parent: b, token: v, logProb: h.logProb + logp[v] });
-          return;
+          const best = argmax(z.data, b * V, V); // a beam of one keeps only the most likely token
+          for (let v = 0; v < V; v++) if (k > 1 || v === best) candidates.push({ parent: b, token: v, logProb: h.logProb + logp[v] });
         }
-        logSoftmax(logp, z.data, b * V, V);
-        for (let v = 0; v < V; v++) candidates.push({ parent: b, token: v, logProb: h.logProb + logp[v] });
       });
       candidates.sort((a, b) => b.logProb - a.logProb);
       const chosen = candidates.slice(0, k);
-      // reorder states: beam i continues from its parent's state
-      chosen.forEach((cand, i) => {
-        for (let l = 0; l < rows; l++) {
-          copyRows(next.h.data, (l * k + i) * H, H, state.hN.data, (l * k + cand.parent) * H, H, 1, H);
-          if (next.c && state.cN) copyRows(next.c.data, (l * k + i) * H, H, state.cN.data, (l * k + cand.parent) * H, H, 1, H);
-        }
-      });
-      carry.h.data.set(next.h.data);
-      if (carry.c && next.c) carry.c.data.set(next.c.data);
+      // beam i continues from its parent's state
+      gather(state.hN.data, state.cN?.data, k, (i) => chosen[i].parent, chosen.length);
       beams = chosen.map((cand) => ({
         tokens: cand.token < 0 ? beams[cand.parent].tokens : [...beams[cand.parent].tokens, cand.token],
         logProb: cand.logProb,
       }));
-      if (end !== undefined && beams.every((h) => h.tokens[h.tokens.length - 1] === end)) break;
+      if (beams.every(ended)) break;
     }
     return beams[0];
   }
 
   private teacherInput(Ty: number, B: number): Tensor {
-    const V = this.outputVocab;
-    if (!this.decoderInput || this.decoderInput.shape[0] !== Ty || this.decoderInput.shape[1] !== B) {
-      this.decoderInput = { data: allocate(this.decoder.dtype, Ty * B * V), shape: [Ty, B, V] };
-    }
+    this.decoderInput = reuse(this.decoderInput, [Ty, B, this.outputVocab], this.decoder.dtype);
     this.decoderInput.data.fill(0);
     return this.decoderInput;
   }
 
   private zeroGrad3(T: number, B: number, H: number): Tensor {
-    if (!this.encoderGrad || this.encoderGrad.shape[0] !== T || this.encoderGrad.shape[1] !== B) {
-      this.encoderGrad = { data: allocate(this.encoder.dtype, T * B * H), shape: [T, B, H] };
-    }
-    return this.encoderGrad;
+    return (this.encoderGrad = reuse(this.encoderGrad, [T, B, H], this.encoder.dtype));
   }
 }
 
+/** `t` if it has `shape`, else a new zero tensor of that shape. */
+function reuse(t: Tensor | null, shape: number[], dtype: DType): Tensor {
+  return t && sameShape(t.shape, shape) ? t : { data: allocate(dtype, sizeOf(shape)), shape };
+}
