@@ -6,7 +6,7 @@
 //   bun        test/runtimes/check.mjs under Bun 1 (npm package `bun`), + examples/bun.mjs
 //   chromium   test/runtimes/browser.mjs: Debian's /usr/bin/chromium via playwright-core
 //   pack       test/runtimes/pack.mjs: the npm tarball in a fresh project (ESM, CJS, TypeScript)
-//   bundle     scripts/bundle-size.mjs: esbuild browser bundle, ≤ 20 KB gzip
+//   bundle     scripts/bundle-size.mjs: esbuild browser bundle within its regression budget (20 KB goal reported)
 // A runtime whose binary is missing counts as failed. Prints each run's output, a summary
 // table and the closing `N passed, N failed`; exits 1 on any failure.
 import { spawn, spawnSync } from 'node:child_process';
