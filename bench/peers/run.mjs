@@ -75,7 +75,16 @@ if (!fs.existsSync(benchModule)) {
   console.error(`${path.relative(process.cwd(), benchModule)} is missing: run \`npm run build\` in the repository root first.`);
   process.exit(2);
 }
-const { TrainStepHarness, medianMs, runBench, BENCH_CONFIGS } = await import(pathToFileURL(benchModule).href);
+const { TrainStepHarness, medianMs, BENCH_CONFIGS } = await import(pathToFileURL(benchModule).href);
+
+// What was imported: read now, since others may commit or rebuild while the run goes on.
+function git(args) {
+  try { return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch { return null; }
+}
+const head = git(['rev-parse', '--short', 'HEAD'])?.trim();
+const dirtyLib = (git(['status', '--porcelain', '--', 'lib']) ?? '').split('\n').filter(Boolean).map((l) => l.slice(3));
+const rnnkitVersion = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+const distTime = fs.statSync(benchModule).mtime;
 
 const GATES = { lstm: 4, gru: 3, rnn: 1 };
 const flopsForward = (cfg, cell) => 2 * cfg.B * cfg.T * (cfg.I + cfg.H) * GATES[cell] * cfg.H;
@@ -237,6 +246,7 @@ function record(config, cell, peer, train, infer, extra = {}) {
     train_gflops: train ? (3 * f) / (train.ms * 1e6) : null,
     infer_gflops: infer ? f / (infer.ms * 1e6) : null,
     ...extra,
+    load1: os.loadavg()[0],
   };
   results.push(r);
   const line = `${config.padEnd(5)} ${cell.padEnd(4)} ${peer.padEnd(9)} train ${fmtMs(r.train_ms).padStart(8)} ms (${String(r.train_runs).padStart(3)} runs, ${fmtG(r.train_gflops).padStart(5)} GFLOP/s)  infer ${fmtMs(r.infer_ms).padStart(8)} ms (${String(r.infer_runs).padStart(3)} runs, ${fmtG(r.infer_gflops).padStart(5)} GFLOP/s)${r.error ? '  ' + r.error : ''}`;
@@ -317,25 +327,24 @@ const table = rows.join('\n');
 console.log(table);
 
 // ---------------------------------------------------------------- environment
-function git(args) {
-  try { return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch { return null; }
-}
-const head = git(['rev-parse', '--short', 'HEAD'])?.trim();
-const dirtyLib = (git(['status', '--porcelain', '--', 'lib']) ?? '').split('\n').filter(Boolean).map((l) => l.slice(3));
-const rnnkitVersion = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-const distTime = fs.statSync(benchModule).mtime;
 const versions = {
   rnnkit: `${rnnkitVersion} (commit ${head ?? '?'}${dirtyLib.length ? `, built from a working tree with uncommitted changes to ${dirtyLib.length} lib/ files: ${dirtyLib.join(', ')}` : ''}; dist built ${distTime.toISOString()})`,
   '@tensorflow/tfjs': versionOf('@tensorflow/tfjs'),
   '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm') + (tfjsState.wasmBinary ? ` (${tfjsState.wasmBinary}, single-threaded: tfjs disables wasm threads under Node)` : ''),
   'brain.js': versionOf('brain.js'),
 };
+function loadSummary(xs) {
+  if (!xs.length) return '—';
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return `min ${Math.min(...xs).toFixed(2)}, mean ${mean.toFixed(2)}, max ${Math.max(...xs).toFixed(2)}`;
+}
 const cpu = os.cpus();
 const env = {
   machine: `${cpu[0].model}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()} ${os.arch()}`,
   node: process.version,
   date: started.toISOString().replace(/\.\d+Z$/, 'Z'),
-  load: `load average (1/5/15 min) ${load0.map((l) => l.toFixed(2)).join(' / ')} at the start, ${load1.map((l) => l.toFixed(2)).join(' / ')} at the end`,
+  load: `load average (1/5/15 min) ${load0.map((l) => l.toFixed(2)).join(' / ')} at the start, ${load1.map((l) => l.toFixed(2)).join(' / ')} at the end; `
+    + `1-min load after each row: ${loadSummary(results.map((r) => r.load1))}`,
   duration: `${elapsedS.toFixed(0)} s`,
 };
 
