@@ -9,7 +9,7 @@
  * The gate cache holds Γr, Γu, n; `extra` holds W_hn a⟨t−1⟩ + b_hn. Because of Γr ⊙ (…),
  * the n-rows of the gradient seen by W_hh differ from those seen by W_ih.
  */
-import { sigmoid } from '../activations/builtins.js';
+import { sigmoid, tanh } from '../activations/builtins.js';
 import type { Cell, CellBuffers } from './cell.js';
 
 export class GRUCell implements Cell {
@@ -28,7 +28,7 @@ export class GRUCell implements Cell {
         const gammaR = sigmoid(gates[row + j] + hh[hrow + j]);
         const gammaU = sigmoid(gates[row + H + j] + hh[hrow + H + j]);
         const hnj = hh[hrow + 2 * H + j];
-        const n = Math.tanh(gates[row + 2 * H + j] + gammaR * hnj);
+        const n = tanh(gates[row + 2 * H + j] + gammaR * hnj);
         gates[row + j] = gammaR;
         gates[row + H + j] = gammaU;
         gates[row + 2 * H + j] = n;

@@ -8,7 +8,7 @@
  *
  * The gate cache holds the activated gates; `extra` holds tanh(c⟨t⟩).
  */
-import { sigmoid } from '../activations/builtins.js';
+import { sigmoid, tanh } from '../activations/builtins.js';
 import type { Cell, CellBuffers } from './cell.js';
 
 export class LSTMCell implements Cell {
@@ -26,7 +26,7 @@ export class LSTMCell implements Cell {
       for (let j = 0; j < H; j++) {
         const gammaI = sigmoid(gates[row + j] + hh[hrow + j]);
         const gammaF = sigmoid(gates[row + H + j] + hh[hrow + H + j]);
-        const cTilde = Math.tanh(gates[row + 2 * H + j] + hh[hrow + 2 * H + j]);
+        const cTilde = tanh(gates[row + 2 * H + j] + hh[hrow + 2 * H + j]);
         const gammaO = sigmoid(gates[row + 3 * H + j] + hh[hrow + 3 * H + j]);
         gates[row + j] = gammaI;
         gates[row + H + j] = gammaF;
@@ -34,7 +34,7 @@ export class LSTMCell implements Cell {
         gates[row + 3 * H + j] = gammaO;
         const ct = gammaF * c[prev + s + j] + gammaI * cTilde;
         c[out + s + j] = ct;
-        const tc = Math.tanh(ct);
+        const tc = tanh(ct);
         tanhC[e + j] = tc;
         a[out + s + j] = gammaO * tc;
       }
