@@ -326,6 +326,18 @@ for (const config of opts.configs) {
 const table = rows.join('\n');
 console.log(table);
 
+// rnnkit's LSTM targets (issue 5), against this run.
+const TARGETS = { big: { train: 1500, infer: 400 }, small: { train: 1, infer: 0.2 } };
+const targetLines = [];
+for (const config of opts.configs) {
+  const r = byKey.get(`${config}/lstm/rnnkit`);
+  if (!r) continue;
+  const t = TARGETS[config];
+  const verdict = (ms, lim) => `${fmtMs(ms)} ms (target ≤ ${lim} ms: ${ms <= lim ? 'met' : `missed, ${(ms / lim).toFixed(2)}× the target`})`;
+  targetLines.push(`- LSTM ${config}: training step ${verdict(r.train_ms, t.train)}, inference ${verdict(r.infer_ms, t.infer)}`);
+}
+if (targetLines.length) console.error(targetLines.join('\n'));
+
 // ---------------------------------------------------------------- environment
 const versions = {
   rnnkit: `${rnnkitVersion} (commit ${head ?? '?'}${dirtyLib.length ? `, built from a working tree with uncommitted changes to ${dirtyLib.length} lib/ files: ${dirtyLib.join(', ')}` : ''}; dist built ${distTime.toISOString()})`,
@@ -369,6 +381,7 @@ if (opts.doc) {
     '',
     table,
     '',
+    ...(targetLines.length ? ['rnnkit against its LSTM targets in this run:', '', ...targetLines, ''] : []),
     'What is timed: a training step is the forward pass over the whole sequence, the MSE loss over all',
     'outputs, BPTT and the weight update; inference is the forward pass only. Each figure is the median of',
     `the measured runs after one warm-up run, with at least ${opts.minRunsBig} runs (big) / ${opts.minRunsSmall} runs (small)`,
@@ -388,7 +401,11 @@ if (opts.doc) {
     '  passes. Its loss is its own: output − target on the 1 output per step (its required dense output layer',
     '  costs 2·H FLOPs per step, not counted). Its "RNN" cell is ReLU (hard-coded); its "LSTM" gates the',
     '  previous hidden output instead of a separate cell state, with the same eight matrix products.',
-    ...(notes.length ? ['', 'Could not be measured:', ...notes.map((n) => `- ${n}`)] : []),
+    '',
+    'Not measured: `@tensorflow/tfjs-node` (its install step downloads a native TensorFlow library from',
+    'outside the npm registry, which this workplace does not reach) and multi-threaded tfjs wasm (tfjs',
+    'turns wasm threads off under Node).',
+    ...(notes.length ? ['', 'Could not be measured in this run:', ...notes.map((n) => `- ${n}`)] : []),
     '<!-- peers:end -->',
   ].join('\n');
   const docPath = path.join(root, 'docs/benchmarks.md');
