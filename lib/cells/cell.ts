@@ -22,7 +22,10 @@ export interface CellBuffers {
   c: FloatArray;
   /** `[T·B, H]`: a per-step cache of the cell's choosing (LSTM tanh(c⟨t⟩), GRU W_hn·a⟨t−1⟩ + b_hn). */
   extra: FloatArray;
-  /** `[T·B, G·H]`: dL/d(pre-activation) as seen by W_ih and b_ih. */
+  /**
+   * `[T·B, G·H]`: dL/d(pre-activation) as seen by W_ih and b_ih. The same array as `gates`:
+   * step backward must read a row's gate values before it writes their gradients.
+   */
   dGates: FloatArray;
   /** `[T·B, G·H]`: dL/d(pre-activation) as seen by W_hh and b_hh (the same array as dGates but for GRU). */
   dGatesHh: FloatArray;

@@ -22,6 +22,8 @@ import { type Param, createParam } from '../param.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
 
 const EMPTY = new Float64Array(0);
+/** Below this batch size the recurrent weight is packed once per pass (see packedWhhT). */
+const PACKED_BELOW = 4;
 
 export class RecurrentDirection {
   /** W_ih: [G·H, I] (PyTorch weight_ih_l{k}{_reverse}); Wax in the docs' notation. */
@@ -34,10 +36,13 @@ export class RecurrentDirection {
   readonly params: Param[];
 
   private readonly GH: number;
-  /** W_hhᵀ [H × G·H] packed once per forward, reused at every time step. */
-  private readonly packedWhhT: Float64Array;
-  /** W_hh [G·H × H] packed once per backward, for daNext = dGatesHh·W_hh at every step. */
-  private readonly packedWhh: Float64Array;
+  /**
+   * For batches below PACKED_BELOW rows: W_hhᵀ [H × G·H] packed once per forward and W_hh
+   * [G·H × H] once per backward, reused at every time step (10–20% faster at B = 1). From
+   * B = 4 up, gemm's own packing is as fast, so these stay empty and cost no memory.
+   */
+  private packedWhhT: Float64Array = EMPTY;
+  private packedWhh: Float64Array = EMPTY;
   private T = 0;
   private B = 0;
   private w: CellBuffers;
@@ -59,8 +64,6 @@ export class RecurrentDirection {
     this.weightHh = createParam(`${prefix}weight_hh_${suffix}`, [GH, hiddenSize], dtype);
     this.biasIh = bias ? createParam(`${prefix}bias_ih_${suffix}`, [GH], dtype) : null;
     this.biasHh = bias ? createParam(`${prefix}bias_hh_${suffix}`, [GH], dtype) : null;
-    this.packedWhhT = new Float64Array(packedBLength(hiddenSize, GH));
-    this.packedWhh = new Float64Array(packedBLength(GH, hiddenSize));
     this.params = [this.weightIh, this.weightHh];
     if (this.biasIh && this.biasHh) this.params.push(this.biasIh, this.biasHh);
     this.w = {
@@ -75,19 +78,26 @@ export class RecurrentDirection {
     const { cell, dtype, GH } = this;
     const H = this.hiddenSize, rows = T * B, slots = (T + 1) * B * H;
     const f = (n: number) => allocate(dtype, n);
-    const dGates = f(rows * GH);
+    // backward turns the gate cache into dL/d(pre-activation) in place: each step reads its
+    // gates before writing their gradients, and nothing reads them afterwards
+    const gates = f(rows * GH);
+    const dGates = gates;
     this.w = {
-      gates: f(rows * GH),                                   // [T·B, G·H]
+      gates,                                                 // [T·B, G·H]
       hh: f(B * GH),                                         // [B, G·H]
       a: f(slots),                                           // [(T+1)·B, H]
       c: cell.hasCellState ? f(slots) : EMPTY,               // [(T+1)·B, H]
       extra: cell.usesExtra ? f(rows * H) : EMPTY,           // [T·B, H]
-      dGates,                                                // [T·B, G·H]
+      dGates,                                                // [T·B, G·H], = gates
       dGatesHh: cell.separateRecurrentGradient ? f(rows * GH) : dGates,
       da: f(B * H), daPrev: f(B * H),                        // [B, H]
       dc: cell.hasCellState ? f(B * H) : EMPTY,
       dcPrev: cell.hasCellState ? f(B * H) : EMPTY,
     };
+    if (B < PACKED_BELOW && this.packedWhhT.length === 0) {
+      this.packedWhhT = new Float64Array(packedBLength(H, GH));
+      this.packedWhh = new Float64Array(packedBLength(GH, H));
+    }
     this.T = T;
     this.B = B;
     this.allocations++;
@@ -130,13 +140,15 @@ export class RecurrentDirection {
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
     if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
     gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
-    packB(this.packedWhhT, Whh, 0, H, true, H, GH);
+    const packed = B < PACKED_BELOW;
+    if (packed) packB(this.packedWhhT, Whh, 0, H, true, H, GH);
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
       const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
       // hh = a⟨t−1⟩·W_hhᵀ + b_hh
       if (this.biasHh) broadcastRows(w.hh, 0, GH, B, GH, this.biasHh.value, 0);
-      gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, this.biasHh ? 1 : 0);
+      if (packed) gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, this.biasHh ? 1 : 0);
+      else gemm(w.hh, 0, GH, w.a, prev, H, false, Whh, 0, H, true, B, GH, H, this.biasHh ? 1 : 0);
       cell.stepForward(w, B, H, t * B, prev, out);
       if (lengths) this.carryPadded(lengths, t, prev, out);
     }
@@ -202,7 +214,8 @@ export class RecurrentDirection {
       if (dcN) for (let i = 0; i < n; i++) w.dc[i] = dcN[dcOff + i];
       else w.dc.fill(0);
     }
-    packB(this.packedWhh, Whh, 0, H, false, GH, H);
+    const packed = B < PACKED_BELOW;
+    if (packed) packB(this.packedWhh, Whh, 0, H, false, GH, H);
     for (let s = T - 1; s >= 0; s--) {
       const t = this.reverse ? T - 1 - s : s;
       const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
@@ -213,7 +226,8 @@ export class RecurrentDirection {
       cell.stepBackward(w, B, H, t * B, prev, out);
       if (lengths) this.passPadded(lengths, t);
       // daNext = (direct part) + dGatesHh⟨t⟩·W_hh
-      gemmPacked(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, this.packedWhh, B, H, GH, 1);
+      if (packed) gemmPacked(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, this.packedWhh, B, H, GH, 1);
+      else gemm(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, Whh, 0, H, false, B, H, GH, 1);
       const da = w.da; w.da = w.daPrev; w.daPrev = da;
       if (cell.hasCellState) { const dc = w.dc; w.dc = w.dcPrev; w.dcPrev = dc; }
     }

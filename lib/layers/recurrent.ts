@@ -7,7 +7,8 @@
  *
  * Workspaces are sized once per (T, B) and reused: a repeated forward and backward of the
  * same shape allocates nothing. The tensors forward and backward return are views of those
- * workspaces, valid until the next call; copy them to keep them.
+ * workspaces, valid until the next call; copy them to keep them, and do not write into them
+ * (a one-direction output is the state cache backward reads).
  */
 import type { Activation } from '../activations/activation.js';
 import { getActivation } from '../activations/registry.js';
@@ -126,6 +127,8 @@ export class Recurrent {
   /** The input of the last forward (time-major), kept for backward. */
   private x: FloatArray | null = null;
   private forwardDone = false;
+  /** The forward's caches are intact (backward turns them into gradients in place). */
+  private backwardReady = false;
   /** Counts workspace (re)sizings, for tests that prove a steady state allocates nothing. */
   private resizes = 0;
 
@@ -213,14 +216,16 @@ export class Recurrent {
         const dir = this.layers[k][d], s = (k * D + d) * B * H;
         dir.setInitial(h0 ? h0.data : null, s, c0 ? c0.data : null, s);
         dir.forward(input, 0, width, lens);
-        for (let t = 0; t < T; t++) copyRows(out, t * B * DH + d * H, DH, dir.states, dir.outputOffset(t), H, B, H);
-        if (lens) zeroPadded(out, d * H, DH, lens, T, B, H);
         copyRows(ws.hN, s, H, dir.states, dir.finalOffset(), H, B, H);
         if (ws.cN) copyRows(ws.cN, s, H, dir.cellStates, dir.finalOffset(), H, B, H);
+        // one direction: `out` is a view of the state slots a⟨0⟩…a⟨T−1⟩, nothing to copy
+        if (D > 1) for (let t = 0; t < T; t++) copyRows(out, t * B * DH + d * H, DH, dir.states, dir.outputOffset(t), H, B, H);
+        if (lens) zeroPadded(out, d * H, DH, lens, T, B, H);
       }
     }
     if (ws.outputBF) transposeTB(ws.outputBF, ws.outputs[this.numLayers - 1], T, B, DH);
     this.forwardDone = true;
+    this.backwardReady = true;
     return ws.result;
   }
 
@@ -236,6 +241,7 @@ export class Recurrent {
     checkTensor(op, 'dOutput', dOutput, this.batchFirst ? [B, T, DH] : [T, B, DH], true);
     this.checkStates(op, ['dhN', 'dcN'], dhN, dcN, B);
     const ws = this.ws!;
+    if (!this.backwardReady) throw new Error(`${op}: call forward again first: each backward uses up the caches of its forward`);
     let dTop: FloatArray = dOutput.data;
     if (ws.dOutputT) dTop = transposeTB(ws.dOutputT, dOutput.data, B, T, DH);
     return this.backwardUnchecked(dTop, dhN ? dhN.data : null, dcN ? dcN.data : null);
@@ -249,6 +255,10 @@ export class Recurrent {
    */
   backwardUnchecked(dTop: FloatArray, dhN: FloatArray | null, dcN: FloatArray | null): RecurrentGradients {
     const ws = this.last(`${this.kind}.backward`, 'call forward before backward');
+    if (!this.backwardReady) {
+      throw new Error(`${this.kind}.backward: call forward again first: each backward uses up the caches of its forward`);
+    }
+    this.backwardReady = false;
     const { T, B } = ws;
     const H = this.hiddenSize, D = this.directions, DH = D * H, L = this.numLayers;
     for (let k = L - 1; k >= 0; k--) {
@@ -334,7 +344,8 @@ export class Recurrent {
     const H = this.hiddenSize, D = this.directions, DH = D * H, L = this.numLayers, I = this.inputSize;
     const f = (n: number) => allocate(this.dtype, n);
     for (const dirs of this.layers) for (const dir of dirs) dir.reserve(T, B);
-    const outputs = Array.from({ length: L }, () => f(T * B * DH));
+    // a unidirectional layer's output is its state slots 1…T, contiguous: a view, not a copy
+    const outputs = this.layers.map((dirs) => (D === 1 ? dirs[0].states.subarray(B * H, (T + 1) * B * H) : f(T * B * DH)));
     const dOutputs = Array.from({ length: L - 1 }, () => f(T * B * DH));
     const lstm = this.hasCellState, bf = this.batchFirst;
     const ws: Workspace = {

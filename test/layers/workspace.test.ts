@@ -87,7 +87,7 @@ describe('Recurrent workspaces', () => {
 
 describe('Recurrent gradient accumulation', () => {
   for (const mode of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm']) {
-    it(`${mode}: two backward calls give twice the grads of one (dx is not accumulated); zeroGrad clears`, () => {
+    it(`${mode}: two forward+backward passes give twice the grads of one (dx is not accumulated); a second backward needs a new forward; zeroGrad clears`, () => {
       const net = make(mode, { numLayers: 2, bidirectional: true });
       const v = inputs(net, 5, 2);
       net.zeroGrad();
@@ -95,11 +95,15 @@ describe('Recurrent gradient accumulation', () => {
       const dx1 = copy64(net.backward(v.dOut, v.dhN, v.dcN).dx.data);
       const one = grads(net);
       expect(one.some((g) => g.some((e) => e !== 0)), 'grads are all zero').to.equal(true);
-      // the same forward, backward again: float64 doubling is exact
+      // backward used up the forward's caches: a second one is refused and changes nothing
+      expect(() => net.backward(v.dOut, v.dhN, v.dcN)).to.throw(Error, /backward: call forward again first/);
+      grads(net).forEach((g, i) => expect(Array.from(g), net.params[i].name).to.deep.equal(Array.from(one[i])));
+      // the same forward and backward again: float64 doubling is exact
+      net.forward(v.x, v.h0, v.c0);
       const dx2 = copy64(net.backward(v.dOut, v.dhN, v.dcN).dx.data);
       grads(net).forEach((g, i) => expect(Array.from(g), net.params[i].name).to.deep.equal(Array.from(one[i], (e) => 2 * e)));
       expect(Array.from(dx2)).to.deep.equal(Array.from(dx1));
-      // a fresh forward then backward adds a third time
+      // a third pass adds a third time
       net.forward(v.x, v.h0, v.c0);
       net.backward(v.dOut, v.dhN, v.dcN);
       grads(net).forEach((g, i) => expect(Array.from(g), net.params[i].name).to.deep.equal(Array.from(one[i], (e) => 3 * e)));
