@@ -62,9 +62,9 @@ const PACKING_MIN_N = 32;
 const PACKING_MIN_WORK = 1 << 16;
 
 // Module-level scratch: grown (to a power of two) the first time a larger block is needed.
-let packedA = new Float64Array(0); // [mc×kc] block of op(A) as panels
-let packedB = new Float64Array(0); // [kc×nc] block of op(B) as panels
-let acc = new Float64Array(0); // [mc×nc] partial sums of C while K is split
+let packedA: Float64Array = new Float64Array(0); // [mc×kc] block of op(A) as panels
+let packedB: Float64Array = new Float64Array(0); // [kc×nc] block of op(B) as panels
+let acc: Float64Array = new Float64Array(0); // [mc×nc] partial sums of C while K is split
 /** A 4×4 tile for stores at the ragged right/bottom edge of C. */
 const edgeTile = new Float64Array(MR * NR);
 let scratchAllocations = 0;
@@ -78,28 +78,23 @@ export function gemmScratchAllocations(): number {
   return scratchAllocations;
 }
 
+/** `buf` if it holds `entries`, else a new power-of-two buffer that does (counted). */
+function grown(buf: Float64Array, entries: number): Float64Array {
+  if (buf.length >= entries) return buf;
+  scratchAllocations++;
+  return new Float64Array(nextPowerOfTwo(entries));
+}
+
 function growPackedA(entries: number): Float64Array {
-  if (packedA.length < entries) {
-    packedA = new Float64Array(nextPowerOfTwo(entries));
-    scratchAllocations++;
-  }
-  return packedA;
+  return (packedA = grown(packedA, entries));
 }
 
 function growPackedB(entries: number): Float64Array {
-  if (packedB.length < entries) {
-    packedB = new Float64Array(nextPowerOfTwo(entries));
-    scratchAllocations++;
-  }
-  return packedB;
+  return (packedB = grown(packedB, entries));
 }
 
 function growAcc(entries: number): Float64Array {
-  if (acc.length < entries) {
-    acc = new Float64Array(nextPowerOfTwo(entries));
-    scratchAllocations++;
-  }
-  return acc;
+  return (acc = grown(acc, entries));
 }
 
 function nextPowerOfTwo(n: number): number {

@@ -12,7 +12,7 @@ import { experimentCommand, testMse } from '../../lib/cli/experiment.js';
 import { ADDING_BASELINE_MSE, addingBatch, constantMse } from '../../lib/data/adding.js';
 import { SequenceModel } from '../../lib/models/sequence-model.js';
 import { Random } from '../../lib/random.js';
-import { parseSvg } from './plots.test.js';
+import { parseSvg } from '../helpers/svg.js';
 
 async function run(argv: string[]): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];

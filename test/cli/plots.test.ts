@@ -1,6 +1,5 @@
 /**
- * The SVG plots: well-formed XML (checked by the small parser below, which experiment.test.ts
- * reuses), series found by their data-series attribute with every drawable point, axis titles
+ * The SVG plots: well-formed XML (checked by test/helpers/svg.ts), series found by their data-series attribute with every drawable point, axis titles
  * and ticks, escaped text, log axes, and heatmap cells and colorbar.
  */
 import { expect } from 'chai';
@@ -9,91 +8,7 @@ import { viridis } from '../../lib/cli/plots/colormap.js';
 import { heatmap } from '../../lib/cli/plots/heatmap.js';
 import { lineChart } from '../../lib/cli/plots/line-chart.js';
 import { escapeXml, formatPower } from '../../lib/cli/plots/svg.js';
-
-/* A small XML well-formedness check, so the tests need no parser: every tag closes in order,
- * attributes are quoted and unique, `&` starts a known entity, no raw `<` or `>` sits in text. */
-
-export interface Element {
-  name: string;
-  attrs: Record<string, string>;
-  /** Decoded text directly inside the element. */
-  text: string;
-  /** The chain of ancestors' names, outermost first. */
-  path: string[];
-}
-
-const ENTITY = /^&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/;
-
-function decode(s: string): string {
-  return s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[e] as string);
-}
-
-function checkText(s: string, where: string): void {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '<' || s[i] === '>') throw new Error(`raw "${s[i]}" in ${where}: ${JSON.stringify(s.slice(Math.max(0, i - 20), i + 20))}`);
-    if (s[i] === '&' && !ENTITY.test(s.slice(i))) throw new Error(`bare "&" in ${where}: ${JSON.stringify(s.slice(i, i + 20))}`);
-  }
-}
-
-/** Parses `svg` and returns every element in document order; throws on malformed XML. */
-export function parseSvg(svg: string): Element[] {
-  const elements: Element[] = [];
-  const stack: Element[] = [];
-  let i = svg.indexOf('<');
-  if (i < 0 || svg.slice(0, i).trim() !== '') throw new Error('text before the root element');
-  let rootClosed = false;
-  while (i < svg.length) {
-    const lt = svg.indexOf('<', i);
-    const textPart = lt < 0 ? svg.slice(i) : svg.slice(i, lt);
-    if (textPart.trim()) {
-      if (!stack.length) throw new Error(`text outside the root: ${JSON.stringify(textPart.slice(0, 40))}`);
-      checkText(textPart, `<${stack[stack.length - 1].name}> text`);
-      stack[stack.length - 1].text += decode(textPart);
-    }
-    if (lt < 0) break;
-    const gt = svg.indexOf('>', lt);
-    if (gt < 0) throw new Error('unterminated tag');
-    const tag = svg.slice(lt + 1, gt);
-    i = gt + 1;
-    if (tag.startsWith('/')) {
-      const name = tag.slice(1).trim();
-      const open = stack.pop();
-      if (!open || open.name !== name) throw new Error(`</${name}> closes <${open?.name ?? 'nothing'}>`);
-      if (!stack.length) rootClosed = true;
-      continue;
-    }
-    if (rootClosed) throw new Error(`<${tag.split(/\s/)[0]}> after the root element closed`);
-    const selfClosing = tag.endsWith('/');
-    const body = selfClosing ? tag.slice(0, -1) : tag;
-    const m = /^([A-Za-z][\w:.-]*)/.exec(body);
-    if (!m) throw new Error(`bad tag <${tag.slice(0, 30)}>`);
-    const attrs: Record<string, string> = {};
-    let rest = body.slice(m[1].length);
-    const attr = /^\s+([A-Za-z_:][\w:.-]*)="([^"]*)"/;
-    for (let a = attr.exec(rest); a; a = attr.exec(rest)) {
-      if (a[1] in attrs) throw new Error(`<${m[1]}> repeats attribute ${a[1]}`);
-      checkText(a[2], `${m[1]}@${a[1]}`);
-      attrs[a[1]] = decode(a[2]);
-      rest = rest.slice(a[0].length);
-    }
-    if (rest.trim()) throw new Error(`<${m[1]}> has a malformed attribute: ${JSON.stringify(rest.slice(0, 40))}`);
-    if (!stack.length && elements.length) throw new Error(`second root <${m[1]}>`);
-    const el: Element = { name: m[1], attrs, text: '', path: stack.map((e) => e.name) };
-    elements.push(el);
-    if (!selfClosing) stack.push(el);
-    else if (!stack.length) rootClosed = true;
-  }
-  if (stack.length) throw new Error(`<${stack[stack.length - 1].name}> is never closed`);
-  if (!elements.length || elements[0].name !== 'svg') throw new Error('the root is not <svg>');
-  return elements;
-}
-
-/** The points of a polyline's `points` attribute. */
-export function polylinePoints(el: Element): [number, number][] {
-  const raw = (el.attrs.points ?? '').trim();
-  if (!raw) return [];
-  return raw.split(/\s+/).map((p) => p.split(',').map(Number) as [number, number]);
-}
+import { type SvgElement as Element, parseSvg, polylinePoints } from '../helpers/svg.js';
 
 /** The elements of `svg` carrying class `cls` (space-separated classes). */
 function byClass(els: Element[], cls: string): Element[] {
