@@ -3,7 +3,8 @@
  * one `it` per file, generated when the file is loaded so new fixtures are picked up.
  *
  *   layer fixtures: float32 within the reference tolerance (≤ 1e-5), float64 within 1e-9.
- *   model fixtures: pending while runReference reports "not supported yet", else ≤ 1e-5.
+ *   model fixtures: every step's loss, grad_norm, grads, clipped grads and params_after,
+ *   float32 within 1e-5 and float64 within 1e-9.
  */
 import { expect } from 'chai';
 import { compareFixture } from '../../lib/reference/compare.js';
@@ -34,8 +35,9 @@ describe(`reference fixtures (${referenceDir()})`, () => {
   const layers = loadFixtures('layer');
   const models = loadFixtures('model');
 
-  it(`has at least ${MIN_LAYER_FIXTURES} layer fixtures`, () => {
+  it(`has at least ${MIN_LAYER_FIXTURES} layer fixtures and 3 model fixtures`, () => {
     expect(layers.map((l) => l.file)).to.have.length.at.least(MIN_LAYER_FIXTURES);
+    expect(models.map((m) => m.file)).to.have.length.at.least(3);
   });
 
   describe('layer fixtures', () => {
@@ -54,16 +56,13 @@ describe(`reference fixtures (${referenceDir()})`, () => {
 
   describe('model fixtures', () => {
     for (const { file, fixture } of models) {
-      it(`${file}: float32 ≤ 1e-5 (pending while runReference says "not supported yet")`, function () {
-        let computed: ReferenceFixture;
-        try {
-          computed = runReference(fixture, { dtype: 'float32' });
-        } catch (e) {
-          if (e instanceof Error && e.message.includes('not supported yet')) this.skip();
-          throw e;
-        }
+      it(`${file}: float32 ≤ 1e-5, every step`, () => {
+        const computed: ReferenceFixture = runReference(fixture, { dtype: 'float32' });
         expect(computed.steps, 'a model result must carry its steps').to.be.an('array').with.length(fixture.steps?.length ?? -1);
         expectMatch(computed, fixture, 'float32', FLOAT32_TOL);
+      });
+      it(`${file}: float64 ≤ 1e-9, every step`, () => {
+        expectMatch(runReference(fixture, { dtype: 'float64' }), fixture, 'float64', FLOAT64_TOL);
       });
     }
   });
