@@ -137,6 +137,12 @@ export class SequenceModel {
 
   /** Runs the model on x [T, B, I]. The returned tensors are views valid until the next call. */
   forward(x: Tensor, inputs: SequenceInputs = {}): Prediction {
+    this.rnn.checkInputs('SequenceModel.forward', x, inputs?.h0, inputs?.c0, inputs?.lengths);
+    return this.run(x, inputs);
+  }
+
+  /** forward once its inputs are checked (the stack checks them again, cheaply, by its own name). */
+  private run(x: Tensor, inputs: SequenceInputs): Prediction {
     const state = this.rnn.forward(x, inputs.h0, inputs.c0, inputs.lengths);
     const T = x.shape[0], B = x.shape[1];
     const ws = this.reserve(T, B, state);
@@ -170,8 +176,8 @@ export class SequenceModel {
    */
   lossAndGrad(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
     const op = 'SequenceModel.lossAndGrad';
-    this.checkTarget(op, x, target);
-    this.forward(x, inputs);
+    this.checkBatch(op, x, target, inputs);
+    this.run(x, inputs);
     const ws = this.ws as ModelWorkspace;
     const { T, B, rows } = ws;
     const V = this.outputSize, DH = this.rnn.directions * this.rnn.hiddenSize;
@@ -201,8 +207,8 @@ export class SequenceModel {
 
   /** The loss on a batch without gradients (validation). Same shapes as lossAndGrad. */
   evaluate(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
-    this.checkTarget('SequenceModel.evaluate', x, target);
-    this.forward(x, inputs);
+    this.checkBatch('SequenceModel.evaluate', x, target, inputs);
+    this.run(x, inputs);
     const ws = this.ws as ModelWorkspace;
     const V = this.outputSize;
     const z = this.loss.name === 'mse' ? ws.y : ws.z;

@@ -343,8 +343,8 @@ describe('SequenceModel', () => {
       { label: 'bce target −0.1', options: { loss: 'bce' }, make: (_x, g) => ({ target: withValue(g, 0, -0.1) }), error: RangeError, message: /bce targets must be in \[0, 1\], but entry 0 is -0\.1/ },
       { label: 'x with the wrong input size', options: {}, make: () => ({ x: { data: new Float64Array(T * B * 4), shape: [T, B, 4] } }), error: RangeError, message: /SequenceModel\.lossAndGrad: x has shape \[3, 2, 4\] but input_size is 3/ },
       { label: 'x with NaN', options: {}, make: (x) => ({ x: { data: Float64Array.from(x.data, (v, i) => (i === 4 ? NaN : v)), shape: x.shape } }), error: RangeError, message: /SequenceModel\.lossAndGrad: x must be finite, but entry 4 is NaN/ },
-      { label: 'lengths with a 0', options: { topology: 'many_to_one' }, make: () => ({ inputs: { lengths: [3, 0] } }), error: RangeError, message: /GRU\.forward: lengths\[1\] must be an integer in \[1, 3\], got 0/ },
-      { label: 'h0 of the wrong shape', options: {}, make: () => ({ inputs: { h0: { data: new Float64Array(H), shape: [1, 1, H] } } }), error: RangeError, message: /GRU\.forward: h0 has shape \[1, 1, 4\] but \[1, 2, 4\] was expected/ },
+      { label: 'lengths with a 0', options: { topology: 'many_to_one' }, make: () => ({ inputs: { lengths: [3, 0] } }), error: RangeError, message: /SequenceModel\.lossAndGrad: lengths\[1\] must be an integer in \[1, 3\], got 0/ },
+      { label: 'h0 of the wrong shape', options: {}, make: () => ({ inputs: { h0: { data: new Float64Array(H), shape: [1, 1, H] } } }), error: RangeError, message: /SequenceModel\.lossAndGrad: h0 has shape \[1, 1, 4\] but \[1, 2, 4\] was expected/ },
     ];
 
     // BUG (lib/models/sequence-model.ts:173 and :216): lossAndGrad checks the target against
