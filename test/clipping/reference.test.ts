@@ -4,41 +4,23 @@
  * fixture's `clip_norm` or `clip_value` gives `clipped_grads`.
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { loadFixtures } from '../helpers/reference.js';
+import { relError } from '../helpers/tensors.js';
 import type { Param } from '../../lib/param.js';
 import { clipGradNorm, gradNorm } from '../../lib/clipping/clip-grad-norm.js';
 import { clipGradValue } from '../../lib/clipping/clip-grad-value.js';
 
 interface TensorJSON { shape: number[]; data: number[] }
 interface ModelFixture {
-  kind: string;
   config: { clip_norm: number | null; clip_value: number | null };
   params: Record<string, TensorJSON>;
   steps: { grad_norm: number; grads: Record<string, TensorJSON>; clipped_grads: Record<string, TensorJSON> }[];
 }
 
-const dir = resolve(process.env.RNNKIT_REFERENCE ?? join(process.cwd(), '..', 'shared', 'reference'));
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
-
-function relError(got: ArrayLike<number>, want: number[]): number {
-  let diff = 0, scale = 1e-3;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / scale;
-}
-
 describe('clipping/reference (PyTorch fixtures)', () => {
-  if (files.length === 0) {
-    it('fixtures present', function () {
-      this.skip();
-    });
-  }
-  for (const file of files) {
-    const fixture = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ModelFixture;
-    if (fixture.kind !== 'model') continue;
+  // test/reference/layer-fixtures.test.ts asserts that the model fixtures are there
+  for (const { file, fixture: loaded } of loadFixtures('model')) {
+    const fixture = loaded as unknown as ModelFixture;
     const { clip_norm: clipNorm, clip_value: clipValue } = fixture.config;
     for (const A of [Float64Array, Float32Array]) {
       const tol = A === Float64Array ? 1e-12 : 1e-5;
