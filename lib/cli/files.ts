@@ -1,6 +1,7 @@
 /** File helpers for the CLI: reads with clear errors, writes that never leave partial files. */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { type Checkpoint, loadCheckpoint } from '../serialization/checkpoint.js';
 import { UsageError } from './args.js';
 
 /** Reads a file, turning "not found" and friends into one-line usage errors. */
@@ -24,5 +25,18 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Reads and loads an rnnkit checkpoint (`.json` as text, anything else as safetensors bytes).
+ * A file that cannot be read or loaded is a usage error: `${command}: ${failure} ${reason}`.
+ */
+export function readCheckpoint(command: string, what: string, path: string, failure: string): Checkpoint {
+  const bytes = readFileOrFail(command, what, path);
+  try {
+    return loadCheckpoint(path.endsWith('.json') ? bytes.toString('utf8') : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    throw new UsageError(`${command}: ${failure}: ${(e as Error).message}`);
   }
 }

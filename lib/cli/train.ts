@@ -13,11 +13,11 @@ import { SequenceModel } from '../models/sequence-model.js';
 import { createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Random } from '../random.js';
-import { createOptimizerFromState, loadCheckpoint, saveCheckpoint } from '../serialization/checkpoint.js';
+import { createOptimizerFromState, saveCheckpoint } from '../serialization/checkpoint.js';
 import { SequenceTrainer } from '../training/trainer.js';
 import { UsageError, parseArgs } from './args.js';
 import { builtInCorpus } from './corpus.js';
-import { readFileOrFail, writeFileAtomic } from './files.js';
+import { readCheckpoint, readFileOrFail, writeFileAtomic } from './files.js';
 import { Progress, formatDuration, formatRate } from './progress.js';
 import { type TrainingHistory, writeTrainingPlots } from './train-plots.js';
 
@@ -116,8 +116,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   let batch = (flags.batch as number | undefined) ?? 24;
   let history: TrainingHistory = { train: [], validation: [], gradNorms: [], gradNormSteps: [] };
   if (resumePath) {
-    const bytes = readFileOrFail('train', 'checkpoint', resumePath);
-    const ck = loadCheckpointOrFail(resumePath, bytes);
+    const ck = readCheckpoint('train', 'checkpoint', resumePath, `cannot load ${resumePath}`);
     model = ck.model;
     if (!ck.extra.vocab || !ck.extra.training) throw new UsageError(`train: ${resumePath} is an rnnkit checkpoint but not one written by "rnnkit train" (no vocabulary)`);
     vocab = vocabularyOf(resumePath, ck.extra.vocab, model.outputSize);
@@ -278,14 +277,5 @@ function parseExtra(path: string, what: string, text: string): unknown {
     return JSON.parse(text);
   } catch {
     throw new UsageError(`train: ${path} has a damaged ${what} record`);
-  }
-}
-
-function loadCheckpointOrFail(path: string, bytes: Buffer) {
-  const data = path.endsWith('.json') ? bytes.toString('utf8') : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  try {
-    return loadCheckpoint(data);
-  } catch (e) {
-    throw new UsageError(`train: cannot load ${path}: ${(e as Error).message}`);
   }
 }
