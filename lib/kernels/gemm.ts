@@ -130,9 +130,9 @@ export function gemm(
   M: number, N: number, K: number,
   beta: number,
 ): FloatArray {
-  checkGemm('gemm', C, cOff, ldc, A, aOff, lda, transA, B, bOff, ldb, transB, M, N, K, beta);
-  if (M === 0 || N === 0) return C;
+  if (!checkGemm('gemm', C, cOff, ldc, A, aOff, lda, transA, M, N, K, beta)) return C;
   if (K === 0) return scaleBlock(C, cOff, ldc, M, N, beta);
+  checkOperand('gemm', 'B', B, bOff, ldb, transB ? N : K, transB ? K : N);
 
   // op(A)[i, k] = A[aOff + i·aRow + k·aCol],  op(B)[k, j] = B[bOff + k·bRow + j·bCol]
   const aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
@@ -199,14 +199,8 @@ export function gemmPacked(
   M: number, N: number, K: number,
   beta: number,
 ): FloatArray {
-  if (!isSize(M) || !isSize(N) || !isSize(K)) {
-    throw new RangeError(`gemmPacked: M, N, K must be integers ≥ 0, got M=${M}, N=${N}, K=${K}`);
-  }
-  if (beta !== 0 && beta !== 1) throw new RangeError(`gemmPacked: beta must be 0 or 1, got ${beta}`);
-  if (M === 0 || N === 0) return C;
-  checkOperand('gemmPacked', 'C', C, cOff, ldc, M, N);
+  if (!checkGemm('gemmPacked', C, cOff, ldc, A, aOff, lda, transA, M, N, K, beta)) return C;
   if (K === 0) return scaleBlock(C, cOff, ldc, M, N, beta);
-  checkOperand('gemmPacked', 'A', A, aOff, lda, transA ? K : M, transA ? M : K);
   const need = packedBLength(K, N);
   if (Bp.length < need) {
     throw new RangeError(`gemmPacked: Bp has ${Bp.length} entries but a packed [${K}×${N}] op(B) needs ${need}`);
@@ -544,22 +538,21 @@ function isSize(n: number): boolean {
   return Number.isInteger(n) && n >= 0;
 }
 
+/** Checks sizes, beta, C and (when K > 0) op(A); false when C is empty and nothing is to be done. */
 function checkGemm(
   op: string,
   C: FloatArray, cOff: number, ldc: number,
   A: FloatArray, aOff: number, lda: number, transA: boolean,
-  B: FloatArray, bOff: number, ldb: number, transB: boolean,
   M: number, N: number, K: number, beta: number,
-): void {
+): boolean {
   if (!isSize(M) || !isSize(N) || !isSize(K)) {
     throw new RangeError(`${op}: M, N, K must be integers ≥ 0, got M=${M}, N=${N}, K=${K}`);
   }
   if (beta !== 0 && beta !== 1) throw new RangeError(`${op}: beta must be 0 or 1, got ${beta}`);
-  if (M === 0 || N === 0) return;
+  if (M === 0 || N === 0) return false;
   checkOperand(op, 'C', C, cOff, ldc, M, N);
-  if (K === 0) return;
-  checkOperand(op, 'A', A, aOff, lda, transA ? K : M, transA ? M : K);
-  checkOperand(op, 'B', B, bOff, ldb, transB ? N : K, transB ? K : N);
+  if (K > 0) checkOperand(op, 'A', A, aOff, lda, transA ? K : M, transA ? M : K);
+  return true;
 }
 
 /** Checks that X holds a [rows×cols] matrix with row stride ld starting at off. */

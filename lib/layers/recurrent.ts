@@ -126,7 +126,6 @@ export class Recurrent {
   private masked = false;
   /** The input of the last forward (time-major), kept for backward. */
   private x: FloatArray | null = null;
-  private forwardDone = false;
   /** The forward's caches are intact (backward turns them into gradients in place). */
   private backwardReady = false;
   /** Counts workspace (re)sizings, for tests that prove a steady state allocates nothing. */
@@ -224,7 +223,6 @@ export class Recurrent {
       }
     }
     if (ws.outputBF) transposeTB(ws.outputBF, ws.outputs[this.numLayers - 1], T, B, DH);
-    this.forwardDone = true;
     this.backwardReady = true;
     return ws.result;
   }
@@ -240,8 +238,7 @@ export class Recurrent {
     const DH = this.directions * this.hiddenSize;
     checkTensor(op, 'dOutput', dOutput, this.batchFirst ? [B, T, DH] : [T, B, DH], true);
     this.checkStates(op, ['dhN', 'dcN'], dhN, dcN, B);
-    const ws = this.ws!;
-    if (!this.backwardReady) throw new Error(`${op}: call forward again first: each backward uses up the caches of its forward`);
+    const ws = this.ready(op);
     let dTop: FloatArray = dOutput.data;
     if (ws.dOutputT) dTop = transposeTB(ws.dOutputT, dOutput.data, B, T, DH);
     return this.backwardUnchecked(dTop, dhN ? dhN.data : null, dcN ? dcN.data : null);
@@ -254,10 +251,7 @@ export class Recurrent {
    * the Trainer can detect a diverged step and refuse it as a whole.
    */
   backwardUnchecked(dTop: FloatArray, dhN: FloatArray | null, dcN: FloatArray | null): RecurrentGradients {
-    const ws = this.last(`${this.kind}.backward`, 'call forward before backward');
-    if (!this.backwardReady) {
-      throw new Error(`${this.kind}.backward: call forward again first: each backward uses up the caches of its forward`);
-    }
+    const ws = this.ready(`${this.kind}.backward`);
     this.backwardReady = false;
     const { T, B } = ws;
     const H = this.hiddenSize, D = this.directions, DH = D * H, L = this.numLayers;
@@ -335,8 +329,15 @@ export class Recurrent {
 
   /** The workspace of the last forward, or an Error naming `op` and what to call first. */
   private last(op: string, advice = 'call forward first'): Workspace {
-    if (!this.ws || !this.forwardDone) throw new Error(`${op}: ${advice}`);
+    if (!this.ws) throw new Error(`${op}: ${advice}`);
     return this.ws;
+  }
+
+  /** The workspace, refused (naming `op`) before a forward or once a backward used up its caches. */
+  private ready(op: string): Workspace {
+    const ws = this.last(op, 'call forward before backward');
+    if (!this.backwardReady) throw new Error(`${op}: call forward again first: each backward uses up the caches of its forward`);
+    return ws;
   }
 
   private reserve(T: number, B: number): Workspace {
