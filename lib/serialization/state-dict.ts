@@ -171,7 +171,7 @@ export function checkShapeValue(op: string, what: string, value: unknown): { sha
 
 /**
  * Checks metadata given to an encoder or read from a file: an object whose keys pass
- * `checkEntryName` and whose values are all strings. Returns a copy with sorted keys.
+ * `checkEntryName` and whose values are all strings with a UTF-8 form. Returns a copy with sorted keys.
  * Internal to the formats.
  */
 export function checkMetadata(op: string, what: string, entries: Iterable<[string, unknown]>): Record<string, string> {
@@ -181,10 +181,83 @@ export function checkMetadata(op: string, what: string, entries: Iterable<[strin
     if (typeof value !== 'string') {
       throw new TypeError(`${op}: ${what} value for ${quote(key)} must be a string, got ${describe(value)}`);
     }
+    if (LONE_SURROGATE.test(value)) throw new TypeError(`${op}: ${what} value for ${quote(key)} has a lone surrogate, so it has no UTF-8 form`);
     pairs.push([key, value]);
   }
   pairs.sort((a, b) => compareCodePoints(a[0], b[0]));
   return Object.fromEntries(pairs); // safe: forbidden names were refused
+}
+
+const STRINGS = 'an object of string values';
+
+/** Checks that `value` is a plain object (not null, not an array); returns it. Internal. */
+export function checkRecord(op: string, what: string, value: unknown, expected = 'an object'): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${op}: ${what} must be ${expected}, got ${describe(value)}`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Parses a file's JSON text (the JSON state file, the safetensors header) into an object.
+ * JSON.parse spends 15 to 30 bytes of memory a character on objects and arrays (a 100 MB
+ * header of "[[[…]]]" would take 3 GB), and a file of `maxTensors` tensors holds at most
+ * 3 · maxTensors + 3 of them, so text holding more than 4 · (maxTensors + 1) is refused
+ * before parsing; numbers and strings cost a few times their text at most. A syntax error
+ * is rethrown as a SyntaxError naming `op` and `what`. Internal to the formats.
+ */
+export function parseJSON(op: string, what: string, text: string, maxTensors: number): Record<string, unknown> {
+  let n = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else inString = c !== 0x22;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) n++;
+  }
+  const max = 4 * (maxTensors + 1);
+  if (n > max) throw new RangeError(`${op}: ${what} has ${n} JSON objects and arrays, more than the ${max} that ${maxTensors} tensors allow (options.maxTensors)`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new SyntaxError(`${op}: ${what} is not valid JSON: ${(e as Error).message}`);
+  }
+  return checkRecord(op, what, value, 'a JSON object');
+}
+
+/**
+ * Checks one parsed tensor entry {dtype, shape, <key>} (keys in any order, no others) and
+ * its name, the `count`th of at most `max` tensors. Returns the dtype, the checked shape and
+ * element count, and the third value for the caller to check. Internal to the formats.
+ */
+export function checkTensorEntryValue<D extends string>(
+  op: string, name: string, entry: unknown, count: number, max: number, dtypes: readonly D[], key: string,
+): { what: string; dtype: D; shape: number[]; size: number; value: unknown } {
+  checkEntryName(op, 'tensor', name);
+  if (count === max) throw new RangeError(`${op}: the file holds more than ${max} tensors (options.maxTensors)`);
+  const what = `tensor ${quote(name)}`;
+  const keys = ['dtype', 'shape', key];
+  const e = checkRecord(op, what, entry, `an object {${keys.join(', ')}}`);
+  checkKeys(op, what, e, keys);
+  if (!dtypes.includes(e.dtype as D)) {
+    throw new TypeError(`${op}: ${what} has dtype ${describe(e.dtype)}; only "${dtypes.join('" and "')}" are supported`);
+  }
+  return { what, dtype: e.dtype as D, ...checkShapeValue(op, `${what} shape`, e.shape), value: e[key] };
+}
+
+/** Checks that `o` has exactly the keys `keys`, `optional` excepted. Internal to the formats. */
+export function checkKeys(op: string, what: string, o: Record<string, unknown>, keys: readonly string[], optional?: string): void {
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) throw new TypeError(`${op}: ${what} has an unknown key ${quote(k)}; the keys are "${keys.join('", "')}"`);
+  }
+  for (const k of keys) if (k !== optional && o[k] === undefined) throw new TypeError(`${op}: ${what} has no "${k}" key`);
+}
+
+/** Checks parsed metadata: at most `max` entries, then `checkMetadata`. Internal to the formats. */
+export function readMetadata(op: string, what: string, value: unknown, max: number): Record<string, string> {
+  const entries = Object.entries(checkRecord(op, what, value, STRINGS));
+  if (entries.length > max) throw new RangeError(`${op}: ${what} has more than ${max} entries (options.maxMetadataEntries)`);
+  return checkMetadata(op, what, entries);
 }
 
 /** A tensor as an encoder writes it. */
@@ -201,10 +274,7 @@ export interface EncoderEntry {
  */
 export function checkEncoderInput(op: string, tensors: unknown, metadata: unknown): { meta: Record<string, string>; entries: EncoderEntry[] } {
   checkMap(op, tensors);
-  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
-    throw new TypeError(`${op}: metadata must be an object of string values, got ${describe(metadata)}`);
-  }
-  const meta = checkMetadata(op, 'metadata', Object.entries(metadata ?? {}));
+  const meta = checkMetadata(op, 'metadata', Object.entries(metadata === undefined ? {} : checkRecord(op, 'metadata', metadata, STRINGS)));
   const entries: EncoderEntry[] = [];
   for (const [name, t] of tensors) {
     checkEntryName(op, 'tensor', name);
@@ -216,12 +286,6 @@ export function checkEncoderInput(op: string, tensors: unknown, metadata: unknow
   }
   entries.sort((a, b) => compareCodePoints(a.name, b.name));
   return { meta, entries };
-}
-
-/** Checks the name of the next tensor a decoder reads, and that the file stays within `max` tensors. Internal. */
-export function checkNextTensor(op: string, name: string, count: number, max: number): void {
-  checkEntryName(op, 'tensor', name);
-  if (count === max) throw new RangeError(`${op}: the file holds more than ${max} tensors (options.maxTensors)`);
 }
 
 /** Refuses NaN and ±Infinity, naming the tensor and the first offending entry. Internal. */
