@@ -53,7 +53,7 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata
   const json = utf8Encoder.encode(`{${fields.join(',')}}`);
   const n = json.length + ((8 - (json.length % 8)) % 8);
   if (n > SAFETENSORS_MAX_HEADER) {
-    throw new RangeError(`${op}: the header would take ${n} bytes, more than the ${SAFETENSORS_MAX_HEADER} that readers accept (large metadata values are the usual cause)`);
+    throw new RangeError(`${op}: the header would take ${n} bytes, more than the ${SAFETENSORS_MAX_HEADER} that readers accept`);
   }
 
   const out = new Uint8Array(8 + n + offset);
@@ -86,13 +86,10 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}
     throw new RangeError(`${op}: the file has ${bytes.length} bytes, too short for the 8-byte header length`);
   }
 
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
-  const n = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true); // exact below 2^53, and huge otherwise
-  if (n > SAFETENSORS_MAX_HEADER) {
-    throw new RangeError(`${op}: header length ${view.getBigUint64(0, true)} exceeds the ${SAFETENSORS_MAX_HEADER}-byte limit`);
-  }
-  if (n > bytes.length - 8) {
-    throw new RangeError(`${op}: header length ${n} exceeds the ${bytes.length - 8} bytes that follow the length field`);
+  const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  const n = Number(length); // exact up to the limit, and huge beyond it
+  if (n > Math.min(SAFETENSORS_MAX_HEADER, bytes.length - 8)) {
+    throw new RangeError(`${op}: header length ${length} exceeds ${n > SAFETENSORS_MAX_HEADER ? `the ${SAFETENSORS_MAX_HEADER}-byte limit` : `the ${bytes.length - 8} bytes that follow the length field`}`);
   }
   const dataStart = 8 + n;
   const dataBytes = bytes.length - dataStart;
@@ -112,19 +109,15 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}
     else plan.push(checkEntry(op, name, value, plan.length, opts.maxTensors, dataBytes));
   }
 
-  // The ranges, sorted, must tile [0, dataBytes) exactly (empty tensors may sit at any boundary).
-  const sorted = plan.slice().sort((a, b) => a.begin - b.begin || a.end - b.end);
+  // The ranges, sorted, must tile [0, dataBytes) exactly (empty tensors may sit at any
+  // boundary); the last entry stands for the end of the data section.
+  const sorted = [...plan.slice().sort((a, b) => a.begin - b.begin || a.end - b.end), { name: '', begin: dataBytes, end: dataBytes }];
   let covered = 0;
   for (const { name, begin, end } of sorted) {
-    const range = `tensor ${quote(name)} data_offsets [${begin}, ${end}]`;
-    if (begin > covered) {
-      throw new RangeError(`${op}: ${range} leave a gap: bytes [${covered}, ${begin}) of the data section belong to no tensor`);
-    }
+    const range = name ? `tensor ${quote(name)} data_offsets [${begin}, ${end}]` : `the end of the ${dataBytes}-byte data section`;
+    if (begin > covered) throw new RangeError(`${op}: bytes [${covered}, ${begin}) of the data section belong to no tensor (a gap before ${range})`);
     if (begin < covered) throw new RangeError(`${op}: ${range} overlap another tensor's bytes, which end at ${covered}`);
     covered = end;
-  }
-  if (covered !== dataBytes) {
-    throw new RangeError(`${op}: the tensors cover ${covered} bytes but the data section has ${dataBytes}: bytes [${covered}, ${dataBytes}) belong to no tensor`);
   }
 
   // Every check passed; the arrays allocated below add up to the data section's size.

@@ -5,8 +5,8 @@
  * may hold. docs/formats.md states the same rules for readers of the files.
  */
 import { type Param } from '../param.js';
-import { type FloatArray, type Tensor, formatShape, sizeOf } from '../tensor.js';
-import { checkBoolean, checkInteger, checkObject, checkTensorLike, describe, isFloatArray, sameShape, shapeText } from '../validate.js';
+import { type FloatArray, type Tensor, formatShape } from '../tensor.js';
+import { checkBoolean, checkDataLength, checkFinite, checkInteger, checkObject, checkTensorLike, describe, isFloatArray, sameShape, shapeText } from '../validate.js';
 
 /** What a decoder returns: the tensors in file order and the string-to-string metadata. */
 export interface StateFile {
@@ -77,10 +77,9 @@ export function loadStateDict(
   const strict = options.strict === undefined ? true : checkBoolean(op, 'options.strict', options.strict);
 
   const sources = checkStateDictFits(op, params, tensors, strict).map(({ data }, i) => {
-    const p = params[i], what = `tensor ${quote(p.name)}`, n = sizeOf(p.shape);
-    if (data.length !== n || p.value.length !== n) {
-      throw new RangeError(`${op}: ${what} has ${data.length} entries but shape ${formatShape(p.shape)} needs ${n}`);
-    }
+    const p = params[i], what = `tensor ${quote(p.name)}`;
+    checkDataLength(op, what, data, p.shape);
+    checkDataLength(op, `parameter ${quote(p.name)} value`, p.value, p.shape);
     const j = data instanceof Float64Array && p.value instanceof Float32Array ? beyondFloat32(data) : -1;
     if (j >= 0) throw new RangeError(`${op}: ${what} is float64 and its entry ${j} = ${data[j]} is beyond the float32 range of the model's parameter`);
     return data;
@@ -112,7 +111,7 @@ export function checkStateDictFits(
   }
   return params.map((p) => {
     const what = `tensor ${quote(p.name)}`;
-    const t = checkTensorEntry(op, what, tensors.get(p.name), 'a Float32Array or Float64Array was expected');
+    const t = checkTensorEntry(op, what, tensors.get(p.name));
     if (!sameShape(t.shape, p.shape)) throw new RangeError(`${op}: ${what} has shape ${shapeText(t.shape)} but the model${where} expects ${formatShape(p.shape)}`);
     return t;
   });
@@ -279,9 +278,9 @@ export function checkEncoderInput(op: string, tensors: unknown, metadata: unknow
   for (const [name, t] of tensors) {
     checkEntryName(op, 'tensor', name);
     const what = `tensor ${quote(name)}`;
-    const { data } = checkTensorEntry(op, what, t, 'only Float32Array and Float64Array can be written');
-    const { shape, size } = checkShapeValue(op, `${what} shape`, (t as Tensor).shape);
-    checkEntryCount(op, what, data, shape, size);
+    const { data } = checkTensorEntry(op, what, t);
+    const { shape } = checkShapeValue(op, `${what} shape`, (t as Tensor).shape);
+    checkDataLength(op, what, data, shape);
     entries.push({ name, data, shape });
   }
   entries.sort((a, b) => compareCodePoints(a.name, b.name));
@@ -290,11 +289,7 @@ export function checkEncoderInput(op: string, tensors: unknown, metadata: unknow
 
 /** Refuses NaN and ±Infinity, naming the tensor and the first offending entry. Internal. */
 export function checkFiniteData(op: string, name: string, data: ArrayLike<number>): void {
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new RangeError(`${op}: tensor ${quote(name)} entry ${i} is ${data[i]} but finite values were required (requireFinite)`);
-    }
-  }
+  checkFinite(op, `tensor ${quote(name)} (requireFinite)`, data);
 }
 
 /** The index of the first finite value that rounds to ±Infinity as a float32, or −1. Internal. */
@@ -303,15 +298,16 @@ export function beyondFloat32(data: ArrayLike<number>): number {
   return -1;
 }
 
-/** Orders strings by code point, which is UTF-8 byte order (UTF-16 order differs above U+D7FF). */
+/**
+ * Orders strings by code point, which is UTF-8 byte order (UTF-16 order differs above
+ * U+D7FF). While the strings agree, `i` stays on a code point boundary of both, so
+ * codePointAt compares whole code points. Internal.
+ */
 export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointRank(x) - codePointRank(y);
+  for (let i = 0; ; i++) {
+    const x = a.codePointAt(i) ?? -1, y = b.codePointAt(i) ?? -1;
+    if (x !== y || x < 0) return x - y;
   }
-  return a.length - b.length;
 }
 
 /** A name for an error message: JSON-quoted, cut to 80 characters. */
@@ -319,26 +315,15 @@ export function quote(name: string): string {
   return JSON.stringify(name.length > 80 ? name.slice(0, 80) + '…' : name);
 }
 
-// Surrogates (U+D800–U+DFFF) encode code points above U+FFFF, so they rank above U+E000–U+FFFF.
-function codePointRank(unit: number): number {
-  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
-  if (unit >= 0xe000) return unit - 0x800;
-  return unit;
-}
-
 function checkMap(op: string, tensors: unknown): asserts tensors is ReadonlyMap<string, unknown> {
   if (!(tensors instanceof Map)) throw new TypeError(`${op}: tensors must be a Map of name to tensor, got ${describe(tensors)}`);
 }
 
 /** Checks a tensor's kind and that its data is a Float32Array or Float64Array. */
-function checkTensorEntry(op: string, what: string, t: unknown, expected: string): Tensor {
+function checkTensorEntry(op: string, what: string, t: unknown): Tensor {
   const { data } = checkTensorLike<Tensor>(op, what, t);
-  if (!isFloatArray(data)) throw new TypeError(`${op}: ${what} has data ${describe(data)} but ${expected}`);
+  if (!isFloatArray(data)) throw new TypeError(`${op}: ${what} has data ${describe(data)} but a Float32Array or Float64Array was expected`);
   return t as Tensor;
-}
-
-function checkEntryCount(op: string, what: string, data: FloatArray, shape: readonly number[], size: number): void {
-  if (data.length !== size) throw new RangeError(`${op}: ${what} has ${data.length} entries but shape ${shapeText(shape)} needs ${size}`);
 }
 
 function listNames(names: readonly string[]): string {

@@ -273,14 +273,14 @@ const cases: Case[] = [
   {
     label: 'NaN in a weight',
     files: () => rewrite((t) => { t.get('weight_hh_l0')!.data[3] = NaN; }),
-    st: refusedBy(RangeError, 'decodeSafetensors', '"weight_hh_l0" entry 3 is NaN', 'finite'),
-    json: refusedBy(RangeError, 'decodeStateJSON', '"weight_hh_l0" entry 3 is NaN', 'finite'),
+    st: refusedBy(RangeError, 'decodeSafetensors', '"weight_hh_l0"', 'must be finite', 'entry 3 is NaN'),
+    json: refusedBy(RangeError, 'decodeStateJSON', '"weight_hh_l0"', 'must be finite', 'entry 3 is NaN'),
   },
   {
     label: '−Infinity in a bias',
     files: () => rewrite((t) => { t.get('head.bias')!.data[0] = -Infinity; }),
-    st: refusedBy(RangeError, 'decodeSafetensors', '"head.bias" entry 0 is -Infinity'),
-    json: refusedBy(RangeError, 'decodeStateJSON', '"head.bias" entry 0 is -Infinity'),
+    st: refusedBy(RangeError, 'decodeSafetensors', '"head.bias"', 'must be finite', 'entry 0 is -Infinity'),
+    json: refusedBy(RangeError, 'decodeStateJSON', '"head.bias"', 'must be finite', 'entry 0 is -Infinity'),
   },
   // the model metadata (the messages must say the problem is in the file's rnnkit.model)
   {

@@ -199,7 +199,7 @@ describe('rnnkit JSON state format', () => {
     it('refuses non-finite values only when requireFinite', () => {
       const text = doc('"w":{"dtype":"float64","shape":[3],"data":[1,"Infinity","NaN"]}');
       expect(decodeStateJSON(text).tensors.get('w')!.data[1]).to.equal(Infinity);
-      refuse(text, /tensor "w" entry 1 is Infinity but finite values were required \(requireFinite\)/, { requireFinite: true });
+      refuse(text, /tensor "w" \(requireFinite\) must be finite, but entry 1 is Infinity/, { requireFinite: true });
     });
 
     it('refuses more tensors or metadata entries than the caps', () => {
@@ -243,7 +243,7 @@ describe('rnnkit JSON state format', () => {
     it('refuses what it could not read back', () => {
       const t = { data: new Float32Array(2), shape: [2] };
       expect(() => encodeStateJSON(new Map([['prototype', t]]))).to.throw(TypeError, /tensor name "prototype" is refused/);
-      expect(() => encodeStateJSON(new Map([['w', { data: new Float64Array(1), shape: [2] }]]))).to.throw(RangeError, /tensor "w" has 1 entries but shape \[2\] needs 2/);
+      expect(() => encodeStateJSON(new Map([['w', { data: new Float64Array(1), shape: [2] }]]))).to.throw(RangeError, /tensor "w" has shape \[2\] but its data has 1 entries/);
       expect(() => encodeStateJSON(new Map([['w', { data: [1, 2] as unknown as Float32Array, shape: [2] }]]))).to.throw(TypeError, /tensor "w" has data an array of length 2/);
       expect(() => encodeStateJSON(new Map([['w', t]]), ['a'] as unknown as Record<string, string>)).to.throw(TypeError, /metadata must be an object of string values, got an array/);
     });
