@@ -43,8 +43,8 @@ export interface AdamHyperParameters extends HyperParameters {
 export const ADAM_RULES: Readonly<Record<keyof AdamHyperParameters, Rule>> = {
   lr: nonNegative(1e-3),
   betas: [[0.9, 0.999], (op, name, v) => {
-    if (!Array.isArray(v) || v.length !== 2) throw new TypeError(`${op}: betas must be an array [beta1, beta2], each in [0, 1), got ${describe(v)}`);
-    return [checkUnitInterval(op, 'betas[0]', v[0]), checkUnitInterval(op, 'betas[1]', v[1])];
+    if (!Array.isArray(v) || v.length !== 2) throw new TypeError(`${op}: ${name} must be an array [beta1, beta2], got ${describe(v)}`);
+    return [checkUnitInterval(op, `${name}[0]`, v[0]), checkUnitInterval(op, `${name}[1]`, v[1])];
   }],
   eps: nonNegative(1e-8),
   amsgrad: flag,

@@ -14,7 +14,6 @@
  */
 import type { Param } from '../param.js';
 import type { FloatArray } from '../tensor.js';
-import { checkNumber } from '../validate.js';
 import { type HyperParameters, OptimizerBase, type Rule, flag, nonNegative, unitInterval } from './optimizer.js';
 
 export interface SGDOptions {
@@ -37,10 +36,7 @@ export interface SGDHyperParameters extends HyperParameters {
 
 /** The options and their checks (PyTorch's defaults; lr has none). */
 export const SGD_RULES: Readonly<Record<keyof SGDHyperParameters, Rule>> = {
-  lr: [undefined, (op, name, v) => {
-    if (v === undefined) throw new TypeError(`${op}: lr is required (a finite number ≥ 0), got undefined`);
-    return checkNumber(op, name, v, 0);
-  }],
+  lr: nonNegative(),
   momentum: nonNegative(0),
   dampening: unitInterval(0),
   nesterov: flag,

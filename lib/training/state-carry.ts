@@ -39,7 +39,7 @@ export class StateCarry {
   /** Copies a forward's final states (detached: no gradient flows back through them). */
   capture(state: RecurrentOutput): void {
     if (state.hN.data.length !== this.h.data.length) {
-      throw new RangeError(`StateCarry.capture: state has ${state.hN.data.length} entries but the carry holds ${this.h.data.length} (batch changed?)`);
+      throw new RangeError(`StateCarry.capture: state has ${state.hN.data.length} entries but the carry holds ${this.h.data.length}`);
     }
     this.h.data.set(state.hN.data);
     if (this.c && state.cN) this.c.data.set(state.cN.data);
