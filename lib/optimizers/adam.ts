@@ -17,7 +17,6 @@
  * uncorrected v.
  */
 import type { Param } from '../param.js';
-import type { FloatArray } from '../tensor.js';
 import { describe } from '../validate.js';
 import { type HyperParameters, OptimizerBase, type Rule, checkUnitInterval, flag, nonNegative } from './optimizer.js';
 
@@ -51,18 +50,8 @@ export const ADAM_RULES: Readonly<Record<keyof AdamHyperParameters, Rule>> = {
 };
 
 export class Adam extends OptimizerBase<AdamHyperParameters> {
-  /** m per parameter. */
-  private readonly expAvg: FloatArray[];
-  /** v per parameter. */
-  private readonly expAvgSq: FloatArray[];
-  /** vMax per parameter (empty unless amsgrad). */
-  private readonly maxExpAvgSq: FloatArray[];
-
-  constructor(params: Param[], options: AdamOptions = {}) {
-    super('Adam', 'adam', params, ADAM_RULES, options);
-    this.expAvg = this.buffer('exp_avg');
-    this.expAvgSq = this.buffer('exp_avg_sq');
-    this.maxExpAvgSq = this.buffer('max_exp_avg_sq');
+  constructor(params: Param[], options?: AdamOptions) {
+    super('Adam', params, ADAM_RULES, options);
   }
 
   step(): void {
@@ -73,10 +62,12 @@ export class Adam extends OptimizerBase<AdamHyperParameters> {
     const biasCorrection2 = 1 - beta2 ** t;
     const stepSize = lr / biasCorrection1;
     const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+    // buffers per parameter: [0] m (exp_avg), [1] v (exp_avg_sq), [2] vMax (max_exp_avg_sq, if amsgrad)
+    const B = this.bufferArrays;
     for (let i = 0; i < this.params.length; i++) {
       const theta = this.params[i].value, g = this.params[i].grad;
-      const m = this.expAvg[i], v = this.expAvgSq[i];
-      const vMax = amsgrad ? this.maxExpAvgSq[i] : v;
+      const m = B[0][i], v = B[1][i];
+      const vMax = amsgrad ? B[2][i] : v;
       for (let j = 0; j < theta.length; j++) {
         const gj = g[j];
         const mj = beta1 * m[j] + (1 - beta1) * gj;

@@ -117,14 +117,16 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
   /** bufferArrays[k][i]: buffer bufferNames[k] of params[i], in that parameter's dtype. */
   protected readonly bufferArrays: readonly FloatArray[][];
 
-  /** `op` is the class name used in error messages, e.g. `Adam`. */
+  readonly name: OptimizerName;
+
+  /** `op` is the class name used in error messages, e.g. `Adam`; lower-cased, it is `name`. */
   protected constructor(
     protected readonly op: string,
-    readonly name: OptimizerName,
     params: readonly Param[],
     private readonly rules: Readonly<Record<string, Rule>>,
     options: unknown,
   ) {
+    this.name = op.toLowerCase() as OptimizerName;
     this.params = checkParams(op, params);
     this.hp = this.resolve(op, options, false);
     this.bufferNames = this.bufferNamesFor(this.hp);
@@ -163,12 +165,6 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
 
   /** The buffers these hyper-parameters call for, e.g. SGD: ['momentum_buffer'] iff momentum ≠ 0. */
   protected abstract bufferNamesFor(hp: H): string[];
-
-  /** The per-parameter arrays of one buffer, e.g. `this.buffer('exp_avg')[i]`. */
-  protected buffer(name: string): FloatArray[] {
-    const k = this.bufferNames.indexOf(name);
-    return k < 0 ? [] : this.bufferArrays[k];
-  }
 
   snapshot(into?: OptimizerSnapshot): OptimizerSnapshot {
     const s = into ?? { step: 0, buffers: this.bufferArrays.map((arrays) => arrays.map((a) => a.slice())) };

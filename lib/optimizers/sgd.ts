@@ -13,7 +13,6 @@
  * μ = momentum, τ = dampening, b = `momentum_buffer` (kept only when μ ≠ 0).
  */
 import type { Param } from '../param.js';
-import type { FloatArray } from '../tensor.js';
 import { type HyperParameters, OptimizerBase, type Rule, flag, nonNegative, unitInterval } from './optimizer.js';
 
 export interface SGDOptions {
@@ -43,12 +42,8 @@ export const SGD_RULES: Readonly<Record<keyof SGDHyperParameters, Rule>> = {
 };
 
 export class SGD extends OptimizerBase<SGDHyperParameters> {
-  /** b per parameter (empty when μ = 0). */
-  private readonly momentumBuffer: FloatArray[];
-
   constructor(params: Param[], options: SGDOptions) {
-    super('SGD', 'sgd', params, SGD_RULES, options);
-    this.momentumBuffer = this.buffer('momentum_buffer');
+    super('SGD', params, SGD_RULES, options);
   }
 
   step(): void {
@@ -57,7 +52,7 @@ export class SGD extends OptimizerBase<SGDHyperParameters> {
     for (let i = 0; i < this.params.length; i++) {
       const theta = this.params[i].value, g = this.params[i].grad;
       if (momentum !== 0) {
-        const b = this.momentumBuffer[i];
+        const b = this.bufferArrays[0][i]; // momentum_buffer
         for (let j = 0; j < theta.length; j++) {
           const gj = g[j];
           const bj = first ? gj : momentum * b[j] + (1 - dampening) * gj;
