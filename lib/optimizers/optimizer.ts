@@ -85,9 +85,13 @@ export interface Optimizer {
 
 /**
  * How one hyper-parameter is checked: its default (undefined: required) and the check of a
- * given value, which returns the value to keep.
+ * given value, which returns the value to keep. The check also sees the hyper-parameters
+ * resolved so far (those listed before it), for cross-checks such as SGD's nesterov.
  */
-export type Rule = readonly [fallback: HyperParameterValue | undefined, check: (op: string, name: string, value: unknown) => HyperParameterValue];
+export type Rule = readonly [
+  fallback: HyperParameterValue | undefined,
+  check: (op: string, name: string, value: unknown, before: Readonly<Record<string, HyperParameterValue>>) => HyperParameterValue,
+];
 
 /** A number ≥ 0 with a default (none: required). */
 export const nonNegative = (fallback?: number): Rule => [fallback, (op, name, v) => checkNumber(op, name, v, 0)];
@@ -147,7 +151,6 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
    * Checks options against the rules: an object (or undefined) with no other keys; absent
    * keys take their defaults. When `complete` (a checkpoint's `state.hyperParameters`), there
    * are no defaults: every key must be given, and messages name it `state.hyperParameters.key`.
-   * Subclasses add cross-checks.
    */
   protected resolve(op: string, options: unknown, complete: boolean): H {
     const where = complete ? 'state.hyperParameters' : 'options';
@@ -158,7 +161,7 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
     const hp: Record<string, HyperParameterValue> = {};
     for (const key of keys) {
       const [fallback, check] = this.rules[key];
-      hp[key] = o[key] === undefined && fallback !== undefined && !complete ? fallback : check(op, complete ? `${where}.${key}` : key, o[key]);
+      hp[key] = o[key] === undefined && fallback !== undefined && !complete ? fallback : check(op, complete ? `${where}.${key}` : key, o[key], hp);
     }
     return hp as H;
   }
@@ -207,7 +210,7 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
         checkLength(op, at, data, p.value.length);
         const positive = NON_NEGATIVE_BUFFER.test(b);
         const j = data.findIndex((x) => !Number.isFinite(x) || (positive && x < 0));
-        if (j >= 0) throw new RangeError(`${op}: ${at} must hold finite${positive ? ', non-negative' : ''} numbers, but entry ${j} is ${data[j]}`);
+        if (j >= 0) throw new RangeError(`${op}: ${at} must be finite${positive ? ' and non-negative' : ''}, but entry ${j} is ${data[j]}`);
       }
     }
     // Everything checked: commit.

@@ -13,7 +13,8 @@
  * μ = momentum, τ = dampening, b = `momentum_buffer` (kept only when μ ≠ 0).
  */
 import type { Param } from '../param.js';
-import { type HyperParameters, OptimizerBase, type Rule, flag, nonNegative, unitInterval } from './optimizer.js';
+import { checkBoolean } from '../validate.js';
+import { type HyperParameters, OptimizerBase, type Rule, nonNegative, unitInterval } from './optimizer.js';
 
 export interface SGDOptions {
   /** Learning rate, ≥ 0. Required (PyTorch has no default either). */
@@ -38,7 +39,12 @@ export const SGD_RULES: Readonly<Record<keyof SGDHyperParameters, Rule>> = {
   lr: nonNegative(),
   momentum: nonNegative(0),
   dampening: unitInterval(0),
-  nesterov: flag,
+  nesterov: [false, (op, name, v, { momentum, dampening }) => {
+    if (checkBoolean(op, name, v) && ((momentum as number) <= 0 || dampening !== 0)) {
+      throw new RangeError(`${op}: ${name} needs momentum > 0 and dampening = 0, got momentum ${momentum} and dampening ${dampening}`);
+    }
+    return v as boolean;
+  }],
 };
 
 export class SGD extends OptimizerBase<SGDHyperParameters> {
@@ -65,14 +71,6 @@ export class SGD extends OptimizerBase<SGDHyperParameters> {
       }
     }
     this.t++;
-  }
-
-  protected override resolve(op: string, options: unknown, complete: boolean): SGDHyperParameters {
-    const hp = super.resolve(op, options, complete);
-    if (hp.nesterov && (hp.momentum <= 0 || hp.dampening !== 0)) {
-      throw new RangeError(`${op}: nesterov needs momentum > 0 and dampening = 0, got momentum ${hp.momentum} and dampening ${hp.dampening}`);
-    }
-    return hp;
   }
 
   protected bufferNamesFor(hp: SGDHyperParameters): string[] {

@@ -61,7 +61,7 @@ export class Trainer<M extends Trainable = SequenceModel> {
     const op = 'Trainer';
     checkObject(op, 'options', options);
     const opt = options.optimizer;
-    const isOptimizer = typeof opt === 'object' && opt !== null && typeof (opt as Optimizer).step === 'function';
+    const isOptimizer = typeof (opt as Optimizer | null)?.step === 'function';
     if (isOptimizer && ((opt as Optimizer).params.length !== model.params.length || (opt as Optimizer).params.some((p, i) => p !== model.params[i]))) {
       throw new TypeError(`${op}: the optimizer must have been created over model.params`);
     }

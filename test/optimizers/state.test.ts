@@ -139,8 +139,8 @@ describe('optimizers/state', () => {
       ['a wrong length', (s) => ({ ...s, buffers: { ...s.buffers, weight_hh_l0: { ...s.buffers.weight_hh_l0, exp_avg: new Float32Array(5) } } }), /state\.buffers\["weight_hh_l0"\]\.exp_avg has 5 entries but 6 were expected/],
       ['a wrong dtype', (s) => ({ ...s, buffers: { ...s.buffers, weight_hh_l0: { ...s.buffers.weight_hh_l0, exp_avg: new Float64Array(6) } } }), /state\.buffers\["weight_hh_l0"\]\.exp_avg must be a Float32Array, got Float64Array\(6\)/],
       ['a plain array', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], exp_avg: [0, 0] } } }), /must be a Float64Array/],
-      ['a NaN entry', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], exp_avg: Float64Array.from([0, NaN]) } } }), /exp_avg must hold finite numbers, but entry 1 is NaN/],
-      ['a negative second moment', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], exp_avg_sq: Float64Array.from([-1, 0]) } } }), /exp_avg_sq must hold finite, non-negative numbers, but entry 0 is -1/],
+      ['a NaN entry', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], exp_avg: Float64Array.from([0, NaN]) } } }), /state\.buffers\["head\.bias"\]\.exp_avg must be finite, but entry 1 is NaN/],
+      ['a negative second moment', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], exp_avg_sq: Float64Array.from([-1, 0]) } } }), /state\.buffers\["head\.bias"\]\.exp_avg_sq must be finite and non-negative, but entry 0 is -1/],
     ];
     for (const [label, mutate, message] of cases) {
       it(label, () => {

@@ -270,7 +270,7 @@ const rows: Row[] = [
   { api: 'Adam.setState', label: 'hyperParameters without amsgrad', call: (c) => c.opt.adam.setState(spoil(c.opt.adam, (s) => { delete s.hyperParameters.amsgrad; })), cls: TypeError, parts: ['Adam.setState', 'state.hyperParameters.amsgrad', 'boolean', 'got undefined'] },
   { api: 'Adam.setState', label: 'buffers for a parameter it does not have', call: (c) => c.opt.adam.setState(spoil(c.opt.adam, (s) => { s.buffers.ghost = s.buffers.w; })), cls: RangeError, parts: ['Adam.setState', 'state.buffers', 'unknown key "ghost"', 'the keys are "w", "b"'] },
   { api: 'Adam.setState', label: 'amsgrad false in the state of an amsgrad Adam', call: (c) => c.opt.adam.setState(spoil(c.opt.adam, (s) => { s.hyperParameters.amsgrad = false; })), cls: RangeError, parts: ['Adam.setState', 'call for buffers [exp_avg, exp_avg_sq]', 'holds [exp_avg, exp_avg_sq, max_exp_avg_sq]'] },
-  { api: 'RMSprop.setState', label: 'a negative square_avg', call: (c) => c.opt.rmsprop.setState(spoil(c.opt.rmsprop, (s) => { s.buffers.b.square_avg[1] = -1; })), cls: RangeError, parts: ['RMSprop.setState', 'state.buffers["b"].square_avg', 'non-negative', 'entry 1 is -1'] },
+  { api: 'RMSprop.setState', label: 'a negative square_avg', call: (c) => c.opt.rmsprop.setState(spoil(c.opt.rmsprop, (s) => { s.buffers.b.square_avg[1] = -1; })), cls: RangeError, parts: ['RMSprop.setState', 'state.buffers["b"].square_avg', 'finite and non-negative', 'entry 1 is -1'] },
   { api: 'SGD.setState', label: 'step −1', call: (c) => c.opt.sgd.setState(spoil(c.opt.sgd, (s) => { s.step = -1; })), cls: RangeError, parts: ['SGD.setState', 'state.step', '≥ 0', 'got -1'] },
   { api: 'SGD.setState', label: 'a buffer it does not keep (exp_avg)', call: (c) => c.opt.sgd.setState(spoil(c.opt.sgd, (s) => { s.buffers.w.exp_avg = new Float32Array(6); })), cls: RangeError, parts: ['SGD.setState', 'state.buffers["w"]', 'unknown key "exp_avg"', 'the keys are "momentum_buffer"'] },
   { api: 'Adagrad.setState', label: 'NaN in sum', call: (c) => c.opt.adagrad.setState(spoil(c.opt.adagrad, (s) => { s.buffers.w.sum[0] = NaN; })), cls: RangeError, parts: ['Adagrad.setState', 'state.buffers["w"].sum', 'finite', 'entry 0 is NaN'] },
@@ -363,7 +363,7 @@ const rows: Row[] = [
   { api: 'registerActivation', label: 'a name that is not an identifier', call: () => registerActivation(defineActivation('1st', ident, () => 1)), cls: TypeError, parts: ['registerActivation', 'activation.name', 'identifier-like', 'got "1st"'] },
   { api: 'registerActivation', label: 'no backward', call: () => registerActivation({ name: 'halfdone', forward: () => undefined } as never), cls: TypeError, parts: ['registerActivation', '"halfdone"', 'forward and backward functions'] },
   { api: 'StateCarry', label: 'batch 0', call: (c) => new StateCarry(c.model.rnn, 0), cls: RangeError, parts: ['StateCarry', 'batch', '≥ 1', 'got 0'] },
-  { api: 'StateCarry.capture', label: 'the state of another batch size', call: (c) => c.carry.capture(c.model.rnn.forward(zeros([TM, BM + 1, I]))), cls: RangeError, parts: ['StateCarry.capture', '12 entries', 'holds 8'] },
+  { api: 'StateCarry.capture', label: 'the state of another batch size', call: (c) => c.carry.capture(c.model.rnn.forward(zeros([TM, BM + 1, I]))), cls: RangeError, parts: ['StateCarry.capture', 'state.hN', 'has 12 entries', '8 were expected'] },
 ];
 
 
