@@ -43,7 +43,7 @@ export const ADAM_RULES: Readonly<Record<keyof AdamHyperParameters, Rule>> = {
   lr: nonNegative(1e-3),
   betas: [[0.9, 0.999], (op, name, v) => {
     if (!Array.isArray(v) || v.length !== 2) throw new TypeError(`${op}: ${name} must be an array [beta1, beta2], got ${describe(v)}`);
-    return [checkUnitInterval(op, `${name}[0]`, v[0]), checkUnitInterval(op, `${name}[1]`, v[1])];
+    return v.map((b, i) => checkUnitInterval(op, `${name}[${i}]`, b));
   }],
   eps: nonNegative(1e-8),
   amsgrad: flag,
