@@ -317,8 +317,8 @@ const rows: Row[] = [
   // ——— runReference (malformed fixtures) ———
   { api: 'runReference', label: 'null', call: () => runReference(null), cls: TypeError, parts: ['runReference', 'fixture must be a JSON object', 'got null'] },
   { api: 'runReference', label: 'format "rnn-reference/2"', call: () => runReference(edited(layerFixture, (f) => { f.format = 'rnn-reference/2'; })), cls: TypeError, parts: ['runReference', 'format', '"rnn-reference/1"', 'got "rnn-reference/2"'] },
-  { api: 'runReference', label: 'kind "cell"', call: () => runReference(edited(layerFixture, (f) => { f.kind = 'cell'; })), cls: TypeError, parts: ['runReference', 'kind', '"layer" or "model"', 'got "cell"'] },
-  { api: 'runReference', label: 'config.hidden_size 0', call: () => runReference(edited(layerFixture, (f) => { f.config.hidden_size = 0; })), cls: RangeError, parts: ['runReference', 'config.hidden_size', 'positive integer', 'got 0'] },
+  { api: 'runReference', label: 'kind "cell"', call: () => runReference(edited(layerFixture, (f) => { f.kind = 'cell'; })), cls: TypeError, parts: ['runReference', 'kind', '"layer", "model"', 'got "cell"'] },
+  { api: 'runReference', label: 'config.hidden_size 0', call: () => runReference(edited(layerFixture, (f) => { f.config.hidden_size = 0; })), cls: RangeError, parts: ['runReference', 'config.hidden_size', '≥ 1', 'got 0'] },
   { api: 'runReference', label: 'config.bias "yes"', call: () => runReference(edited(layerFixture, (f) => { f.config.bias = 'yes'; })), cls: TypeError, parts: ['runReference', 'config.bias', 'boolean', 'got "yes"'] },
   { api: 'runReference', label: 'weight_ih_l0 of the wrong shape', call: () => runReference(edited(layerFixture, (f) => { f.params.weight_ih_l0 = { shape: [2, 9], data: new Array(18).fill(0) }; })), cls: RangeError, parts: ['runReference', 'params.weight_ih_l0', 'has shape [2, 9]', '[9, 2] was expected'] },
   { api: 'runReference', label: 'a parameter the model does not have', call: () => runReference(edited(layerFixture, (f) => { f.params.weight_ih_l1 = f.params.weight_ih_l0; })), cls: TypeError, parts: ['runReference', 'params.weight_ih_l1', 'not a parameter', 'weight_ih_l0'] },
