@@ -4,7 +4,7 @@
  */
 import type { Random } from '../random.js';
 import type { FloatArray } from '../tensor.js';
-import { checkInteger, checkNumber, describe } from '../validate.js';
+import { checkInteger, checkNumber, describe, isFloatArray } from '../validate.js';
 
 /** Index of the largest of z[off…off+V) (the first on ties). */
 export function argmax(z: FloatArray, off: number, V: number): number {
@@ -16,7 +16,7 @@ export function argmax(z: FloatArray, off: number, V: number): number {
 /** Draws an index with probability softmax(z/τ); τ must be > 0. Allocates nothing. */
 export function sampleLogits(z: FloatArray, off: number, V: number, temperature: number, rng: Random): number {
   const op = 'sampleLogits';
-  if (!(z instanceof Float32Array || z instanceof Float64Array)) throw new TypeError(`${op}: z must be a Float32Array or Float64Array, got ${describe(z)}`);
+  if (!isFloatArray(z)) throw new TypeError(`${op}: z must be a Float32Array or Float64Array, got ${describe(z)}`);
   checkInteger(op, 'off', off, 0);
   checkInteger(op, 'V', V, 1);
   if (off + V > z.length) throw new RangeError(`${op}: z has ${z.length} entries but the row needs off + V = ${off + V}`);
