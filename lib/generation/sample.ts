@@ -21,8 +21,7 @@ export function sampleLogits(z: FloatArray, off: number, V: number, temperature:
   checkInteger(op, 'V', V, 1);
   if (off + V > z.length) throw new RangeError(`${op}: z has ${z.length} entries but the row needs off + V = ${off + V}`);
   checkNumber(op, 'temperature', temperature, Number.MIN_VALUE);
-  let max = -Infinity;
-  for (let v = 0; v < V; v++) if (z[off + v] > max) max = z[off + v];
+  const max = z[off + argmax(z, off, V)];
   let sum = 0;
   for (let v = 0; v < V; v++) sum += Math.exp((z[off + v] - max) / temperature);
   let u = rng.next() * sum;
@@ -35,8 +34,7 @@ export function sampleLogits(z: FloatArray, off: number, V: number, temperature:
 
 /** log softmax(z)_k for every k, written to out. */
 export function logSoftmax(out: Float64Array, z: FloatArray, off: number, V: number): Float64Array {
-  let max = -Infinity;
-  for (let v = 0; v < V; v++) if (z[off + v] > max) max = z[off + v];
+  const max = z[off + argmax(z, off, V)];
   let sum = 0;
   for (let v = 0; v < V; v++) sum += Math.exp(z[off + v] - max);
   const lse = max + Math.log(sum);

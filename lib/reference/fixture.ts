@@ -5,7 +5,7 @@
  * is checked against the shape the config implies when it is read.
  */
 import { type DType, type Tensor, formatShape } from '../tensor.js';
-import { checkBoolean, checkChoice, checkDataLength, checkInteger, describe, sameShape, shapeText } from '../validate.js';
+import { checkBoolean, checkChoice, checkDataLength, checkInteger, checkObject, describe, sameShape, shapeText } from '../validate.js';
 
 /** A tensor as fixtures write it: row-major numbers and a shape. */
 export interface FixtureTensor {
@@ -60,10 +60,6 @@ export interface ReferenceFixture {
 /** The operation every fixture error names. */
 export const OP = 'runReference';
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * The required tensor `section.name` of a fixture, checked: {shape, data} of exactly `shape`,
  * with as many numbers as the shape holds.
@@ -71,10 +67,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function fixtureTensor(f: ReferenceFixture, section: 'params' | 'inputs' | 'upstream', name: string, shape: readonly number[]): FixtureTensor {
   const map = f[section], where = `${section}.${name}`;
   if (!map || !Object.prototype.hasOwnProperty.call(map, name)) throw new TypeError(`${OP}: ${where} is missing (expected shape ${formatShape(shape)})`);
-  const t: unknown = map[name];
-  if (!isObject(t) || !Array.isArray(t.shape) || !Array.isArray(t.data)) throw new TypeError(`${OP}: ${where} must be {"shape": [...], "data": [...]}, got ${describe(t)}`);
+  const t = map[name] as { shape?: unknown; data?: unknown[] } | undefined;
+  if (!Array.isArray(t?.shape) || !Array.isArray(t.data)) throw new TypeError(`${OP}: ${where} must be {"shape": [...], "data": [...]}, got ${describe(t)}`);
   if (!sameShape(t.shape, shape)) throw new RangeError(`${OP}: ${where} has shape ${shapeText(t.shape)} but ${formatShape(shape)} was expected`);
-  checkDataLength(OP, where, t.data, shape);
+  checkDataLength(OP, where, t.data as number[], shape);
   const i = t.data.findIndex((v) => typeof v !== 'number');
   if (i >= 0) throw new TypeError(`${OP}: ${where}.data[${i}] must be a number, got ${describe(t.data[i])}`);
   return t as unknown as FixtureTensor;
@@ -87,16 +83,14 @@ export function fixtureInput(f: ReferenceFixture, section: 'inputs' | 'upstream'
 
 /** Validates the common structure of a fixture; throws an error naming what is wrong. */
 export function checkFixture(f: unknown): ReferenceFixture {
-  if (!isObject(f)) throw new TypeError(`${OP}: a fixture must be a JSON object, got ${describe(f)}`);
-  if (f.format !== 'rnn-reference/1') throw new TypeError(`${OP}: format must be "rnn-reference/1", got ${describe(f.format)}`);
-  checkChoice(OP, 'kind', f.kind, ['layer', 'model']);
-  for (const key of ['config', 'params', 'inputs']) {
-    if (!isObject(f[key])) throw new TypeError(`${OP}: ${key} must be an object, got ${describe(f[key])}`);
-  }
-  const c = f.config as Record<string, unknown>;
+  const { format, kind, config } = checkObject(OP, 'fixture', f);
+  checkChoice(OP, 'format', format, ['rnn-reference/1']);
+  checkChoice(OP, 'kind', kind, ['layer', 'model']);
+  for (const key of ['config', 'params', 'inputs']) checkObject(OP, key, (f as Record<string, unknown>)[key]);
+  const c = config as Record<string, unknown>;
   for (const key of ['input_size', 'hidden_size', 'num_layers', 'seq_len', 'batch']) checkInteger(OP, `config.${key}`, c[key]);
   for (const key of ['bidirectional', 'bias']) checkBoolean(OP, `config.${key}`, c[key]);
-  return f as unknown as ReferenceFixture;
+  return f as ReferenceFixture;
 }
 
 /** The recurrent stack a fixture's config describes. */

@@ -9,7 +9,7 @@ import { clipGradValue } from '../clipping/clip-grad-value.js';
 import { SequenceModel } from '../models/sequence-model.js';
 import { createOptimizer } from '../optimizers/create-optimizer.js';
 import type { DType } from '../tensor.js';
-import { asOperation, checkChoice, checkInteger, checkObject, describe } from '../validate.js';
+import { asOperation, checkChoice, checkIndices, checkInteger, checkObject, describe } from '../validate.js';
 import { OP, type ReferenceFixture, type StepRecord, type TensorMap, fixtureInput, fixtureTensor, fromTyped, stackOptions, toTyped } from './fixture.js';
 import { loadFixtureParams } from './params.js';
 
@@ -35,9 +35,7 @@ export function runModelFixture(f: ReferenceFixture, dtype: DType): ReferenceFix
   const classes = loss === 'cross_entropy';
   const yShape = classes ? lead : [...lead, V];
   const y = fixtureTensor(f, 'inputs', 'y', yShape);
-  if (classes && !y.data.every(Number.isInteger)) {
-    throw new TypeError(`${OP}: inputs.y must hold integer class indices for cross_entropy`);
-  }
+  if (classes) checkIndices(OP, 'inputs.y.data', y.data, V, 'class');
   const target = { data: classes ? y.data : toTyped(y, dtype), shape: yShape };
   const optimizer = createOptimizer(params, checkObject(OP, 'config.optimizer', c.optimizer));
   const snapshot = (grad?: 1): TensorMap => Object.fromEntries(params.map((p) => [p.name, fromTyped(grad ? p.grad : p.value, p.shape)]));

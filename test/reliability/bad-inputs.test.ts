@@ -315,7 +315,7 @@ const rows: Row[] = [
   { api: 'tensor', label: 'data of 5 for a shape of 6', call: () => tensor(new Float32Array(5), [2, 3]), cls: RangeError, parts: ['tensor', 'data has length 5', 'shape [2, 3] needs 6'] },
 
   // ——— runReference (malformed fixtures) ———
-  { api: 'runReference', label: 'null', call: () => runReference(null), cls: TypeError, parts: ['runReference', 'fixture must be a JSON object', 'got null'] },
+  { api: 'runReference', label: 'null', call: () => runReference(null), cls: TypeError, parts: ['runReference', 'fixture must be an object', 'got null'] },
   { api: 'runReference', label: 'format "rnn-reference/2"', call: () => runReference(edited(layerFixture, (f) => { f.format = 'rnn-reference/2'; })), cls: TypeError, parts: ['runReference', 'format', '"rnn-reference/1"', 'got "rnn-reference/2"'] },
   { api: 'runReference', label: 'kind "cell"', call: () => runReference(edited(layerFixture, (f) => { f.kind = 'cell'; })), cls: TypeError, parts: ['runReference', 'kind', '"layer", "model"', 'got "cell"'] },
   { api: 'runReference', label: 'config.hidden_size 0', call: () => runReference(edited(layerFixture, (f) => { f.config.hidden_size = 0; })), cls: RangeError, parts: ['runReference', 'config.hidden_size', '≥ 1', 'got 0'] },
@@ -327,7 +327,8 @@ const rows: Row[] = [
   { api: 'runReference', label: 'dtype "float16"', call: () => runReference(layerFixture(), { dtype: 'float16' as 'float32' }), cls: TypeError, parts: ['runReference', 'dtype', '"float64"', 'got "float16"'] },
   { api: 'runReference', label: 'model config.loss "hinge"', call: () => runReference(edited(modelFixture, (f) => { f.config.loss = 'hinge'; })), cls: TypeError, parts: ['runReference', 'config.loss', '"mse"', 'got "hinge"'] },
   { api: 'runReference', label: 'model config.clip_norm −1', call: () => runReference(edited(modelFixture, (f) => { f.config.clip_norm = -1; })), cls: RangeError, parts: ['runReference', 'config.clip_norm', 'positive number or null', 'got -1'] },
-  { api: 'runReference', label: 'model inputs.y holding 1.5', call: () => runReference(edited(modelFixture, (f) => { f.inputs.y.data[1] = 1.5; })), cls: TypeError, parts: ['runReference', 'inputs.y', 'integer class indices'] },
+  { api: 'runReference', label: 'model inputs.y holding 1.5', call: () => runReference(edited(modelFixture, (f) => { f.inputs.y.data[1] = 1.5; })), cls: RangeError, parts: ['runReference', 'inputs.y.data[1]', 'class index in [0, 2]', 'got 1.5'] },
+  { api: 'runReference', label: 'model inputs.y holding class 3 = output_size', call: () => runReference(edited(modelFixture, (f) => { f.inputs.y.data[0] = 3; })), cls: RangeError, parts: ['runReference', 'inputs.y.data[0]', 'class index in [0, 2]', 'got 3'] },
   { api: 'runReference', label: 'model optimizer "lbfgs"', call: () => runReference(edited(modelFixture, (f) => { f.config.optimizer = { name: 'lbfgs' }; })), cls: TypeError, parts: ['createOptimizer', 'spec.name', 'got "lbfgs"'] },
 
   // ——— generation ———
