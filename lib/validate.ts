@@ -147,3 +147,20 @@ export function asOperation<T>(op: string, build: () => T): T {
     throw e;
   }
 }
+
+/** Checks that `value` is a finite number > 0. */
+export function checkPositive(op: string, name: string, value: unknown): number {
+  const x = checkNumber(op, name, value);
+  if (!(x > 0)) throw new RangeError(`${op}: ${name} must be a finite number > 0, got ${x}`);
+  return x;
+}
+
+/**
+ * Checks that every own key of `obj` is one of `keys`; throws `E` (TypeError unless given)
+ * naming the first other key and listing the accepted ones.
+ */
+export function checkKeys(op: string, where: string, obj: object, keys: readonly string[], E: new (message: string) => Error = TypeError): void {
+  for (const k of Object.keys(obj)) {
+    if (!keys.includes(k)) throw new E(`${op}: ${where} has an unknown key "${k}"; the keys are ${keys.map((c) => `"${c}"`).join(', ') || 'none'}`);
+  }
+}

@@ -12,12 +12,12 @@
  * Non-finite totals: PyTorch multiplies by clamp(coef, max = 1), so an infinite total
  * scales every gradient by 0 (infinite entries become NaN) and a NaN total makes every
  * gradient NaN; this does the same. With `errorIfNonfinite` it throws instead, naming the
- * first parameter whose gradient holds a non-finite entry, and changes nothing.
+ * first non-finite gradient entry (or the overflow), and changes nothing.
  *
  * Gradients are modified in place. Never allocates.
  */
 import type { Param } from '../param.js';
-import { checkBoolean, checkNumber, checkObject, describe } from '../validate.js';
+import { checkBoolean, checkObject, checkPositive, describe, isFloatArray } from '../validate.js';
 
 export interface ClipGradNormOptions {
   /** Throw (and leave gradients unchanged) when the total norm is NaN or ±Infinity. Default false. */
@@ -34,12 +34,11 @@ export function gradNorm(params: readonly Param[]): number {
 export function clipGradNorm(params: readonly Param[], maxNorm: number, options?: ClipGradNormOptions): number {
   const op = 'clipGradNorm';
   checkGrads(op, params);
-  checkNumber(op, 'maxNorm', maxNorm);
-  if (!(maxNorm > 0)) throw new RangeError(`${op}: maxNorm must be a finite number > 0, got ${maxNorm}`);
-  const flag = options === undefined ? undefined : checkObject<ClipGradNormOptions>(op, 'options', options).errorIfNonfinite;
-  const errorIfNonfinite = flag === undefined ? false : checkBoolean(op, 'options.errorIfNonfinite', flag);
+  checkPositive(op, 'maxNorm', maxNorm);
+  const { errorIfNonfinite = false } = checkObject<ClipGradNormOptions>(op, 'options', options === undefined ? {} : options);
+  checkBoolean(op, 'options.errorIfNonfinite', errorIfNonfinite);
   const total = Math.sqrt(sumOfSquares(params));
-  if (errorIfNonfinite && !Number.isFinite(total)) throw nonfiniteError(op, params, total);
+  if (errorIfNonfinite && !Number.isFinite(total)) throw new RangeError(`${op}: ${normText(params, total)}`);
   const coef = maxNorm / (total + 1e-6);
   // PyTorch multiplies by clamp(coef, max=1): a no-op when coef ≥ 1, NaN propagates.
   if (coef < 1 || Number.isNaN(coef)) {
@@ -53,7 +52,7 @@ export function clipGradNorm(params: readonly Param[], maxNorm: number, options?
 
 /**
  * Checks that `params` is an array of Params whose grad is a Float32Array or Float64Array.
- * Shared by the clipping functions; loops without allocating.
+ * Shared by the clipping functions and the optimizers; loops without allocating.
  */
 export function checkGrads(op: string, params: readonly Param[]): void {
   if (!Array.isArray(params)) throw new TypeError(`${op}: params must be an array of Params, got ${describe(params)}`);
@@ -61,7 +60,7 @@ export function checkGrads(op: string, params: readonly Param[]): void {
     const p: unknown = params[i];
     if (typeof p !== 'object' || p === null) throw new TypeError(`${op}: params[${i}] must be a Param {name, shape, value, grad}, got ${describe(p)}`);
     const grad = (p as Param).grad;
-    if (!(grad instanceof Float32Array || grad instanceof Float64Array)) {
+    if (!isFloatArray(grad)) {
       throw new TypeError(`${op}: params[${i}] (${describe((p as Param).name)}).grad must be a Float32Array or Float64Array, got ${describe(grad)}`);
     }
   }
@@ -77,16 +76,16 @@ function sumOfSquares(params: readonly Param[]): number {
   return sum;
 }
 
-/** The error for a non-finite total, naming the first non-finite gradient entry. */
-function nonfiniteError(op: string, params: readonly Param[], total: number): RangeError {
-  const advice = 'errorIfNonfinite is set; without it the gradients would be scaled by the non-finite norm, as PyTorch does';
-  for (let i = 0; i < params.length; i++) {
-    const g = params[i].grad;
-    for (let j = 0; j < g.length; j++) {
-      if (!Number.isFinite(g[j])) {
-        return new RangeError(`${op}: the total gradient norm is ${total}, so it cannot be clipped: the gradient of "${params[i].name}" is non-finite (entry ${j} is ${g[j]}); ${advice}`);
-      }
-    }
+/** `name[i] is x` for the first NaN or ±Infinity in the parameters' values or gradients, or ''. */
+export function firstNonFinite(params: readonly Param[], which: 'value' | 'grad'): string {
+  for (const p of params) {
+    const v = p[which];
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return `${p.name}[${i}] is ${v[i]}`;
   }
-  return new RangeError(`${op}: the total gradient norm is ${total}, so it cannot be clipped: every entry is finite but the sum of squares overflows float64; ${advice}`);
+  return '';
+}
+
+/** Says why a gradient norm is not finite: `gradient norm is NaN (w[3] is NaN)`, or the sum overflowed. */
+export function normText(params: readonly Param[], norm: number): string {
+  return `gradient norm is ${norm} (${firstNonFinite(params, 'grad') || 'the sum of squares overflows'})`;
 }

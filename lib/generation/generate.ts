@@ -26,19 +26,13 @@ export interface GenerateOptions {
 /** Returns the generated tokens (without the prime). Same model and seed → same tokens. */
 export function generate(model: SequenceModel, options: GenerateOptions): number[] {
   const op = 'generate';
-  const V = model.outputSize;
-  if (model.rnn.inputSize !== V) {
-    throw new RangeError(`${op}: the model must read one-hot tokens (inputSize ${model.rnn.inputSize} must equal outputSize ${V})`);
-  }
-  if (model.rnn.bidirectional) throw new TypeError(`${op}: a bidirectional model cannot generate (it needs the future)`);
-  if (model.topology !== 'many_to_many' || model.loss.name !== 'cross_entropy') {
-    throw new TypeError(`${op}: generation needs a many_to_many cross_entropy model, got ${model.topology} ${model.loss.name}`);
-  }
+  const V = model.outputSize, { inputSize, bidirectional } = model.rnn;
+  if (inputSize !== V) throw new RangeError(`${op}: the model must read one-hot tokens (inputSize ${inputSize} must equal outputSize ${V})`);
+  const kind = `${bidirectional ? 'bidirectional ' : ''}${model.topology} ${model.loss.name}`;
+  if (kind !== 'many_to_many cross_entropy') throw new TypeError(`${op}: generation needs a unidirectional many_to_many cross_entropy model, got ${kind}`);
   const prime = options?.prime;
-  if (!prime || typeof prime !== 'object' || typeof prime.length !== 'number') {
-    throw new TypeError(`${op}: prime must be a non-empty array of token indices, got ${describe(prime)}`);
-  }
-  if (prime.length === 0) throw new RangeError(`${op}: prime must be a non-empty array of token indices, got ${describe(prime)}`);
+  const list = typeof prime === 'object' && prime !== null && typeof prime.length === 'number';
+  if (!list || !prime.length) throw new (list ? RangeError : TypeError)(`${op}: prime must be a non-empty array of token indices, got ${describe(prime)}`);
   checkIndices(op, 'prime', prime, V, 'token');
   const length = checkInteger(op, 'length', options.length, 0);
   const temperature = checkNumber(op, 'temperature', options.temperature ?? 1, Number.MIN_VALUE);

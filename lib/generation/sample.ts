@@ -4,7 +4,7 @@
  */
 import type { Random } from '../random.js';
 import type { FloatArray } from '../tensor.js';
-import { checkInteger, checkNumber, describe } from '../validate.js';
+import { checkInteger, checkNumber, describe, isFloatArray } from '../validate.js';
 
 /** Index of the largest of z[off…off+V) (the first on ties). */
 export function argmax(z: FloatArray, off: number, V: number): number {
@@ -16,13 +16,12 @@ export function argmax(z: FloatArray, off: number, V: number): number {
 /** Draws an index with probability softmax(z/τ); τ must be > 0. Allocates nothing. */
 export function sampleLogits(z: FloatArray, off: number, V: number, temperature: number, rng: Random): number {
   const op = 'sampleLogits';
-  if (!(z instanceof Float32Array || z instanceof Float64Array)) throw new TypeError(`${op}: z must be a Float32Array or Float64Array, got ${describe(z)}`);
+  if (!isFloatArray(z)) throw new TypeError(`${op}: z must be a Float32Array or Float64Array, got ${describe(z)}`);
   checkInteger(op, 'off', off, 0);
   checkInteger(op, 'V', V, 1);
   if (off + V > z.length) throw new RangeError(`${op}: z has ${z.length} entries but the row needs off + V = ${off + V}`);
   checkNumber(op, 'temperature', temperature, Number.MIN_VALUE);
-  let max = -Infinity;
-  for (let v = 0; v < V; v++) if (z[off + v] > max) max = z[off + v];
+  const max = z[off + argmax(z, off, V)];
   let sum = 0;
   for (let v = 0; v < V; v++) sum += Math.exp((z[off + v] - max) / temperature);
   let u = rng.next() * sum;
@@ -35,8 +34,7 @@ export function sampleLogits(z: FloatArray, off: number, V: number, temperature:
 
 /** log softmax(z)_k for every k, written to out. */
 export function logSoftmax(out: Float64Array, z: FloatArray, off: number, V: number): Float64Array {
-  let max = -Infinity;
-  for (let v = 0; v < V; v++) if (z[off + v] > max) max = z[off + v];
+  const max = z[off + argmax(z, off, V)];
   let sum = 0;
   for (let v = 0; v < V; v++) sum += Math.exp(z[off + v] - max);
   const lse = max + Math.log(sum);

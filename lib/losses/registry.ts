@@ -1,5 +1,5 @@
 /** Losses by name. */
-import { describe } from '../validate.js';
+import { checkChoice } from '../validate.js';
 import { binaryCrossEntropy } from './binary-cross-entropy.js';
 import { crossEntropy } from './cross-entropy.js';
 import type { Loss, LossName } from './loss.js';
@@ -7,9 +7,7 @@ import { mse } from './mse.js';
 
 const losses: Record<LossName, Loss> = { cross_entropy: crossEntropy, mse, bce: binaryCrossEntropy };
 
+/** The loss of that name; a TypeError under `op` lists the names otherwise. */
 export function getLoss(name: string, op = 'getLoss'): Loss {
-  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(losses, name)) {
-    throw new TypeError(`${op}: loss must be one of ${Object.keys(losses).map((n) => `"${n}"`).join(', ')}, got ${describe(name)}`);
-  }
-  return losses[name as LossName];
+  return losses[checkChoice(op, 'loss', name, Object.keys(losses) as LossName[])];
 }

@@ -9,9 +9,9 @@
  *
  * Parameter names: `encoder.weight_ih_l0`, …, `decoder.weight_ih_l0`, …, `decoder.head.weight`.
  */
-import { Recurrent } from '../layers/recurrent.js';
-import type { Param } from '../param.js';
-import { type DType, type FloatArray, type Tensor, allocate, sizeOf } from '../tensor.js';
+import { Recurrent, type RecurrentOutput } from '../layers/recurrent.js';
+import { type Param, zeroGrads } from '../param.js';
+import { type DType, type Tensor, allocate, sizeOf } from '../tensor.js';
 import { StateCarry } from '../training/state-carry.js';
 import { asOperation, checkDataLength, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
 import { argmax, logSoftmax } from '../generation/sample.js';
@@ -58,26 +58,22 @@ export class Seq2Seq {
   constructor(options: Seq2SeqOptions) {
     const op = 'Seq2Seq';
     checkObject(op, 'options', options);
-    const V = checkInteger(op, 'outputVocab', options.outputVocab);
-    this.startToken = checkInteger(op, 'startToken', options.startToken ?? 0, 0);
-    if (this.startToken >= V) throw new RangeError(`${op}: startToken must be < outputVocab (${V}), got ${this.startToken}`);
+    const V = (this.outputVocab = checkInteger(op, 'outputVocab', options.outputVocab));
+    this.startToken = this.checkToken(op, 'startToken', options.startToken ?? 0);
     const seed = options.seed ?? 0;
     const shared = {
       mode: options.mode, hiddenSize: options.hiddenSize, numLayers: options.numLayers,
       bias: options.bias, dtype: options.dtype,
     };
-    this.encoder = asOperation(op, () => new Recurrent({ ...shared, inputSize: options.inputSize, seed, namePrefix: 'encoder.' }));
-    this.decoder = asOperation(op, () => new SequenceModel({
-      ...shared, inputSize: V, outputSize: V, seed: seed + 1, namePrefix: 'decoder.',
-      topology: 'many_to_many', loss: 'cross_entropy',
-    }));
-    this.outputVocab = V;
+    [this.encoder, this.decoder] = asOperation(op, () => [
+      new Recurrent({ ...shared, inputSize: options.inputSize, seed, namePrefix: 'encoder.' }),
+      new SequenceModel({ ...shared, inputSize: V, outputSize: V, seed: seed + 1, namePrefix: 'decoder.' }),
+    ] as const);
     this.params = [...this.encoder.params, ...this.decoder.params];
   }
 
   zeroGrad(): void {
-    this.encoder.zeroGrad();
-    this.decoder.zeroGrad();
+    zeroGrads(this.params);
   }
 
   /**
@@ -86,27 +82,24 @@ export class Seq2Seq {
    */
   lossAndGrad(source: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): number {
     const op = 'Seq2Seq.lossAndGrad';
-    const [, B] = this.encoder.checkInput(op, source);
+    const [Tx, B] = this.encoder.checkInput(op, source);
     const ts = checkTensorLike<typeof target>(op, 'target', target).shape;
-    if (!Array.isArray(ts) || ts.length !== 2 || ts[1] !== B || !Number.isInteger(ts[0]) || ts[0] < 1) {
+    const Ty = ts?.[0], V = this.outputVocab;
+    if (!sameShape(ts, [Ty, B]) || !(Ty >= 1) || !Number.isInteger(Ty)) {
       throw new RangeError(`${op}: target has shape ${shapeText(ts)} but [Ty, ${B}] was expected`);
     }
-    const Ty = ts[0], V = this.outputVocab, H = this.encoder.hiddenSize;
     checkDataLength(op, 'target', target.data, ts);
     checkIndices(op, 'target', target.data, V, 'token');
     const enc = this.encoder.forward(source);
-    const x = this.teacherInput(Ty, B);
-    for (let t = 0; t < Ty; t++) {
-      for (let b = 0; b < B; b++) {
-        const prev = t === 0 ? this.startToken : target.data[(t - 1) * B + b];
-        x.data[(t * B + b) * V + prev] = 1;
-      }
-    }
+    // the decoder reads start, y⟨1⟩, …, y⟨Ty−1⟩, one-hot
+    const x = (this.decoderInput = reuse(this.decoderInput, [Ty, B, V], this.decoder.dtype));
+    x.data.fill(0);
+    for (let i = 0; i < Ty * B; i++) x.data[i * V + (i < B ? this.startToken : target.data[i - B])] = 1;
     const loss = this.decoder.lossAndGrad(x, target, { h0: enc.hN, c0: enc.cN });
     const g = this.decoder.stateGradients!;
-    const Tx = source.shape[0];
-    const zeros = this.zeroGrad3(Tx, B, H);
-    this.encoder.backwardUnchecked(zeros.data, g.dh0.data, g.dc0 ? g.dc0.data : null);
+    // the encoder's outputs get no gradient: only its final state feeds the decoder
+    this.encoderGrad = reuse(this.encoderGrad, [Tx, B, this.encoder.hiddenSize], this.encoder.dtype);
+    this.encoder.backwardUnchecked(this.encoderGrad.data, g.dh0.data, g.dc0 && g.dc0.data);
     return loss;
   }
 
@@ -124,64 +117,50 @@ export class Seq2Seq {
     const k = checkInteger(op, 'beamWidth', options?.beamWidth);
     const maxLength = checkInteger(op, 'maxLength', options.maxLength);
     const end = options.endToken;
-    if (end !== undefined) {
-      checkInteger(op, 'endToken', end, 0);
-      if (end >= this.outputVocab) throw new RangeError(`${op}: endToken must be < outputVocab (${this.outputVocab}), got ${end}`);
-    }
+    if (end !== undefined) this.checkToken(op, 'endToken', end);
     if (source?.shape?.[1] !== 1) throw new RangeError(`${op}: decode one source at a time: source must be [Tx, 1, ${this.encoder.inputSize}], got ${shapeText(source?.shape)}`);
-    const V = this.outputVocab, H = this.encoder.hiddenSize, rows = this.encoder.numLayers;
-    const enc = this.encoder.forward(source);
+    const V = this.outputVocab, H = this.encoder.hiddenSize, L = this.encoder.numLayers;
     const carry = new StateCarry(this.decoder.rnn, k);
-    // carry row (l, i) = row (l, parentOf(i)) of states with `width` rows a layer, h and c alike
-    const gather = (h: FloatArray, c: FloatArray | undefined, width: number, parentOf: (i: number) => number, n: number) => {
-      for (let i = 0; i < n; i++) {
-        for (let l = 0; l < rows; l++) {
-          const from = (l * width + parentOf(i)) * H;
-          carry.h.data.set(h.subarray(from, from + H), (l * k + i) * H);
-          if (carry.c && c) carry.c.data.set(c.subarray(from, from + H), (l * k + i) * H);
-        }
+    // carry row (l, i) = row (l, parents[i]) of a state with `width` rows a layer, h and c alike
+    const gather = (state: RecurrentOutput, width: number, parents: number[]) => {
+      for (const [to, from] of [[carry.h, state.hN], [carry.c, state.cN]]) {
+        parents.forEach((p, i) => {
+          for (let l = 0; to && from && l < L; l++) to.data.set(from.data.subarray((l * width + p) * H, (l * width + p + 1) * H), (l * k + i) * H);
+        });
       }
     };
-    gather(enc.hN.data, enc.cN?.data, 1, () => 0, k); // every beam starts from the encoder's final state
+    gather(this.encoder.forward(source), 1, new Array(k).fill(0)); // every beam starts from the encoder's final state
     let beams: Hypothesis[] = [{ tokens: [], logProb: 0 }];
     const x: Tensor = { data: allocate(this.decoder.dtype, k * V), shape: [1, k, V] };
     const logp = new Float64Array(V);
-    const ended = (h: Hypothesis) => end !== undefined && h.tokens[h.tokens.length - 1] === end;
-    for (let step = 0; step < maxLength; step++) {
+    const last = (h: Hypothesis) => h.tokens[h.tokens.length - 1];
+    const ended = (h: Hypothesis) => end !== undefined && last(h) === end;
+    for (let step = 0; step < maxLength && !beams.every(ended); step++) {
       x.data.fill(0);
-      beams.forEach((h, b) => { x.data[b * V + (h.tokens.length ? h.tokens[h.tokens.length - 1] : this.startToken)] = 1; });
+      beams.forEach((h, b) => { x.data[b * V + (h.tokens.length ? last(h) : this.startToken)] = 1; });
       const { z, state } = this.decoder.forward(x, carry.inputs());
       const candidates: { parent: number; token: number; logProb: number }[] = [];
       beams.forEach((h, b) => {
-        if (ended(h)) {
-          candidates.push({ parent: b, token: -1, logProb: h.logProb });
-        } else {
-          logSoftmax(logp, z.data, b * V, V);
-          const best = argmax(z.data, b * V, V); // a beam of one keeps only the most likely token
-          for (let v = 0; v < V; v++) if (k > 1 || v === best) candidates.push({ parent: b, token: v, logProb: h.logProb + logp[v] });
-        }
+        if (ended(h)) return candidates.push({ parent: b, token: -1, logProb: h.logProb });
+        logSoftmax(logp, z.data, b * V, V);
+        const best = argmax(z.data, b * V, V); // a beam of one keeps only the most likely token
+        for (let v = 0; v < V; v++) if (k > 1 || v === best) candidates.push({ parent: b, token: v, logProb: h.logProb + logp[v] });
       });
-      candidates.sort((a, b) => b.logProb - a.logProb);
-      const chosen = candidates.slice(0, k);
+      const chosen = candidates.sort((a, b) => b.logProb - a.logProb).slice(0, k);
       // beam i continues from its parent's state
-      gather(state.hN.data, state.cN?.data, k, (i) => chosen[i].parent, chosen.length);
-      beams = chosen.map((cand) => ({
-        tokens: cand.token < 0 ? beams[cand.parent].tokens : [...beams[cand.parent].tokens, cand.token],
-        logProb: cand.logProb,
+      gather(state, k, chosen.map((c) => c.parent));
+      beams = chosen.map((c) => ({
+        tokens: c.token < 0 ? beams[c.parent].tokens : [...beams[c.parent].tokens, c.token],
+        logProb: c.logProb,
       }));
-      if (beams.every(ended)) break;
     }
     return beams[0];
   }
 
-  private teacherInput(Ty: number, B: number): Tensor {
-    this.decoderInput = reuse(this.decoderInput, [Ty, B, this.outputVocab], this.decoder.dtype);
-    this.decoderInput.data.fill(0);
-    return this.decoderInput;
-  }
-
-  private zeroGrad3(T: number, B: number, H: number): Tensor {
-    return (this.encoderGrad = reuse(this.encoderGrad, [T, B, H], this.encoder.dtype));
+  /** Checks a token option: an integer in [0, outputVocab). */
+  private checkToken(op: string, name: string, token: unknown): number {
+    if (checkInteger(op, name, token, 0) >= this.outputVocab) throw new RangeError(`${op}: ${name} must be < outputVocab (${this.outputVocab}), got ${token}`);
+    return token as number;
   }
 }
 

@@ -11,7 +11,6 @@
  */
 import type { Activation } from '../activations/activation.js';
 import { getActivation } from '../activations/registry.js';
-import { copyRows } from '../kernels/elementwise.js';
 import { Linear } from '../layers/linear.js';
 import { Recurrent, type RecurrentGradients, type RecurrentOutput } from '../layers/recurrent.js';
 import type { Loss } from '../losses/loss.js';
@@ -137,27 +136,21 @@ export class SequenceModel {
 
   /** Runs the model on x [T, B, I]. The returned tensors are views valid until the next call. */
   forward(x: Tensor, inputs: SequenceInputs = {}): Prediction {
-    this.rnn.checkInputs('SequenceModel.forward', x, inputs?.h0, inputs?.c0, inputs?.lengths);
-    return this.run(x, inputs);
+    // the stack checks x, h0, c0 and lengths before it changes anything; errors name this call
+    return asOperation('SequenceModel.forward', () => this.run(x, inputs));
   }
 
-  /** forward once its inputs are checked (the stack checks them again, cheaply, by its own name). */
   private run(x: Tensor, inputs: SequenceInputs): Prediction {
     const state = this.rnn.forward(x, inputs.h0, inputs.c0, inputs.lengths);
     const T = x.shape[0], B = x.shape[1];
     const ws = this.reserve(T, B, state);
-    const { rnn, head } = this;
-    const DH = rnn.directions * rnn.hiddenSize, V = this.outputSize;
+    const V = this.outputSize;
     let a: FloatArray = state.output.data;
     if (this.topology === 'many_to_one') {
-      // a_last[b] = output[len_b − 1, b]
-      for (let b = 0; b < B; b++) {
-        const t = inputs.lengths ? inputs.lengths[b] - 1 : T - 1;
-        copyRows(ws.aLast, b * DH, DH, a, (t * B + b) * DH, DH, 1, DH);
-      }
+      this.lastSteps(a, inputs);
       a = ws.aLast;
     }
-    head.forward(ws.z, a, 0, DH, ws.rows);
+    this.head.forward(ws.z, a, 0, this.head.inFeatures, ws.rows);
     for (let r = 0; r < ws.rows; r++) {
       if (this.loss.name === 'mse') this.g2.forward(ws.y, r * V, ws.z, r * V, V);
       else this.loss.predict(ws.y, r * V, ws.z, r * V, V);
@@ -170,36 +163,35 @@ export class SequenceModel {
   }
 
   /**
+   * many_to_one: copies each row's last valid step of the stack's output `out` [T·B, D·H]
+   * into aLast [B, D·H], or (`back`) aLast into those rows of `out`.
+   */
+  private lastSteps(out: FloatArray, inputs: SequenceInputs, back?: boolean): void {
+    const { T, B, aLast } = this.ws!, DH = this.head.inFeatures;
+    for (let b = 0; b < B; b++) {
+      const o = ((inputs.lengths ? inputs.lengths[b] - 1 : T - 1) * B + b) * DH, row = aLast.subarray(b * DH, b * DH + DH);
+      if (back) out.set(row, o);
+      else row.set(out.subarray(o, o + DH));
+    }
+  }
+
+  /**
    * Forward, loss and backward in one call: returns the loss (summed over steps and outputs,
    * averaged over the batch) and accumulates dL/dθ into every param's grad.
    * target: class indices [T, B] / [B] for cross-entropy; values [T, B, V] / [B, V] otherwise.
    */
   lossAndGrad(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
-    const op = 'SequenceModel.lossAndGrad';
-    this.checkBatch(op, x, target, inputs);
-    this.run(x, inputs);
-    const ws = this.ws as ModelWorkspace;
-    const { T, B, rows } = ws;
-    const V = this.outputSize, DH = this.rnn.directions * this.rnn.hiddenSize;
-    let loss: number;
-    if (this.loss.name === 'mse') {
-      // dL/dy from the loss on y = g2(z), then dz = g2'(z) ⊙ dy
-      loss = this.loss.lossAndGrad(ws.dz, ws.y, 0, rows, V, target.data, 0, ws.weights, 0, 1 / B);
-      this.g2.backward(ws.dz, 0, ws.dz, 0, ws.z, 0, ws.y, 0, rows * V);
-    } else {
-      loss = this.loss.lossAndGrad(ws.dz, ws.z, 0, rows, V, target.data, 0, ws.weights, 0, 1 / B);
-    }
-    const output = this.rnn.forwardOutput();
+    const loss = this.score('SequenceModel.lossAndGrad', x, target, inputs);
+    const ws = this.ws!, DH = this.head.inFeatures;
+    // for mse the loss gave dL/dy; dz = g2'(z) ⊙ dy
+    if (this.loss.name === 'mse') this.g2.backward(ws.dz, 0, ws.dz, 0, ws.z, 0, ws.y, 0, ws.rows * this.outputSize);
     if (this.topology === 'many_to_one') {
       // only each row's last valid step receives a gradient
-      this.head.backward(ws.dz, ws.aLast, 0, DH, rows, ws.aLast, 0, false);
+      this.head.backward(ws.dz, ws.aLast, 0, DH, ws.rows, ws.aLast, 0, false);
       ws.dOutput.fill(0);
-      for (let b = 0; b < B; b++) {
-        const t = inputs.lengths ? inputs.lengths[b] - 1 : T - 1;
-        copyRows(ws.dOutput, (t * B + b) * DH, DH, ws.aLast, b * DH, DH, 1, DH);
-      }
+      this.lastSteps(ws.dOutput, inputs, true);
     } else {
-      this.head.backward(ws.dz, output, 0, DH, rows, ws.dOutput, 0, false);
+      this.head.backward(ws.dz, this.rnn.forwardOutput(), 0, DH, ws.rows, ws.dOutput, 0, false);
     }
     this.stateGradients = this.rnn.backwardUnchecked(ws.dOutput, null, null);
     return loss;
@@ -207,22 +199,20 @@ export class SequenceModel {
 
   /** The loss on a batch without gradients (validation). Same shapes as lossAndGrad. */
   evaluate(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
-    this.checkBatch('SequenceModel.evaluate', x, target, inputs);
+    return this.score('SequenceModel.evaluate', x, target, inputs);
+  }
+
+  /** Checks a batch, runs it forward and returns the loss; dL/dz (dL/dy for mse) is left in the workspace. */
+  private score(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs): number {
+    this.checkBatch(op, x, target, inputs);
     this.run(x, inputs);
-    const ws = this.ws as ModelWorkspace;
-    const V = this.outputSize;
-    const z = this.loss.name === 'mse' ? ws.y : ws.z;
-    return this.loss.lossAndGrad(ws.dz, z, 0, ws.rows, V, target.data, 0, ws.weights, 0, 1 / ws.B);
+    const ws = this.ws!;
+    return this.loss.lossAndGrad(ws.dz, this.loss.name === 'mse' ? ws.y : ws.z, 0, ws.rows, this.outputSize, target.data, 0, ws.weights, 0, 1 / ws.B);
   }
 
-  /** Every check lossAndGrad makes on a batch, named by `op`; changes nothing. */
+  /** Every check lossAndGrad makes on a batch (x, h0, c0, lengths, then target), named by `op`; changes nothing. */
   checkBatch(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): void {
-    this.checkTarget(op, x, target);
-    this.rnn.checkInputs(op, x, inputs?.h0, inputs?.c0, inputs?.lengths);
-  }
-
-  private checkTarget(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): void {
-    const [T, B] = this.rnn.checkInput(op, x);
+    const [T, B] = this.rnn.checkInputs(op, x, inputs?.h0, inputs?.c0, inputs?.lengths);
     const { data, shape } = checkTensorLike<typeof target>(op, 'target', target);
     const V = this.outputSize;
     const classes = this.loss.targets === 'class';

@@ -8,7 +8,6 @@
  *     θ ← θ − clr·g / std
  */
 import type { Param } from '../param.js';
-import type { FloatArray } from '../tensor.js';
 import { type HyperParameters, OptimizerBase, type Rule, nonNegative } from './optimizer.js';
 
 export interface AdagradOptions {
@@ -38,13 +37,9 @@ export const ADAGRAD_RULES: Readonly<Record<keyof AdagradHyperParameters, Rule>>
 };
 
 export class Adagrad extends OptimizerBase<AdagradHyperParameters> {
-  /** s per parameter. */
-  private readonly sum: FloatArray[];
-
-  constructor(params: Param[], options: AdagradOptions = {}) {
-    super('Adagrad', 'adagrad', params, ADAGRAD_RULES, options);
-    this.sum = this.buffer('sum');
-    for (const s of this.sum) s.fill(this.hp.initialAccumulatorValue);
+  constructor(params: Param[], options?: AdagradOptions) {
+    super('Adagrad', params, ADAGRAD_RULES, options);
+    for (const s of this.bufferArrays[0]) s.fill(this.hp.initialAccumulatorValue);
   }
 
   step(): void {
@@ -52,7 +47,7 @@ export class Adagrad extends OptimizerBase<AdagradHyperParameters> {
     const t = ++this.t;
     const clr = lr / (1 + (t - 1) * lrDecay);
     for (let i = 0; i < this.params.length; i++) {
-      const theta = this.params[i].value, g = this.params[i].grad, s = this.sum[i];
+      const theta = this.params[i].value, g = this.params[i].grad, s = this.bufferArrays[0][i]; // sum
       for (let j = 0; j < theta.length; j++) {
         const gj = g[j];
         const sj = s[j] + gj * gj;

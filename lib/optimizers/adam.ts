@@ -17,7 +17,6 @@
  * uncorrected v.
  */
 import type { Param } from '../param.js';
-import type { FloatArray } from '../tensor.js';
 import { describe } from '../validate.js';
 import { type HyperParameters, OptimizerBase, type Rule, checkUnitInterval, flag, nonNegative } from './optimizer.js';
 
@@ -43,26 +42,16 @@ export interface AdamHyperParameters extends HyperParameters {
 export const ADAM_RULES: Readonly<Record<keyof AdamHyperParameters, Rule>> = {
   lr: nonNegative(1e-3),
   betas: [[0.9, 0.999], (op, name, v) => {
-    if (!Array.isArray(v) || v.length !== 2) throw new TypeError(`${op}: betas must be an array [beta1, beta2], each in [0, 1), got ${describe(v)}`);
-    return [checkUnitInterval(op, 'betas[0]', v[0]), checkUnitInterval(op, 'betas[1]', v[1])];
+    if (!Array.isArray(v) || v.length !== 2) throw new TypeError(`${op}: ${name} must be an array [beta1, beta2], got ${describe(v)}`);
+    return v.map((b, i) => checkUnitInterval(op, `${name}[${i}]`, b));
   }],
   eps: nonNegative(1e-8),
   amsgrad: flag,
 };
 
 export class Adam extends OptimizerBase<AdamHyperParameters> {
-  /** m per parameter. */
-  private readonly expAvg: FloatArray[];
-  /** v per parameter. */
-  private readonly expAvgSq: FloatArray[];
-  /** vMax per parameter (empty unless amsgrad). */
-  private readonly maxExpAvgSq: FloatArray[];
-
-  constructor(params: Param[], options: AdamOptions = {}) {
-    super('Adam', 'adam', params, ADAM_RULES, options);
-    this.expAvg = this.buffer('exp_avg');
-    this.expAvgSq = this.buffer('exp_avg_sq');
-    this.maxExpAvgSq = this.buffer('max_exp_avg_sq');
+  constructor(params: Param[], options?: AdamOptions) {
+    super('Adam', params, ADAM_RULES, options);
   }
 
   step(): void {
@@ -73,10 +62,12 @@ export class Adam extends OptimizerBase<AdamHyperParameters> {
     const biasCorrection2 = 1 - beta2 ** t;
     const stepSize = lr / biasCorrection1;
     const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+    // buffers per parameter: [0] m (exp_avg), [1] v (exp_avg_sq), [2] vMax (max_exp_avg_sq, if amsgrad)
+    const B = this.bufferArrays;
     for (let i = 0; i < this.params.length; i++) {
       const theta = this.params[i].value, g = this.params[i].grad;
-      const m = this.expAvg[i], v = this.expAvgSq[i];
-      const vMax = amsgrad ? this.maxExpAvgSq[i] : v;
+      const m = B[0][i], v = B[1][i];
+      const vMax = amsgrad ? B[2][i] : v;
       for (let j = 0; j < theta.length; j++) {
         const gj = g[j];
         const mj = beta1 * m[j] + (1 - beta1) * gj;

@@ -12,7 +12,7 @@
  * as 0: rnnkit implements no weight decay.
  */
 import type { Param } from '../param.js';
-import { checkChoice, describe } from '../validate.js';
+import { checkChoice, checkKeys, checkObject, describe } from '../validate.js';
 import { ADAGRAD_RULES, Adagrad } from './adagrad.js';
 import { ADAM_RULES, Adam } from './adam.js';
 import type { Optimizer, OptimizerName, Rule } from './optimizer.js';
@@ -43,26 +43,15 @@ export const OPTIMIZERS: Readonly<Record<OptimizerName, readonly [OptimizerClass
 /** Creates the optimizer a spec describes; throws, listing what is accepted, on anything else. */
 export function createOptimizer(params: Param[], spec: OptimizerSpec): Optimizer {
   const op = 'createOptimizer';
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
-    throw new TypeError(`${op}: spec must be an object {name, …hyper-parameters}, got ${describe(spec)}`);
-  }
-  const name = checkChoice(op, 'spec.name', spec.name, optimizerSpecNames);
+  const name = checkChoice(op, 'spec.name', checkObject<OptimizerSpec>(op, 'spec', spec).name, optimizerSpecNames);
   const [Class, rules] = OPTIMIZERS[name === 'sgd_momentum' ? 'sgd' : name];
   const options = Object.keys(rules);
   const keys = options.map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)); // lrDecay → lr_decay
-  // Values are checked by the constructors; here only the keys are mapped.
-  const mapped: Record<string, unknown> = {};
-  for (const key of Object.keys(spec)) {
-    const value = spec[key], k = keys.indexOf(key);
-    if (key === 'weight_decay') {
-      if (value !== 0) throw new RangeError(`${op}: weight_decay is not supported (only 0 is accepted), got ${describe(value)}`);
-    } else if (k >= 0) {
-      mapped[options[k]] = value;
-    } else if (key !== 'name') {
-      throw new TypeError(`${op}: unknown key "${key}" for "${name}"; accepted keys are name, ${keys.join(', ')}, weight_decay (0 only)`);
-    }
-  }
-  if (name === 'sgd_momentum' && !(typeof mapped.momentum === 'number' && mapped.momentum > 0)) {
+  checkKeys(op, 'spec', spec, ['name', ...keys, 'weight_decay']);
+  if ('weight_decay' in spec && spec.weight_decay !== 0) throw new RangeError(`${op}: spec.weight_decay must be 0, got ${describe(spec.weight_decay)}`);
+  // Values are checked by the constructors (an undefined one takes the default); here only the keys are mapped.
+  const mapped: Record<string, unknown> = Object.fromEntries(keys.map((key, k) => [options[k], spec[key]]));
+  if (name === 'sgd_momentum' && !((mapped.momentum as number) > 0)) {
     throw new RangeError(`${op}: "sgd_momentum" needs momentum > 0, got ${describe(mapped.momentum)}`);
   }
   return new Class(params, mapped as never);

@@ -8,9 +8,10 @@
  * constructor; `step()` reads `p.grad`, updates `p.value` in place, computes in float64
  * locals and allocates nothing.
  */
+import { checkGrads } from '../clipping/clip-grad-norm.js';
 import type { Param } from '../param.js';
-import { type FloatArray, allocate, dtypeOf, formatShape, sizeOf } from '../tensor.js';
-import { checkBoolean, checkInteger, checkNumber, checkObject, describe, isFloatArray, shapeText } from '../validate.js';
+import { type FloatArray, allocate, dtypeOf, sizeOf } from '../tensor.js';
+import { checkBoolean, checkChoice, checkInteger, checkKeys, checkLength, checkNumber, checkObject, describe, isFloatArray, shapeText } from '../validate.js';
 
 /** The optimizers rnnkit implements (PyTorch 1.13 `torch.optim` semantics, no weight decay). */
 export type OptimizerName = 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
@@ -84,19 +85,26 @@ export interface Optimizer {
 
 /**
  * How one hyper-parameter is checked: its default (undefined: required) and the check of a
- * given value, which returns the value to keep.
+ * given value, which returns the value to keep. The check also sees the hyper-parameters
+ * resolved so far (those listed before it), for cross-checks such as SGD's nesterov.
  */
-export type Rule = readonly [fallback: HyperParameterValue | undefined, check: (op: string, name: string, value: unknown) => HyperParameterValue];
+export type Rule = readonly [
+  fallback: HyperParameterValue | undefined,
+  check: (op: string, name: string, value: unknown, before: Readonly<Record<string, HyperParameterValue>>) => HyperParameterValue,
+];
 
-/** A number ≥ 0 with a default. */
-export const nonNegative = (fallback: number): Rule => [fallback, (op, name, v) => checkNumber(op, name, v, 0)];
+/** A number ≥ 0 with a default (none: required). */
+export const nonNegative = (fallback?: number): Rule => [fallback, (op, name, v) => checkNumber(op, name, v, 0)];
 /** A number in [0, 1] with a default. */
 export const unitInterval = (fallback: number): Rule => [fallback, (op, name, v) => checkNumber(op, name, v, 0, 1)];
 /** A flag, false by default. */
 export const flag: Rule = [false, checkBoolean];
 
-/** Buffers whose entries are sums or averages of squares, so never negative; setState checks them. */
-const NON_NEGATIVE_BUFFERS: ReadonlySet<string> = new Set(['exp_avg_sq', 'max_exp_avg_sq', 'square_avg', 'sum']);
+/**
+ * Buffers whose entries are sums or averages of squares, so never negative (exp_avg_sq,
+ * max_exp_avg_sq, square_avg, sum; not exp_avg, grad_avg, momentum_buffer); setState checks them.
+ */
+const NON_NEGATIVE_BUFFER = /sq|sum/;
 
 /**
  * The shared machinery. A subclass passes its hyper-parameter rules and implements `step` and
@@ -113,14 +121,16 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
   /** bufferArrays[k][i]: buffer bufferNames[k] of params[i], in that parameter's dtype. */
   protected readonly bufferArrays: readonly FloatArray[][];
 
-  /** `op` is the class name used in error messages, e.g. `Adam`. */
+  readonly name: OptimizerName;
+
+  /** `op` is the class name used in error messages, e.g. `Adam`; lower-cased, it is `name`. */
   protected constructor(
     protected readonly op: string,
-    readonly name: OptimizerName,
     params: readonly Param[],
     private readonly rules: Readonly<Record<string, Rule>>,
     options: unknown,
   ) {
+    this.name = op.toLowerCase() as OptimizerName;
     this.params = checkParams(op, params);
     this.hp = this.resolve(op, options, false);
     this.bufferNames = this.bufferNamesFor(this.hp);
@@ -138,28 +148,26 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
   abstract step(): void;
 
   /**
-   * Checks options against the rules, filling defaults for absent keys, or, when `complete`
-   * (a checkpoint's hyper-parameters), requiring every key. Subclasses add cross-checks.
+   * Checks options against the rules: an object (or undefined) with no other keys; absent
+   * keys take their defaults. When `complete` (a checkpoint's `state.hyperParameters`), there
+   * are no defaults: every key must be given, and messages name it `state.hyperParameters.key`.
    */
   protected resolve(op: string, options: unknown, complete: boolean): H {
+    const where = complete ? 'state.hyperParameters' : 'options';
+    const o = (options === undefined && !complete ? {} : options) as Record<string, unknown>;
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new TypeError(`${op}: ${where} must be an object, got ${describe(o)}`);
     const keys = Object.keys(this.rules);
-    const o = checkOptionKeys(op, complete ? 'state.hyperParameters' : 'options', options, keys, complete);
+    checkKeys(op, where, o, keys);
     const hp: Record<string, HyperParameterValue> = {};
     for (const key of keys) {
       const [fallback, check] = this.rules[key];
-      hp[key] = o[key] === undefined && fallback !== undefined ? fallback : check(op, key, o[key]);
+      hp[key] = o[key] === undefined && fallback !== undefined && !complete ? fallback : check(op, complete ? `${where}.${key}` : key, o[key], hp);
     }
     return hp as H;
   }
 
   /** The buffers these hyper-parameters call for, e.g. SGD: ['momentum_buffer'] iff momentum ≠ 0. */
   protected abstract bufferNamesFor(hp: H): string[];
-
-  /** The per-parameter arrays of one buffer, e.g. `this.buffer('exp_avg')[i]`. */
-  protected buffer(name: string): FloatArray[] {
-    const k = this.bufferNames.indexOf(name);
-    return k < 0 ? [] : this.bufferArrays[k];
-  }
 
   snapshot(into?: OptimizerSnapshot): OptimizerSnapshot {
     const s = into ?? { step: 0, buffers: this.bufferArrays.map((arrays) => arrays.map((a) => a.slice())) };
@@ -182,52 +190,32 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
   }
 
   setState(state: OptimizerState): void {
-    const op = `${this.op}.setState`;
+    const op = `${this.op}.setState`, names = this.bufferNames;
     checkObject(op, 'state', state);
-    if (state.optimizer !== this.name) {
-      throw new TypeError(`${op}: state.optimizer must be "${this.name}", got ${describe(state.optimizer)}`);
-    }
+    checkChoice(op, 'state.optimizer', state.optimizer, [this.name]);
     const step = checkInteger(op, 'state.step', state.step, 0);
     const hp = this.resolve(op, state.hyperParameters, true);
-    const names = this.bufferNamesFor(hp).join(', '), own = this.bufferNames.join(', ');
-    if (names !== own) {
-      throw new RangeError(`${op}: state.hyperParameters call for buffers [${names}] but this ${this.op} holds [${own}]; construct it with the hyper-parameters the state was saved with`);
-    }
+    const want = this.bufferNamesFor(hp).join(', '), own = names.join(', ');
+    if (want !== own) throw new RangeError(`${op}: state.hyperParameters call for buffers [${want}] but this ${this.op} holds [${own}]`);
     const table = checkObject(op, 'state.buffers', state.buffers);
-    const paramNames = this.params.map((p) => p.name);
-    for (const key of Object.keys(table)) {
-      if (!paramNames.includes(key)) {
-        throw new RangeError(`${op}: state.buffers has an entry for "${key}", which is not one of this ${this.op}'s parameters (${paramNames.join(', ')})`);
-      }
-    }
+    checkKeys(op, 'state.buffers', table, this.params.map((p) => p.name), RangeError);
     for (const p of this.params) {
       const where = `state.buffers["${p.name}"]`;
-      const record = table[p.name];
-      if (typeof record !== 'object' || record === null) throw new TypeError(`${op}: ${where} must be an object {${own}}, got ${describe(record)}`);
-      for (const key of Object.keys(record)) {
-        if (!this.bufferNames.includes(key)) throw new RangeError(`${op}: ${where} has a buffer "${key}" but ${this.op} keeps only [${own}]`);
-      }
+      const record = checkObject(op, where, table[p.name]);
+      checkKeys(op, where, record, names, RangeError);
       const kind = p.value instanceof Float64Array ? Float64Array : Float32Array;
-      for (const b of this.bufferNames) {
-        const data = (record as Record<string, unknown>)[b];
-        if (!(data instanceof kind)) {
-          throw new TypeError(`${op}: ${where}.${b} must be a ${kind.name} (the dtype of parameter "${p.name}"), got ${describe(data)}`);
-        }
-        if (data.length !== p.value.length) {
-          throw new RangeError(`${op}: ${where}.${b} has ${data.length} entries but parameter "${p.name}" (shape ${formatShape(p.shape)}) has ${p.value.length}`);
-        }
-        const positive = NON_NEGATIVE_BUFFERS.has(b);
+      for (const b of names) {
+        const data = record[b], at = `${where}.${b}`;
+        if (!(data instanceof kind)) throw new TypeError(`${op}: ${at} must be a ${kind.name}, got ${describe(data)}`);
+        checkLength(op, at, data, p.value.length);
+        const positive = NON_NEGATIVE_BUFFER.test(b);
         const j = data.findIndex((x) => !Number.isFinite(x) || (positive && x < 0));
-        if (j >= 0) throw new RangeError(`${op}: ${where}.${b} must hold finite${positive ? ', non-negative' : ''} numbers, but entry ${j} is ${data[j]}`);
+        if (j >= 0) throw new RangeError(`${op}: ${at} must be finite${positive ? ' and non-negative' : ''}, but entry ${j} is ${data[j]}`);
       }
     }
     // Everything checked: commit.
-    this.params.forEach((p, i) => {
-      const record = table[p.name] as Record<string, FloatArray>;
-      this.bufferNames.forEach((b, k) => this.bufferArrays[k][i].set(record[b]));
-    });
+    this.restore({ step, buffers: names.map((b) => this.params.map((p) => (table[p.name] as Record<string, FloatArray>)[b])) });
     this.hp = hp;
-    this.t = step;
   }
 }
 
@@ -236,45 +224,20 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
  * grad are typed arrays of one dtype and of the length the shape calls for. Returns a copy.
  */
 export function checkParams(op: string, params: readonly Param[]): readonly Param[] {
-  if (!Array.isArray(params)) throw new TypeError(`${op}: params must be an array of Params, got ${describe(params)}`);
-  if (params.length === 0) throw new RangeError(`${op}: params is empty; there is nothing to optimize`);
+  checkGrads(op, params);
+  if (params.length === 0) throw new RangeError(`${op}: params is empty`);
   const seen = new Set<string>();
-  params.forEach((p: unknown, i) => {
-    if (typeof p !== 'object' || p === null) throw new TypeError(`${op}: params[${i}] must be a Param {name, shape, value, grad}, got ${describe(p)}`);
-    const { name, shape, value, grad } = p as Param;
+  params.forEach(({ name, shape, value, grad }, i) => {
     if (typeof name !== 'string' || name === '') throw new TypeError(`${op}: params[${i}].name must be a non-empty string, got ${describe(name)}`);
-    if (seen.has(name)) throw new RangeError(`${op}: params[${i}].name "${name}" appears twice; checkpoints key state by parameter name`);
+    if (seen.has(name)) throw new RangeError(`${op}: params[${i}].name "${name}" appears twice`);
     seen.add(name);
-    const which = `params[${i}] ("${name}")`;
-    if (!isFloatArray(value)) throw new TypeError(`${op}: ${which}.value must be a Float32Array or Float64Array, got ${describe(value)}`);
-    if (!(grad instanceof value.constructor)) {
-      throw new TypeError(`${op}: ${which}.grad must have the dtype of its value (${dtypeOf(value)}), got ${describe(grad)}`);
-    }
-    if (!Array.isArray(shape) || value.length !== sizeOf(shape)) {
-      throw new RangeError(`${op}: ${which}.value has ${value.length} entries but its shape is ${shapeText(shape)}`);
-    }
-    if (grad.length !== value.length) throw new RangeError(`${op}: ${which}.grad has ${grad.length} entries but its value has ${value.length}`);
+    const which = `${op}: params[${i}] ("${name}")`;
+    if (!isFloatArray(value)) throw new TypeError(`${which}.value must be a Float32Array or Float64Array, got ${describe(value)}`);
+    if (!(grad instanceof value.constructor)) throw new TypeError(`${which}.grad must have the dtype of its value (${dtypeOf(value)}), got ${describe(grad)}`);
+    if (!Array.isArray(shape) || value.length !== sizeOf(shape)) throw new RangeError(`${which}.value has ${value.length} entries but its shape is ${shapeText(shape)}`);
+    if (grad.length !== value.length) throw new RangeError(`${which}.grad has ${grad.length} entries but its value has ${value.length}`);
   });
   return params.slice();
-}
-
-/**
- * Checks an options object's keys: it must be a plain object (or, unless `complete`,
- * undefined) with no keys outside `accepted`, and, if `complete`, every one of them.
- */
-export function checkOptionKeys(op: string, name: string, options: unknown, accepted: readonly string[], complete: boolean): Record<string, unknown> {
-  if (options === undefined && !complete) return {};
-  const list = accepted.join(', ');
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${op}: ${name} must be an object with keys ${list}, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!accepted.includes(key)) throw new TypeError(`${op}: unknown option "${key}" in ${name}; accepted options are ${list}`);
-  }
-  for (const key of complete ? accepted : []) {
-    if (!(key in options)) throw new TypeError(`${op}: ${name}.${key} is missing; a checkpoint must hold ${list}`);
-  }
-  return options as Record<string, unknown>;
 }
 
 /** Checks a coefficient in the half-open range [0, 1), such as Adam's betas. */

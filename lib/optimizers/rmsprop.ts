@@ -18,7 +18,6 @@
  * at zero (unlike SGD's, which starts at g).
  */
 import type { Param } from '../param.js';
-import type { FloatArray } from '../tensor.js';
 import { type HyperParameters, OptimizerBase, type Rule, flag, nonNegative, unitInterval } from './optimizer.js';
 
 export interface RMSpropOptions {
@@ -52,27 +51,20 @@ export const RMSPROP_RULES: Readonly<Record<keyof RMSpropHyperParameters, Rule>>
 };
 
 export class RMSprop extends OptimizerBase<RMSpropHyperParameters> {
-  /** v per parameter. */
-  private readonly squareAvg: FloatArray[];
-  /** gAvg per parameter (empty unless centered). */
-  private readonly gradAvg: FloatArray[];
-  /** b per parameter (empty unless μ > 0). */
-  private readonly momentumBuffer: FloatArray[];
-
-  constructor(params: Param[], options: RMSpropOptions = {}) {
-    super('RMSprop', 'rmsprop', params, RMSPROP_RULES, options);
-    this.squareAvg = this.buffer('square_avg');
-    this.gradAvg = this.buffer('grad_avg');
-    this.momentumBuffer = this.buffer('momentum_buffer');
+  constructor(params: Param[], options?: RMSpropOptions) {
+    super('RMSprop', params, RMSPROP_RULES, options);
   }
 
   step(): void {
     const { lr, alpha, eps, momentum, centered } = this.hp;
+    // buffers per parameter (see bufferNamesFor): [0] v (square_avg), then b (momentum_buffer)
+    // if μ > 0, then gAvg (grad_avg, last) if centered
+    const B = this.bufferArrays;
     for (let i = 0; i < this.params.length; i++) {
       const theta = this.params[i].value, g = this.params[i].grad;
-      const v = this.squareAvg[i];
-      const gAvg = centered ? this.gradAvg[i] : v;
-      const b = momentum > 0 ? this.momentumBuffer[i] : v;
+      const v = B[0][i];
+      const gAvg = centered ? B[B.length - 1][i] : v;
+      const b = momentum > 0 ? B[1][i] : v;
       for (let j = 0; j < theta.length; j++) {
         const gj = g[j];
         const vj = alpha * v[j] + (1 - alpha) * gj * gj;

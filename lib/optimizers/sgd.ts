@@ -13,9 +13,8 @@
  * μ = momentum, τ = dampening, b = `momentum_buffer` (kept only when μ ≠ 0).
  */
 import type { Param } from '../param.js';
-import type { FloatArray } from '../tensor.js';
-import { checkNumber } from '../validate.js';
-import { type HyperParameters, OptimizerBase, type Rule, flag, nonNegative, unitInterval } from './optimizer.js';
+import { checkBoolean } from '../validate.js';
+import { type HyperParameters, OptimizerBase, type Rule, nonNegative, unitInterval } from './optimizer.js';
 
 export interface SGDOptions {
   /** Learning rate, ≥ 0. Required (PyTorch has no default either). */
@@ -37,22 +36,20 @@ export interface SGDHyperParameters extends HyperParameters {
 
 /** The options and their checks (PyTorch's defaults; lr has none). */
 export const SGD_RULES: Readonly<Record<keyof SGDHyperParameters, Rule>> = {
-  lr: [undefined, (op, name, v) => {
-    if (v === undefined) throw new TypeError(`${op}: lr is required (a finite number ≥ 0), got undefined`);
-    return checkNumber(op, name, v, 0);
-  }],
+  lr: nonNegative(),
   momentum: nonNegative(0),
   dampening: unitInterval(0),
-  nesterov: flag,
+  nesterov: [false, (op, name, v, { momentum, dampening }) => {
+    if (checkBoolean(op, name, v) && ((momentum as number) <= 0 || dampening !== 0)) {
+      throw new RangeError(`${op}: ${name} needs momentum > 0 and dampening = 0, got momentum ${momentum} and dampening ${dampening}`);
+    }
+    return v as boolean;
+  }],
 };
 
 export class SGD extends OptimizerBase<SGDHyperParameters> {
-  /** b per parameter (empty when μ = 0). */
-  private readonly momentumBuffer: FloatArray[];
-
   constructor(params: Param[], options: SGDOptions) {
-    super('SGD', 'sgd', params, SGD_RULES, options);
-    this.momentumBuffer = this.buffer('momentum_buffer');
+    super('SGD', params, SGD_RULES, options);
   }
 
   step(): void {
@@ -61,7 +58,7 @@ export class SGD extends OptimizerBase<SGDHyperParameters> {
     for (let i = 0; i < this.params.length; i++) {
       const theta = this.params[i].value, g = this.params[i].grad;
       if (momentum !== 0) {
-        const b = this.momentumBuffer[i];
+        const b = this.bufferArrays[0][i]; // momentum_buffer
         for (let j = 0; j < theta.length; j++) {
           const gj = g[j];
           const bj = first ? gj : momentum * b[j] + (1 - dampening) * gj;
@@ -74,14 +71,6 @@ export class SGD extends OptimizerBase<SGDHyperParameters> {
       }
     }
     this.t++;
-  }
-
-  protected override resolve(op: string, options: unknown, complete: boolean): SGDHyperParameters {
-    const hp = super.resolve(op, options, complete);
-    if (hp.nesterov && (hp.momentum <= 0 || hp.dampening !== 0)) {
-      throw new RangeError(`${op}: nesterov needs momentum > 0 and dampening = 0, got momentum ${hp.momentum} and dampening ${hp.dampening}`);
-    }
-    return hp;
   }
 
   protected bufferNamesFor(hp: SGDHyperParameters): string[] {

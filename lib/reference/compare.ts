@@ -2,7 +2,7 @@
  * Compares a computed fixture with the expected one, tensor by tensor, with the reference
  * tolerance measure:  max|computed − expected| / max(max|expected|, 1e-3).
  */
-import type { FixtureTensor, ReferenceFixture, TensorMap } from './fixture.js';
+import type { FixtureTensor, ReferenceFixture } from './fixture.js';
 
 export interface TensorError {
   /** Where the tensor sits, e.g. `grads.weight_hh_l0` or `steps[2].params_after.head.bias`. */
@@ -35,26 +35,19 @@ export function relativeError(computed: FixtureTensor | number | undefined, expe
   return Number.isNaN(diff) ? Infinity : diff / Math.max(scale, 1e-3);
 }
 
-function compareMaps(out: TensorError[], prefix: string, computed: TensorMap | undefined, expected: TensorMap | undefined): void {
-  if (!expected) return;
-  for (const name of Object.keys(expected)) {
-    const e = expected[name] as FixtureTensor | number;
-    const c = computed ? (computed[name] as FixtureTensor | number | undefined) : undefined;
-    out.push({ tensor: `${prefix}.${name}`, error: relativeError(c, e) });
-  }
-}
-
 export function compareFixture(computed: ReferenceFixture, expected: ReferenceFixture): Comparison {
   const errors: TensorError[] = [];
-  compareMaps(errors, 'expected', computed.expected, expected.expected);
-  compareMaps(errors, 'grads', computed.grads, expected.grads);
+  const add = (tensor: string, c: FixtureTensor | number | undefined, e: FixtureTensor | number) => errors.push({ tensor, error: relativeError(c, e) });
+  // every tensor of an expected map, looked up by name in the computed one
+  const maps = (prefix: string, c: Record<string, FixtureTensor | number> | undefined, e: Record<string, FixtureTensor | number> | undefined) => {
+    for (const name of Object.keys(e ?? {})) add(`${prefix}.${name}`, c?.[name], e![name]);
+  };
+  maps('expected', computed.expected, expected.expected);
+  maps('grads', computed.grads, expected.grads);
   (expected.steps ?? []).forEach((s, i) => {
     const c = computed.steps?.[i];
-    errors.push({ tensor: `steps[${i}].loss`, error: relativeError(c?.loss, s.loss) });
-    errors.push({ tensor: `steps[${i}].grad_norm`, error: relativeError(c?.grad_norm, s.grad_norm) });
-    compareMaps(errors, `steps[${i}].grads`, c?.grads, s.grads);
-    compareMaps(errors, `steps[${i}].clipped_grads`, c?.clipped_grads, s.clipped_grads);
-    compareMaps(errors, `steps[${i}].params_after`, c?.params_after, s.params_after);
+    for (const k of ['loss', 'grad_norm'] as const) add(`steps[${i}].${k}`, c?.[k], s[k]);
+    for (const k of ['grads', 'clipped_grads', 'params_after'] as const) maps(`steps[${i}].${k}`, c?.[k], s[k]);
   });
   let worst = 0, worstTensor = '';
   for (const e of errors) if (!(e.error <= worst)) { worst = e.error; worstTensor = e.tensor; }

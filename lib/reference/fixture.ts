@@ -1,10 +1,11 @@
 /**
  * The `rnn-reference/1` fixture format (see shared/reference/README.md): one recurrent
  * computation done by PyTorch in float64, with inputs, parameters, outputs and gradients.
- * `checkFixture` validates a parsed object before anything is computed from it.
+ * `checkFixture` validates a parsed object before anything is computed from it; each tensor
+ * is checked against the shape the config implies when it is read.
  */
-import { formatShape, sizeOf } from '../tensor.js';
-import { describe, sameShape } from '../validate.js';
+import { type DType, type Tensor, formatShape } from '../tensor.js';
+import { checkBoolean, checkChoice, checkDataLength, checkInteger, checkObject, describe, sameShape, shapeText } from '../validate.js';
 
 /** A tensor as fixtures write it: row-major numbers and a shape. */
 export interface FixtureTensor {
@@ -56,67 +57,50 @@ export interface ReferenceFixture {
   steps?: StepRecord[];
 }
 
-const OP = 'runReference';
+/** The operation every fixture error names. */
+export const OP = 'runReference';
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Checks one fixture tensor: integer shape, numeric data of the right length. */
-export function checkFixtureTensor(where: string, t: unknown, shape?: readonly number[]): FixtureTensor {
-  if (!isObject(t) || !Array.isArray(t.shape) || !Array.isArray(t.data)) {
-    throw new TypeError(`${OP}: ${where} must be {"shape": [...], "data": [...]}, got ${describe(t)}`);
-  }
-  const s = t.shape as unknown[];
-  if (!s.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-    throw new TypeError(`${OP}: ${where}.shape must hold non-negative integers, got ${JSON.stringify(s).slice(0, 60)}`);
-  }
-  const n = sizeOf(s as number[]);
-  if (t.data.length !== n) {
-    throw new RangeError(`${OP}: ${where} has shape ${formatShape(s as number[])} (${n} entries) but ${t.data.length} data values`);
-  }
-  for (let i = 0; i < t.data.length; i++) {
-    if (typeof t.data[i] !== 'number') throw new TypeError(`${OP}: ${where}.data[${i}] must be a number, got ${describe(t.data[i])}`);
-  }
-  if (shape && !sameShape(s, shape)) {
-    throw new RangeError(`${OP}: ${where} has shape ${formatShape(s as number[])} but ${formatShape(shape)} was expected`);
-  }
+/**
+ * The required tensor `section.name` of a fixture, checked: {shape, data} of exactly `shape`,
+ * with as many numbers as the shape holds.
+ */
+export function fixtureTensor(f: ReferenceFixture, section: 'params' | 'inputs' | 'upstream', name: string, shape: readonly number[]): FixtureTensor {
+  const map = f[section], where = `${section}.${name}`;
+  if (!map || !Object.prototype.hasOwnProperty.call(map, name)) throw new TypeError(`${OP}: ${where} is missing (expected shape ${formatShape(shape)})`);
+  const t = map[name] as { shape?: unknown; data?: unknown[] } | undefined;
+  if (!Array.isArray(t?.shape) || !Array.isArray(t.data)) throw new TypeError(`${OP}: ${where} must be {"shape": [...], "data": [...]}, got ${describe(t)}`);
+  if (!sameShape(t.shape, shape)) throw new RangeError(`${OP}: ${where} has shape ${shapeText(t.shape)} but ${formatShape(shape)} was expected`);
+  checkDataLength(OP, where, t.data as number[], shape);
+  const i = t.data.findIndex((v) => typeof v !== 'number');
+  if (i >= 0) throw new TypeError(`${OP}: ${where}.data[${i}] must be a number, got ${describe(t.data[i])}`);
   return t as unknown as FixtureTensor;
 }
 
-/** A required tensor from a map, with its shape checked. */
-export function fixtureTensor(map: TensorMap | undefined, section: string, name: string, shape: readonly number[]): FixtureTensor {
-  if (!map || !Object.prototype.hasOwnProperty.call(map, name)) throw new TypeError(`${OP}: ${section}.${name} is missing (expected shape ${formatShape(shape)})`);
-  return checkFixtureTensor(`${section}.${name}`, map[name], shape);
+/** `fixtureTensor` as a tensor of the computing dtype. */
+export function fixtureInput(f: ReferenceFixture, section: 'inputs' | 'upstream', name: string, shape: number[], dtype: DType): Tensor {
+  return { data: toTyped(fixtureTensor(f, section, name, shape), dtype), shape };
 }
 
-/** Validates the common structure of a fixture; throws a TypeError naming what is wrong. */
+/** Validates the common structure of a fixture; throws an error naming what is wrong. */
 export function checkFixture(f: unknown): ReferenceFixture {
-  if (!isObject(f)) throw new TypeError(`${OP}: a fixture must be a JSON object, got ${describe(f)}`);
-  if (f.format !== 'rnn-reference/1') {
-    throw new TypeError(`${OP}: format must be "rnn-reference/1", got ${describe(f.format)}`);
-  }
-  if (f.kind !== 'layer' && f.kind !== 'model') {
-    throw new TypeError(`${OP}: kind must be "layer" or "model", got ${describe(f.kind)}`);
-  }
-  for (const key of ['config', 'params', 'inputs']) {
-    if (!isObject(f[key])) throw new TypeError(`${OP}: ${key} must be an object, got ${describe(f[key])}`);
-  }
-  const c = f.config as Record<string, unknown>;
-  for (const key of ['input_size', 'hidden_size', 'num_layers', 'seq_len', 'batch']) {
-    if (!Number.isSafeInteger(c[key]) || (c[key] as number) < 1) {
-      throw new RangeError(`${OP}: config.${key} must be a positive integer, got ${describe(c[key])}`);
-    }
-  }
-  for (const [key, kind] of [['bidirectional', 'boolean'], ['bias', 'boolean'], ['mode', 'string']]) {
-    if (typeof c[key] !== kind) throw new TypeError(`${OP}: config.${key} must be a ${kind}, got ${describe(c[key])}`);
-  }
-  return f as unknown as ReferenceFixture;
+  const { format, kind, config } = checkObject(OP, 'fixture', f);
+  checkChoice(OP, 'format', format, ['rnn-reference/1']);
+  checkChoice(OP, 'kind', kind, ['layer', 'model']);
+  for (const key of ['config', 'params', 'inputs']) checkObject(OP, key, (f as Record<string, unknown>)[key]);
+  const c = config as Record<string, unknown>;
+  for (const key of ['input_size', 'hidden_size', 'num_layers', 'seq_len', 'batch']) checkInteger(OP, `config.${key}`, c[key]);
+  for (const key of ['bidirectional', 'bias']) checkBoolean(OP, `config.${key}`, c[key]);
+  return f as ReferenceFixture;
+}
+
+/** The recurrent stack a fixture's config describes. */
+export function stackOptions(c: FixtureConfig, dtype: DType) {
+  return { mode: c.mode, inputSize: c.input_size, hiddenSize: c.hidden_size, numLayers: c.num_layers, bidirectional: c.bidirectional, bias: c.bias, dtype };
 }
 
 /** Converts fixture data to a typed array of the computing dtype. */
-export function toTyped(t: FixtureTensor, dtype: 'float32' | 'float64'): Float32Array | Float64Array {
-  return dtype === 'float64' ? Float64Array.from(t.data) : Float32Array.from(t.data);
+export function toTyped(t: FixtureTensor, dtype: DType): Float32Array | Float64Array {
+  return (dtype === 'float64' ? Float64Array : Float32Array).from(t.data);
 }
 
 /** A fixture tensor holding a copy of typed data. */

@@ -4,7 +4,7 @@
  */
 import type { DType } from '../tensor.js';
 import { checkChoice } from '../validate.js';
-import { type ReferenceFixture, checkFixture } from './fixture.js';
+import { OP, type ReferenceFixture, checkFixture } from './fixture.js';
 import { runLayerFixture } from './layer.js';
 import { runModelFixture } from './model.js';
 
@@ -15,6 +15,6 @@ export interface RunReferenceOptions {
 
 export function runReference(fixture: unknown, options: RunReferenceOptions = {}): ReferenceFixture {
   const f = checkFixture(fixture);
-  const dtype = checkChoice('runReference', 'dtype', options.dtype ?? 'float32', ['float32', 'float64'] as const);
-  return f.kind === 'layer' ? runLayerFixture(f, dtype) : runModelFixture(f, dtype);
+  const dtype = checkChoice(OP, 'dtype', options.dtype ?? 'float32', ['float32', 'float64'] as const);
+  return (f.kind === 'layer' ? runLayerFixture : runModelFixture)(f, dtype);
 }

@@ -15,14 +15,13 @@
  */
 import { SequenceModel, type SequenceModelOptions } from '../models/sequence-model.js';
 import { OPTIMIZERS } from '../optimizers/create-optimizer.js';
-import type { HyperParameters, Optimizer, OptimizerState } from '../optimizers/optimizer.js';
+import type { Optimizer, OptimizerState } from '../optimizers/optimizer.js';
 import type { Param } from '../param.js';
-import type { FloatArray } from '../tensor.js';
 import { asOperation, checkObject, describe } from '../validate.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { decodeStateJSON, encodeStateJSON } from './json.js';
 import { decodeSafetensors, encodeSafetensors, readLittleEndian, writeLittleEndian } from './safetensors.js';
-import { FORBIDDEN_NAMES, type StateFile, checkStateDictFits, loadStateDict, stateDictOf } from './state-dict.js';
+import { FORBIDDEN_NAMES, type StateFile, checkRecord, checkStateDictFits, loadStateDict, stateDictOf } from './state-dict.js';
 
 export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint/1';
 
@@ -54,8 +53,7 @@ export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | '
   if (format !== 'safetensors' && format !== 'json') {
     throw new TypeError(`${OP_SAVE}: format must be "safetensors" or "json", got ${describe(format)}`);
   }
-  const step = input.step ?? 0;
-  if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`${OP_SAVE}: step must be a non-negative integer, got ${describe(step)}`);
+  const step = checkStep(OP_SAVE, 'step', input.step ?? 0);
   const metadata: Record<string, string> = {
     'rnnkit.format': CHECKPOINT_FORMAT,
     'rnnkit.model': JSON.stringify(input.model.options),
@@ -87,14 +85,11 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
   if (shapes) checkStateDictFits(OP_LOAD, shapes, state.tensors, true, ' in rnnkit.model');
   const model = asOperation(`${OP_LOAD}: metadata rnnkit.model`, () => new SequenceModel(options));
   loadStateDict(model.params, state.tensors);
-  const step = Number(meta['rnnkit.step'] ?? '0');
-  if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`${OP_LOAD}: rnnkit.step must be a non-negative integer, got ${describe(meta['rnnkit.step'])}`);
-  const extraRaw = parseJSONObject(meta['rnnkit.extra'] ?? '{}', 'rnnkit.extra');
-  const extra: Record<string, string> = {};
-  for (const [k, v] of Object.entries(extraRaw)) {
+  const step = checkStep(OP_LOAD, 'rnnkit.step', Number(meta['rnnkit.step'] ?? '0'), meta['rnnkit.step']);
+  const extra = mapValues(parseJSONObject(meta['rnnkit.extra'] ?? '{}', 'rnnkit.extra'), (v, k) => {
     if (typeof v !== 'string') throw new TypeError(`${OP_LOAD}: rnnkit.extra.${k} must be a string, got ${describe(v)}`);
-    extra[k] = v;
-  }
+    return v;
+  });
   const optimizerState = meta['rnnkit.optimizer'] ? decodeOptimizerState(meta['rnnkit.optimizer'], model.params) : null;
   // every buffer name, length and hyper-parameter is checked here, not later
   if (optimizerState) asOperation(`${OP_LOAD}: optimizer state`, () => createOptimizerFromState(model.params, optimizerState));
@@ -149,39 +144,33 @@ function encodeOptimizerState({ optimizer, hyperParameters, step, buffers }: Opt
   return JSON.stringify({ optimizer, hyperParameters, step, buffers: encoded });
 }
 
-function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T) => U): Record<string, U> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
+function checkStep(op: string, name: string, step: number, got: unknown = step): number {
+  if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${describe(got)}`);
+  return step;
 }
 
+function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T, key: string) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v, k)]));
+}
+
+/** Decodes the buffers of rnnkit.optimizer; the rest is checked by createOptimizerFromState. */
 function decodeOptimizerState(text: string, params: readonly Param[]): OptimizerState {
   const raw = parseJSONObject(text, 'rnnkit.optimizer');
-  const names = new Set(params.map((p) => p.name));
-  const buffersRaw = raw.buffers;
-  if (typeof buffersRaw !== 'object' || buffersRaw === null) throw new TypeError(`${OP_LOAD}: rnnkit.optimizer.buffers must be an object`);
-  const buffers: Record<string, Record<string, FloatArray>> = Object.create(null);
-  for (const [param, named] of Object.entries(buffersRaw as Record<string, unknown>)) {
-    if (!names.has(param)) throw new TypeError(`${OP_LOAD}: optimizer state names "${param}", which is not a parameter of the model`);
-    if (typeof named !== 'object' || named === null) throw new TypeError(`${OP_LOAD}: optimizer buffers of "${param}" must be an object`);
-    buffers[param] = Object.create(null);
-    for (const [name, entry] of Object.entries(named as Record<string, unknown>)) {
-      const e = entry as { dtype?: unknown; data?: unknown };
-      if (e === null || typeof e !== 'object' || (e.dtype !== 'F32' && e.dtype !== 'F64') || typeof e.data !== 'string') {
-        throw new TypeError(`${OP_LOAD}: optimizer buffer ${param}.${name} must be {dtype: "F32"|"F64", data: base64}`);
-      }
+  const names = params.map((p) => p.name);
+  if (typeof raw.optimizer !== 'string') throw new TypeError(`${OP_LOAD}: rnnkit.optimizer.optimizer must be a name, got ${describe(raw.optimizer)}`);
+  const buffers = mapValues(checkRecord(OP_LOAD, 'rnnkit.optimizer.buffers', raw.buffers), (named, param) => {
+    if (!names.includes(param)) throw new TypeError(`${OP_LOAD}: optimizer state names "${param}", which is not a parameter of the model`);
+    return mapValues(checkRecord(OP_LOAD, `optimizer buffers of "${param}"`, named), (entry, name) => {
       const what = `optimizer buffer ${param}.${name}`;
-      const bytes = decodeBase64(e.data, what);
-      const size = e.dtype === 'F64' ? 8 : 4;
+      const { dtype, data } = Object(entry) as { dtype?: unknown; data?: unknown };
+      const size = dtype === 'F64' ? 8 : dtype === 'F32' ? 4 : 0;
+      if (!size || typeof data !== 'string') throw new TypeError(`${OP_LOAD}: ${what} must be {dtype: "F32"|"F64", data: base64}, got ${describe(entry)}`);
+      const bytes = decodeBase64(data, what);
       if (bytes.length % size !== 0) throw new RangeError(`${OP_LOAD}: ${what} has ${bytes.length} bytes, not a multiple of ${size}`);
-      buffers[param][name] = readLittleEndian(bytes, size === 8 ? 'float64' : 'float32');
-    }
-  }
-  if (typeof raw.optimizer !== 'string') throw new TypeError(`${OP_LOAD}: rnnkit.optimizer.optimizer must be a name`);
-  return {
-    optimizer: raw.optimizer as OptimizerState['optimizer'],
-    hyperParameters: raw.hyperParameters as HyperParameters,
-    step: raw.step as number,
-    buffers,
-  };
+      return readLittleEndian(bytes, size === 8 ? 'float64' : 'float32');
+    });
+  });
+  return { optimizer: raw.optimizer, hyperParameters: raw.hyperParameters, step: raw.step, buffers } as OptimizerState;
 }
 
 function parseJSONObject(text: string | undefined, what: string): Record<string, unknown> {
@@ -191,10 +180,8 @@ function parseJSONObject(text: string | undefined, what: string): Record<string,
   } catch {
     throw new TypeError(`${OP_LOAD}: metadata ${what} is missing or not valid JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${OP_LOAD}: metadata ${what} must be a JSON object, got ${describe(value)}`);
-  }
-  const key = Object.keys(value).find((k) => FORBIDDEN_NAMES.has(k));
+  const o = checkRecord(OP_LOAD, `metadata ${what}`, value, 'a JSON object');
+  const key = Object.keys(o).find((k) => FORBIDDEN_NAMES.has(k));
   if (key !== undefined) throw new TypeError(`${OP_LOAD}: metadata ${what} has the forbidden key "${key}"`);
-  return value as Record<string, unknown>;
+  return o;
 }

@@ -1,5 +1,5 @@
 /**
- * The rnnkit JSON state format, and the strict JSON reader both formats parse with.
+ * The rnnkit JSON state format.
  *
  *   {"format": "rnnkit-state/1",
  *    "metadata": {"key": "value", …},
@@ -13,15 +13,16 @@
  */
 import { type Tensor, allocate } from '../tensor.js';
 import { checkInteger, describe, shapeText } from '../validate.js';
-import { JsonReader, readFields, readMetadata, readTensorEntry } from './json-reader.js';
 import {
   type DecodeOptions,
   type StateFile,
-  beyondFloat32,
   checkEncoderInput,
   checkFiniteData,
-  checkNextTensor,
-  quote,
+  checkKeys,
+  checkRecord,
+  checkTensorEntryValue,
+  parseJSON,
+  readMetadata,
   resolveDecodeOptions,
 } from './state-dict.js';
 
@@ -36,7 +37,7 @@ export interface DecodeStateJSONOptions extends DecodeOptions {
   maxLength?: number;
 }
 
-const NON_FINITE: ReadonlyMap<string, number> = new Map([['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]]);
+const NON_FINITE = ['NaN', 'Infinity', '-Infinity'];
 
 /**
  * Writes tensors and metadata as rnnkit JSON state text. Tensors are written in code-point
@@ -59,13 +60,16 @@ export function encodeStateJSON(tensors: ReadonlyMap<string, Tensor>, metadata?:
 
 /**
  * Reads rnnkit JSON state text, treating it as hostile. It refuses text longer than
- * `maxLength`, invalid JSON, duplicate keys anywhere, unknown or missing keys, a wrong format
- * tag, unknown dtypes, bad shapes, data whose length does not match the shape, non-numeric
- * data, float32 values beyond the float32 range, the names __proto__/constructor/prototype,
- * non-string metadata, more than `maxTensors` tensors or `maxMetadataEntries` metadata entries,
- * and (with `requireFinite`) NaN and ±Infinity. Each value is checked as it is read, so memory
- * stays proportional to what is returned. Float32 values are rounded to the nearest float32.
- * The returned arrays are new; tensors keep the file's order.
+ * `maxLength`, more JSON objects and arrays than `maxTensors` tensors need (before parsing),
+ * invalid JSON, unknown or missing keys, a wrong format tag, unknown dtypes, bad shapes, data
+ * whose length does not match the shape, non-numeric data, numbers beyond the double range,
+ * float32 values beyond the float32 range, the names __proto__/constructor/prototype,
+ * non-string metadata, more than `maxTensors` tensors or `maxMetadataEntries` metadata
+ * entries, and (with `requireFinite`) NaN and ±Infinity. A key given twice in one object
+ * counts once, with its last value (as JSON.parse and Python's json do). Float32 values are
+ * rounded to the nearest float32. The returned arrays are new, allocated once everything is
+ * checked; tensors keep the file's order, except that names that are array indices ("0",
+ * "1", …) come first, in numeric order (JavaScript's object key order).
  */
 export function decodeStateJSON(text: string, options: DecodeStateJSONOptions = {}): StateFile {
   const op = 'decodeStateJSON';
@@ -76,68 +80,35 @@ export function decodeStateJSON(text: string, options: DecodeStateJSONOptions = 
     throw new RangeError(`${op}: text has ${text.length} characters, more than the limit of ${maxLength} (options.maxLength)`);
   }
 
-  const r = new JsonReader(op, 'text', text);
-  r.expect('{', 'text must hold a JSON object');
-  let metadata: Record<string, string> = {};
-  const plan = new Map<string, Planned>();
-  readFields(r, 'the top-level object', ['format', 'metadata', 'tensors'], (key) => {
-    if (key === 'format') {
-      const got = r.stringOr();
-      if (got !== STATE_JSON_FORMAT) throw new TypeError(`${op}: "format" must be "${STATE_JSON_FORMAT}", got ${r.got(got)}`);
-    } else if (key === 'metadata') {
-      metadata = readMetadata(r, 'metadata', opts.maxMetadataEntries, false);
-    } else {
-      r.expect('{', '"tensors" must be an object');
-      r.object((name) => {
-        checkNextTensor(op, name, plan.size, opts.maxTensors);
-        plan.set(name, readStateTensor(r, name, opts.requireFinite));
-      });
-    }
-  }, 'metadata');
-  r.end();
+  const doc = parseJSON(op, 'text', text, opts.maxTensors);
+  checkKeys(op, 'the top-level object', doc, ['format', 'metadata', 'tensors'], 'metadata');
+  if (doc.format !== STATE_JSON_FORMAT) throw new TypeError(`${op}: "format" must be "${STATE_JSON_FORMAT}", got ${describe(doc.format)}`);
+  const metadata = doc.metadata === undefined ? {} : readMetadata(op, 'metadata', doc.metadata, opts.maxMetadataEntries);
+  const plan = Object.entries(checkRecord(op, '"tensors"', doc.tensors)).map(([name, entry], count) => {
+    const { what, dtype, shape, size, value: values } = checkTensorEntryValue(op, name, entry, count, opts.maxTensors, ['float32', 'float64'] as const, 'data');
+    if (!Array.isArray(values)) throw new TypeError(`${op}: ${what} data must be an array of numbers, got ${describe(values)}`);
+    if (values.length !== size) throw new RangeError(`${op}: ${what} has ${values.length} data values but shape ${shapeText(shape)} needs ${size}`);
+    values.forEach((x: unknown, i) => {
+      if (typeof x !== 'number') {
+        if (!NON_FINITE.includes(x as string)) throw new TypeError(`${op}: ${what} data[${i}] must be a number or "NaN", "Infinity", "-Infinity", got ${describe(x)}`);
+      } else if (!Number.isFinite(dtype === 'float32' ? Math.fround(x) : x)) {
+        // JSON.parse reads a number beyond the double range (1e400) as ±Infinity
+        throw new RangeError(`${op}: ${what} data[${i}] = ${x} is beyond the ${dtype} range`);
+      }
+    });
+    if (opts.requireFinite) checkFiniteData(op, name, values);
+    return { name, dtype, shape, values };
+  });
 
-  // Every check passed: only now are the typed arrays allocated.
+  // Every check passed: only now are the typed arrays allocated. Storing converts each value
+  // as Number() does ("NaN" to NaN, …), and a Float32Array rounds it as Math.fround does.
   const tensors = new Map<string, Tensor>();
-  for (const [name, { dtype, shape, values }] of plan) {
+  for (const { name, dtype, shape, values } of plan) {
     const data = allocate(dtype, values.length);
-    data.set(values); // a Float32Array rounds each value to the nearest float32, as Math.fround does
+    data.set(values);
     tensors.set(name, { data, shape });
   }
   return { tensors, metadata };
-}
-
-/** A checked tensor entry, not yet copied into a typed array. */
-interface Planned {
-  dtype: 'float32' | 'float64';
-  shape: number[];
-  values: number[];
-}
-
-/** One {"dtype", "shape", "data"} entry, fully checked; its keys may come in any order. */
-function readStateTensor(r: JsonReader, name: string, requireFinite: boolean): Planned {
-  const op = r.op;
-  const what = `tensor ${quote(name)}`;
-  const { dtype, shape, size, value: values } = readTensorEntry(r, what, ['float32', 'float64'] as const, 'data', (n) => readValues(r, what, n));
-  if (values.length !== size) throw new RangeError(`${op}: ${what} has ${values.length} data values but shape ${shapeText(shape)} needs ${size}`);
-  if (requireFinite) checkFiniteData(op, name, values);
-  const i = dtype === 'float32' ? beyondFloat32(values) : -1;
-  if (i >= 0) throw new RangeError(`${op}: ${what} data[${i}] = ${values[i]} is beyond the float32 range`);
-  return { dtype, shape, values };
-}
-
-/** The "data" array: numbers, or the strings "NaN", "Infinity", "-Infinity". */
-function readValues(r: JsonReader, what: string, size: number | undefined): number[] {
-  const op = r.op;
-  r.expect('[', `${what} data must be an array of numbers`);
-  const values: number[] = [];
-  r.array((i) => {
-    if (i === size) throw new RangeError(`${op}: ${what} has more than ${size} data values but its shape needs ${size}`);
-    let s: string | undefined;
-    const x = r.atNumber() ? r.number() : NON_FINITE.get((s = r.stringOr()) as string);
-    if (x === undefined) throw new TypeError(`${op}: ${what} data[${i}] must be a number or "NaN", "Infinity", "-Infinity", got ${r.got(s)}`);
-    values.push(x);
-  });
-  return values;
 }
 
 /** Shortest decimal that reads back (nearest double, then Math.fround) as the float32 `v`. */

@@ -15,8 +15,9 @@
  */
 import { type DType, type FloatArray, type Tensor, allocate } from '../tensor.js';
 import { describe, shapeText } from '../validate.js';
-import { JsonReader, readMetadata, readTensorEntry } from './json-reader.js';
-import { type DecodeOptions, type StateFile, checkEncoderInput, checkFiniteData, checkNextTensor, quote, resolveDecodeOptions } from './state-dict.js';
+import {
+  type DecodeOptions, type StateFile, checkEncoderInput, checkFiniteData, checkTensorEntryValue, parseJSON, quote, readMetadata, resolveDecodeOptions,
+} from './state-dict.js';
 
 /** Largest header accepted, in bytes: the reference implementation's limit (100 MB). */
 export const SAFETENSORS_MAX_HEADER = 100_000_000;
@@ -52,7 +53,7 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata
   const json = utf8Encoder.encode(`{${fields.join(',')}}`);
   const n = json.length + ((8 - (json.length % 8)) % 8);
   if (n > SAFETENSORS_MAX_HEADER) {
-    throw new RangeError(`${op}: the header would take ${n} bytes, more than the ${SAFETENSORS_MAX_HEADER} that readers accept (large metadata values are the usual cause)`);
+    throw new RangeError(`${op}: the header would take ${n} bytes, more than the ${SAFETENSORS_MAX_HEADER} that readers accept`);
   }
 
   const out = new Uint8Array(8 + n + offset);
@@ -69,11 +70,13 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata
 /**
  * Reads a safetensors file of F32 and F64 tensors, treating it as hostile. Before allocating
  * anything sized by the file it checks: the 8-byte length, the header length (≤ 100 MB and
- * within the file), UTF-8, JSON syntax with no duplicate keys, a JSON object at the top, known
- * keys and dtypes, shapes, byte ranges (in range, matching shape × dtype, no overlap, no gap,
- * covering the whole data section), names, string metadata, and the `maxTensors` and
- * `maxMetadataEntries` caps. With `requireFinite` it also refuses NaN and ±Infinity. Returns
- * new arrays (the file's bytes may be unaligned) and the tensors in header order.
+ * within the file), UTF-8, no more JSON objects and arrays than `maxTensors` tensors need,
+ * JSON syntax, a JSON object at the top, known keys and dtypes, shapes, byte ranges (in
+ * range, matching shape × dtype, no overlap, no gap, covering the whole data section), names,
+ * string metadata, and the `maxTensors` and `maxMetadataEntries` caps. With `requireFinite`
+ * it also refuses NaN and ±Infinity. A key given twice in one object counts once, with its
+ * last value. Returns new arrays (the file's bytes may be unaligned) and the tensors in
+ * header order (names that are array indices first, as in decodeStateJSON).
  */
 export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}): StateFile {
   const op = 'decodeSafetensors';
@@ -83,13 +86,10 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}
     throw new RangeError(`${op}: the file has ${bytes.length} bytes, too short for the 8-byte header length`);
   }
 
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
-  const n = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true); // exact below 2^53, and huge otherwise
-  if (n > SAFETENSORS_MAX_HEADER) {
-    throw new RangeError(`${op}: header length ${view.getBigUint64(0, true)} exceeds the ${SAFETENSORS_MAX_HEADER}-byte limit`);
-  }
-  if (n > bytes.length - 8) {
-    throw new RangeError(`${op}: header length ${n} exceeds the ${bytes.length - 8} bytes that follow the length field`);
+  const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  const n = Number(length); // exact up to the limit, and huge beyond it
+  if (n > Math.min(SAFETENSORS_MAX_HEADER, bytes.length - 8)) {
+    throw new RangeError(`${op}: header length ${length} exceeds ${n > SAFETENSORS_MAX_HEADER ? `the ${SAFETENSORS_MAX_HEADER}-byte limit` : `the ${bytes.length - 8} bytes that follow the length field`}`);
   }
   const dataStart = 8 + n;
   const dataBytes = bytes.length - dataStart;
@@ -101,35 +101,23 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}
     throw new TypeError(`${op}: the header is not valid UTF-8`);
   }
 
-  // Each entry is checked as it is read, so a hostile header never costs more than the
-  // tensors it could describe.
-  const r = new JsonReader(op, 'the header', text);
-  r.expect('{', 'the header must be a JSON object');
+  const header = parseJSON(op, 'the header', text, opts.maxTensors);
   let metadata: Record<string, string> = {};
   const plan: Entry[] = [];
-  r.object((name) => {
-    if (name === METADATA_KEY) {
-      metadata = readMetadata(r, `"${METADATA_KEY}"`, opts.maxMetadataEntries, true);
-    } else {
-      checkNextTensor(op, name, plan.length, opts.maxTensors);
-      plan.push(readEntry(r, name, dataBytes));
-    }
-  });
-  r.end();
+  for (const [name, value] of Object.entries(header)) {
+    if (name === METADATA_KEY) metadata = value === null ? {} : readMetadata(op, `"${METADATA_KEY}"`, value, opts.maxMetadataEntries);
+    else plan.push(checkEntry(op, name, value, plan.length, opts.maxTensors, dataBytes));
+  }
 
-  // The ranges, sorted, must tile [0, dataBytes) exactly (empty tensors may sit at any boundary).
-  const sorted = plan.slice().sort((a, b) => a.begin - b.begin || a.end - b.end);
+  // The ranges, sorted, must tile [0, dataBytes) exactly (empty tensors may sit at any
+  // boundary); the last entry stands for the end of the data section.
+  const sorted = [...plan.slice().sort((a, b) => a.begin - b.begin || a.end - b.end), { name: '', begin: dataBytes, end: dataBytes }];
   let covered = 0;
   for (const { name, begin, end } of sorted) {
-    const range = `tensor ${quote(name)} data_offsets [${begin}, ${end}]`;
-    if (begin > covered) {
-      throw new RangeError(`${op}: ${range} leave a gap: bytes [${covered}, ${begin}) of the data section belong to no tensor`);
-    }
+    const range = name ? `tensor ${quote(name)} data_offsets [${begin}, ${end}]` : `the end of the ${dataBytes}-byte data section`;
+    if (begin > covered) throw new RangeError(`${op}: bytes [${covered}, ${begin}) of the data section belong to no tensor (a gap before ${range})`);
     if (begin < covered) throw new RangeError(`${op}: ${range} overlap another tensor's bytes, which end at ${covered}`);
     covered = end;
-  }
-  if (covered !== dataBytes) {
-    throw new RangeError(`${op}: the tensors cover ${covered} bytes but the data section has ${dataBytes}: bytes [${covered}, ${dataBytes}) belong to no tensor`);
   }
 
   // Every check passed; the arrays allocated below add up to the data section's size.
@@ -173,11 +161,14 @@ interface Entry {
   end: number;
 }
 
-/** Reads and checks one header entry {dtype, shape, data_offsets} against the data section. */
-function readEntry(r: JsonReader, name: string, dataBytes: number): Entry {
-  const op = r.op;
-  const what = `tensor ${quote(name)}`;
-  const { dtype, shape, size, value: [b, e] } = readTensorEntry(r, what, ['F32', 'F64'] as const, 'data_offsets', () => readOffsets(r, what));
+/** Checks one header entry {dtype, shape, data_offsets} against the data section. */
+function checkEntry(op: string, name: string, value: unknown, count: number, max: number, dataBytes: number): Entry {
+  const { what, dtype, shape, size, value: offsets } = checkTensorEntryValue(op, name, value, count, max, ['F32', 'F64'] as const, 'data_offsets');
+  if (!Array.isArray(offsets) || offsets.length !== 2) throw new TypeError(`${op}: ${what} data_offsets must be an array [begin, end], got ${describe(offsets)}`);
+  offsets.forEach((v, i) => {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${op}: ${what} data_offsets ${i ? 'end' : 'begin'} must be a non-negative integer, got ${describe(v)}`);
+  });
+  const [b, e]: number[] = offsets;
   const range = `${what} data_offsets [${b}, ${e}]`;
   if (b > e) throw new RangeError(`${op}: ${range} end before they begin`);
   if (e > dataBytes) throw new RangeError(`${op}: ${range} are out of range: the data section has ${dataBytes} bytes`);
@@ -187,24 +178,6 @@ function readEntry(r: JsonReader, name: string, dataBytes: number): Entry {
     throw new RangeError(`${op}: ${what} has shape ${shapeText(shape)} (${size} elements, ${needed} bytes as ${dtype}) but data_offsets [${b}, ${e}] span ${e - b} bytes`);
   }
   return { name, dtype, shape, begin: b, end: e };
-}
-
-/** Reads data_offsets: [begin, end], two non-negative safe integers. */
-function readOffsets(r: JsonReader, what: string): [number, number] {
-  const op = r.op;
-  const bad = `${what} data_offsets must be an array [begin, end]`;
-  r.expect('[', bad);
-  const offsets: number[] = [];
-  r.array((i) => {
-    if (i === 2) throw new TypeError(`${op}: ${bad}, got an array of more than 2 elements`);
-    const v = r.atNumber() ? r.number() : undefined;
-    if (v === undefined || !Number.isSafeInteger(v) || v < 0) {
-      throw new RangeError(`${op}: ${what} data_offsets ${i ? 'end' : 'begin'} must be a non-negative integer, got ${v ?? r.describe()}`);
-    }
-    offsets.push(v + 0); // + 0 turns -0 into 0
-  });
-  if (offsets.length !== 2) throw new TypeError(`${op}: ${bad}, got an array of length ${offsets.length}`);
-  return [offsets[0], offsets[1]];
 }
 
 /** Reverses the bytes of each `size`-byte element in place (for big-endian hosts). */

@@ -5,8 +5,8 @@
  * may hold. docs/formats.md states the same rules for readers of the files.
  */
 import { type Param } from '../param.js';
-import { type FloatArray, type Tensor, formatShape, sizeOf } from '../tensor.js';
-import { checkBoolean, checkInteger, checkObject, checkTensorLike, describe, isFloatArray, sameShape, shapeText } from '../validate.js';
+import { type FloatArray, type Tensor, formatShape } from '../tensor.js';
+import { checkBoolean, checkDataLength, checkFinite, checkInteger, checkObject, checkTensorLike, describe, isFloatArray, sameShape, shapeText } from '../validate.js';
 
 /** What a decoder returns: the tensors in file order and the string-to-string metadata. */
 export interface StateFile {
@@ -77,10 +77,9 @@ export function loadStateDict(
   const strict = options.strict === undefined ? true : checkBoolean(op, 'options.strict', options.strict);
 
   const sources = checkStateDictFits(op, params, tensors, strict).map(({ data }, i) => {
-    const p = params[i], what = `tensor ${quote(p.name)}`, n = sizeOf(p.shape);
-    if (data.length !== n || p.value.length !== n) {
-      throw new RangeError(`${op}: ${what} has ${data.length} entries but shape ${formatShape(p.shape)} needs ${n}`);
-    }
+    const p = params[i], what = `tensor ${quote(p.name)}`;
+    checkDataLength(op, what, data, p.shape);
+    checkDataLength(op, `parameter ${quote(p.name)} value`, p.value, p.shape);
     const j = data instanceof Float64Array && p.value instanceof Float32Array ? beyondFloat32(data) : -1;
     if (j >= 0) throw new RangeError(`${op}: ${what} is float64 and its entry ${j} = ${data[j]} is beyond the float32 range of the model's parameter`);
     return data;
@@ -112,7 +111,7 @@ export function checkStateDictFits(
   }
   return params.map((p) => {
     const what = `tensor ${quote(p.name)}`;
-    const t = checkTensorEntry(op, what, tensors.get(p.name), 'a Float32Array or Float64Array was expected');
+    const t = checkTensorEntry(op, what, tensors.get(p.name));
     if (!sameShape(t.shape, p.shape)) throw new RangeError(`${op}: ${what} has shape ${shapeText(t.shape)} but the model${where} expects ${formatShape(p.shape)}`);
     return t;
   });
@@ -171,7 +170,7 @@ export function checkShapeValue(op: string, what: string, value: unknown): { sha
 
 /**
  * Checks metadata given to an encoder or read from a file: an object whose keys pass
- * `checkEntryName` and whose values are all strings. Returns a copy with sorted keys.
+ * `checkEntryName` and whose values are all strings with a UTF-8 form. Returns a copy with sorted keys.
  * Internal to the formats.
  */
 export function checkMetadata(op: string, what: string, entries: Iterable<[string, unknown]>): Record<string, string> {
@@ -181,10 +180,83 @@ export function checkMetadata(op: string, what: string, entries: Iterable<[strin
     if (typeof value !== 'string') {
       throw new TypeError(`${op}: ${what} value for ${quote(key)} must be a string, got ${describe(value)}`);
     }
+    if (LONE_SURROGATE.test(value)) throw new TypeError(`${op}: ${what} value for ${quote(key)} has a lone surrogate, so it has no UTF-8 form`);
     pairs.push([key, value]);
   }
   pairs.sort((a, b) => compareCodePoints(a[0], b[0]));
   return Object.fromEntries(pairs); // safe: forbidden names were refused
+}
+
+const STRINGS = 'an object of string values';
+
+/** Checks that `value` is a plain object (not null, not an array); returns it. Internal. */
+export function checkRecord(op: string, what: string, value: unknown, expected = 'an object'): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${op}: ${what} must be ${expected}, got ${describe(value)}`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Parses a file's JSON text (the JSON state file, the safetensors header) into an object.
+ * JSON.parse spends 15 to 30 bytes of memory a character on objects and arrays (a 100 MB
+ * header of "[[[…]]]" would take 3 GB), and a file of `maxTensors` tensors holds at most
+ * 3 · maxTensors + 3 of them, so text holding more than 4 · (maxTensors + 1) is refused
+ * before parsing; numbers and strings cost a few times their text at most. A syntax error
+ * is rethrown as a SyntaxError naming `op` and `what`. Internal to the formats.
+ */
+export function parseJSON(op: string, what: string, text: string, maxTensors: number): Record<string, unknown> {
+  let n = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else inString = c !== 0x22;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) n++;
+  }
+  const max = 4 * (maxTensors + 1);
+  if (n > max) throw new RangeError(`${op}: ${what} has ${n} JSON objects and arrays, more than the ${max} that ${maxTensors} tensors allow (options.maxTensors)`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new SyntaxError(`${op}: ${what} is not valid JSON: ${(e as Error).message}`);
+  }
+  return checkRecord(op, what, value, 'a JSON object');
+}
+
+/**
+ * Checks one parsed tensor entry {dtype, shape, <key>} (keys in any order, no others) and
+ * its name, the `count`th of at most `max` tensors. Returns the dtype, the checked shape and
+ * element count, and the third value for the caller to check. Internal to the formats.
+ */
+export function checkTensorEntryValue<D extends string>(
+  op: string, name: string, entry: unknown, count: number, max: number, dtypes: readonly D[], key: string,
+): { what: string; dtype: D; shape: number[]; size: number; value: unknown } {
+  checkEntryName(op, 'tensor', name);
+  if (count === max) throw new RangeError(`${op}: the file holds more than ${max} tensors (options.maxTensors)`);
+  const what = `tensor ${quote(name)}`;
+  const keys = ['dtype', 'shape', key];
+  const e = checkRecord(op, what, entry, `an object {${keys.join(', ')}}`);
+  checkKeys(op, what, e, keys);
+  if (!dtypes.includes(e.dtype as D)) {
+    throw new TypeError(`${op}: ${what} has dtype ${describe(e.dtype)}; only "${dtypes.join('" and "')}" are supported`);
+  }
+  return { what, dtype: e.dtype as D, ...checkShapeValue(op, `${what} shape`, e.shape), value: e[key] };
+}
+
+/** Checks that `o` has exactly the keys `keys`, `optional` excepted. Internal to the formats. */
+export function checkKeys(op: string, what: string, o: Record<string, unknown>, keys: readonly string[], optional?: string): void {
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) throw new TypeError(`${op}: ${what} has an unknown key ${quote(k)}; the keys are "${keys.join('", "')}"`);
+  }
+  for (const k of keys) if (k !== optional && o[k] === undefined) throw new TypeError(`${op}: ${what} has no "${k}" key`);
+}
+
+/** Checks parsed metadata: at most `max` entries, then `checkMetadata`. Internal to the formats. */
+export function readMetadata(op: string, what: string, value: unknown, max: number): Record<string, string> {
+  const entries = Object.entries(checkRecord(op, what, value, STRINGS));
+  if (entries.length > max) throw new RangeError(`${op}: ${what} has more than ${max} entries (options.maxMetadataEntries)`);
+  return checkMetadata(op, what, entries);
 }
 
 /** A tensor as an encoder writes it. */
@@ -201,36 +273,23 @@ export interface EncoderEntry {
  */
 export function checkEncoderInput(op: string, tensors: unknown, metadata: unknown): { meta: Record<string, string>; entries: EncoderEntry[] } {
   checkMap(op, tensors);
-  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
-    throw new TypeError(`${op}: metadata must be an object of string values, got ${describe(metadata)}`);
-  }
-  const meta = checkMetadata(op, 'metadata', Object.entries(metadata ?? {}));
+  const meta = checkMetadata(op, 'metadata', Object.entries(metadata === undefined ? {} : checkRecord(op, 'metadata', metadata, STRINGS)));
   const entries: EncoderEntry[] = [];
   for (const [name, t] of tensors) {
     checkEntryName(op, 'tensor', name);
     const what = `tensor ${quote(name)}`;
-    const { data } = checkTensorEntry(op, what, t, 'only Float32Array and Float64Array can be written');
-    const { shape, size } = checkShapeValue(op, `${what} shape`, (t as Tensor).shape);
-    checkEntryCount(op, what, data, shape, size);
+    const { data } = checkTensorEntry(op, what, t);
+    const { shape } = checkShapeValue(op, `${what} shape`, (t as Tensor).shape);
+    checkDataLength(op, what, data, shape);
     entries.push({ name, data, shape });
   }
   entries.sort((a, b) => compareCodePoints(a.name, b.name));
   return { meta, entries };
 }
 
-/** Checks the name of the next tensor a decoder reads, and that the file stays within `max` tensors. Internal. */
-export function checkNextTensor(op: string, name: string, count: number, max: number): void {
-  checkEntryName(op, 'tensor', name);
-  if (count === max) throw new RangeError(`${op}: the file holds more than ${max} tensors (options.maxTensors)`);
-}
-
 /** Refuses NaN and ±Infinity, naming the tensor and the first offending entry. Internal. */
 export function checkFiniteData(op: string, name: string, data: ArrayLike<number>): void {
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new RangeError(`${op}: tensor ${quote(name)} entry ${i} is ${data[i]} but finite values were required (requireFinite)`);
-    }
-  }
+  checkFinite(op, `tensor ${quote(name)} (requireFinite)`, data);
 }
 
 /** The index of the first finite value that rounds to ±Infinity as a float32, or −1. Internal. */
@@ -239,15 +298,16 @@ export function beyondFloat32(data: ArrayLike<number>): number {
   return -1;
 }
 
-/** Orders strings by code point, which is UTF-8 byte order (UTF-16 order differs above U+D7FF). */
+/**
+ * Orders strings by code point, which is UTF-8 byte order (UTF-16 order differs above
+ * U+D7FF). While the strings agree, `i` stays on a code point boundary of both, so
+ * codePointAt compares whole code points. Internal.
+ */
 export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointRank(x) - codePointRank(y);
+  for (let i = 0; ; i++) {
+    const x = a.codePointAt(i) ?? -1, y = b.codePointAt(i) ?? -1;
+    if (x !== y || x < 0) return x - y;
   }
-  return a.length - b.length;
 }
 
 /** A name for an error message: JSON-quoted, cut to 80 characters. */
@@ -255,26 +315,15 @@ export function quote(name: string): string {
   return JSON.stringify(name.length > 80 ? name.slice(0, 80) + '…' : name);
 }
 
-// Surrogates (U+D800–U+DFFF) encode code points above U+FFFF, so they rank above U+E000–U+FFFF.
-function codePointRank(unit: number): number {
-  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
-  if (unit >= 0xe000) return unit - 0x800;
-  return unit;
-}
-
 function checkMap(op: string, tensors: unknown): asserts tensors is ReadonlyMap<string, unknown> {
   if (!(tensors instanceof Map)) throw new TypeError(`${op}: tensors must be a Map of name to tensor, got ${describe(tensors)}`);
 }
 
 /** Checks a tensor's kind and that its data is a Float32Array or Float64Array. */
-function checkTensorEntry(op: string, what: string, t: unknown, expected: string): Tensor {
+function checkTensorEntry(op: string, what: string, t: unknown): Tensor {
   const { data } = checkTensorLike<Tensor>(op, what, t);
-  if (!isFloatArray(data)) throw new TypeError(`${op}: ${what} has data ${describe(data)} but ${expected}`);
+  if (!isFloatArray(data)) throw new TypeError(`${op}: ${what} has data ${describe(data)} but a Float32Array or Float64Array was expected`);
   return t as Tensor;
-}
-
-function checkEntryCount(op: string, what: string, data: FloatArray, shape: readonly number[], size: number): void {
-  if (data.length !== size) throw new RangeError(`${op}: ${what} has ${data.length} entries but shape ${shapeText(shape)} needs ${size}`);
 }
 
 function listNames(names: readonly string[]): string {

@@ -13,7 +13,7 @@
 import type { Recurrent, RecurrentOutput } from '../layers/recurrent.js';
 import type { SequenceInputs } from '../models/sequence-model.js';
 import { type Tensor, allocate } from '../tensor.js';
-import { checkInteger } from '../validate.js';
+import { checkInteger, checkLength } from '../validate.js';
 
 export class StateCarry {
   /** [L·D, B, H] */
@@ -38,9 +38,7 @@ export class StateCarry {
 
   /** Copies a forward's final states (detached: no gradient flows back through them). */
   capture(state: RecurrentOutput): void {
-    if (state.hN.data.length !== this.h.data.length) {
-      throw new RangeError(`StateCarry.capture: state has ${state.hN.data.length} entries but the carry holds ${this.h.data.length} (batch changed?)`);
-    }
+    checkLength('StateCarry.capture', 'state.hN', state.hN.data, this.h.data.length);
     this.h.data.set(state.hN.data);
     if (this.c && state.cN) this.c.data.set(state.cN.data);
   }

@@ -5,14 +5,14 @@
  * A non-finite loss or gradient never reaches the weights: the step throws (default) or is
  * skipped, as `nonFinite` says.
  */
-import { clipGradNorm, gradNorm } from '../clipping/clip-grad-norm.js';
+import { clipGradNorm, firstNonFinite, gradNorm, normText } from '../clipping/clip-grad-norm.js';
 import { clipGradValue } from '../clipping/clip-grad-value.js';
 import type { SequenceInputs, SequenceModel } from '../models/sequence-model.js';
 import { type OptimizerSpec, createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer, OptimizerSnapshot } from '../optimizers/optimizer.js';
 import type { Param } from '../param.js';
 import type { FloatArray, Tensor } from '../tensor.js';
-import { checkChoice, checkNumber, checkObject } from '../validate.js';
+import { checkChoice, checkObject, checkPositive } from '../validate.js';
 
 /** Anything with trainable params and a loss-and-gradient pass. */
 export interface Trainable {
@@ -54,19 +54,20 @@ export class Trainer<M extends Trainable = SequenceModel> {
   steps = 0;
   private readonly result: StepResult = { loss: 0, gradNorm: 0, skipped: false };
   /** Values and optimizer state before the update, to undo an update that overflows. */
-  private valuesBefore: FloatArray[] | null = null;
+  private valuesBefore: FloatArray[] | undefined;
   private optimizerBefore: OptimizerSnapshot | undefined;
 
   constructor(readonly model: M, options: TrainerOptions) {
     const op = 'Trainer';
     checkObject(op, 'options', options);
     const opt = options.optimizer;
-    const isOptimizer = typeof opt === 'object' && opt !== null && typeof (opt as Optimizer).step === 'function';
+    const isOptimizer = typeof (opt as Optimizer | null)?.step === 'function';
     if (isOptimizer && ((opt as Optimizer).params.length !== model.params.length || (opt as Optimizer).params.some((p, i) => p !== model.params[i]))) {
       throw new TypeError(`${op}: the optimizer must have been created over model.params`);
     }
-    this.clipNorm = options.clipNorm == null ? null : checkNumber(op, 'clipNorm', options.clipNorm, Number.MIN_VALUE);
-    this.clipValue = options.clipValue == null ? null : checkNumber(op, 'clipValue', options.clipValue, Number.MIN_VALUE);
+    const clip = (key: 'clipNorm' | 'clipValue') => (options[key] == null ? null : checkPositive(op, key, options[key]));
+    this.clipNorm = clip('clipNorm');
+    this.clipValue = clip('clipValue');
     this.nonFinite = checkChoice(op, 'nonFinite', options.nonFinite ?? 'throw', ['throw', 'skip'] as const);
     this.optimizer = isOptimizer ? (opt as Optimizer) : createOptimizer(model.params, opt as OptimizerSpec);
   }
@@ -78,48 +79,35 @@ export class Trainer<M extends Trainable = SequenceModel> {
    * is undone, weights and optimizer state alike, and treated like a non-finite gradient.
    */
   run(lossAndGrad: () => number): StepResult {
-    const { model, result } = this;
+    const { model, optimizer, result } = this, params = model.params;
     model.zeroGrad();
     const loss = lossAndGrad();
-    const norm = gradNorm(model.params);
+    const norm = gradNorm(params);
     this.steps++;
     result.loss = loss;
     result.gradNorm = norm;
     result.skipped = false;
-    if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-      const bad = firstNonFinite(model.params, 'grad');
-      const what = !Number.isFinite(loss) ? `loss is ${loss}` : `gradient norm is ${norm} (${bad ? `first in ${bad}` : 'overflow in the sum'})`;
-      if (this.nonFinite === 'throw') {
-        throw new NonFiniteError(`Trainer.step: ${what}; the weights were not updated (lower the learning rate, clip gradients, or pass nonFinite: 'skip')`);
-      }
-      model.zeroGrad();
-      result.skipped = true;
-      return result;
+    let why = !Number.isFinite(loss) ? `loss is ${loss}` : Number.isFinite(norm) ? '' : normText(params, norm);
+    if (!why) {
+      // the norm is computed again inside: an O(params) pass, negligible beside BPTT, that keeps
+      // the finiteness check ahead of any change to the gradients
+      if (this.clipNorm !== null) clipGradNorm(params, this.clipNorm);
+      if (this.clipValue !== null) clipGradValue(params, this.clipValue);
+      // optimizer.step(), undone when it leaves any weight NaN or ±Infinity
+      const before = (this.valuesBefore ??= params.map((p) => p.value.slice()));
+      params.forEach((p, i) => before[i].set(p.value));
+      this.optimizerBefore = optimizer.snapshot(this.optimizerBefore);
+      optimizer.step();
+      const bad = firstNonFinite(params, 'value');
+      if (!bad) return result;
+      params.forEach((p, i) => p.value.set(before[i]));
+      optimizer.restore(this.optimizerBefore);
+      why = `after the ${optimizer.name} update ${bad}`;
     }
-    // the norm is computed again inside: an O(params) pass, negligible beside BPTT, that keeps
-    // the finiteness check ahead of any change to the gradients
-    if (this.clipNorm !== null) clipGradNorm(model.params, this.clipNorm);
-    if (this.clipValue !== null) clipGradValue(model.params, this.clipValue);
-    this.guardedUpdate();
-    return result;
-  }
-
-  /** optimizer.step(), undone when it leaves any weight NaN or ±Infinity. */
-  private guardedUpdate(): void {
-    const { model, optimizer, result } = this;
-    const before = (this.valuesBefore ??= model.params.map((p) => p.value.slice()));
-    model.params.forEach((p, i) => before[i].set(p.value));
-    this.optimizerBefore = optimizer.snapshot(this.optimizerBefore);
-    optimizer.step();
-    const bad = firstNonFinite(model.params, 'value');
-    if (bad === null) return;
-    model.params.forEach((p, i) => p.value.set(before[i]));
-    optimizer.restore(this.optimizerBefore);
-    if (this.nonFinite === 'throw') {
-      throw new NonFiniteError(`Trainer.step: the ${optimizer.name} update would make ${bad} non-finite; the update was undone and the weights are unchanged (lower the learning rate or clip gradients)`);
-    }
+    if (this.nonFinite === 'throw') throw new NonFiniteError(`Trainer.step: ${why}; the weights were not updated`);
     model.zeroGrad();
     result.skipped = true;
+    return result;
   }
 }
 
@@ -133,13 +121,4 @@ export class SequenceTrainer extends Trainer<SequenceModel> {
     this.model.checkBatch('SequenceModel.lossAndGrad', x, target, inputs);
     return this.run(() => this.model.lossAndGrad(x, target, inputs));
   }
-}
-
-/** `name[i]` of the first NaN or ±Infinity in the parameters' values or gradients, or null. */
-function firstNonFinite(params: readonly Param[], which: 'value' | 'grad'): string | null {
-  for (const p of params) {
-    const v = p[which];
-    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return `${p.name}[${i}]`;
-  }
-  return null;
 }

@@ -209,7 +209,7 @@ describe('cli/main (the rnnkit process)', function () {
       expect(r.code, show(r)).to.equal(1);
       const lines = nonEmptyLines(r.stdout);
       expect(lines).to.have.length(2);
-      expect(lines[0]).to.match(/^FAIL {2}not-a-fixture\.json {2}runReference: format must be "rnn-reference\/1"/);
+      expect(lines[0]).to.match(/^FAIL {2}not-a-fixture\.json {2}runReference: format must be one of "rnn-reference\/1", got undefined/);
       expect(lines[1]).to.equal('0 of 1 fixtures within 1e-5 (float32); 1 failed');
       expect(r.stderr).to.not.contain('    at ');
     });

@@ -82,10 +82,10 @@ describe('generation/generate', () => {
 
   it('refuses models and options it cannot use, naming generate and the operand', () => {
     const model = makeLM();
-    expect(() => generate(makeLM({ bidirectional: true }), { prime: [0], length: 2 })).to.throw(TypeError, /generate: a bidirectional model cannot generate/);
+    expect(() => generate(makeLM({ bidirectional: true }), { prime: [0], length: 2 })).to.throw(TypeError, /generate: generation needs a unidirectional many_to_many cross_entropy model, got bidirectional many_to_many cross_entropy/);
     expect(() => generate(new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 4, outputSize: V }), { prime: [0], length: 2 }))
       .to.throw(RangeError, /generate: the model must read one-hot tokens \(inputSize 3 must equal outputSize 6\)/);
-    expect(() => generate(makeLM({ topology: 'many_to_one' }), { prime: [0], length: 2 })).to.throw(TypeError, /generate: generation needs a many_to_many cross_entropy model, got many_to_one cross_entropy/);
+    expect(() => generate(makeLM({ topology: 'many_to_one' }), { prime: [0], length: 2 })).to.throw(TypeError, /generate: generation needs a unidirectional many_to_many cross_entropy model, got many_to_one cross_entropy/);
     expect(() => generate(makeLM({ loss: 'mse' }), { prime: [0], length: 2 })).to.throw(TypeError, /got many_to_many mse/);
     expect(() => generate(model, { prime: [], length: 2 })).to.throw(RangeError, /generate: prime must be a non-empty array/);
     expect(() => generate(model, { prime: [0, V], length: 2 })).to.throw(RangeError, /generate: prime\[1\] must be a token index in \[0, 5\], got 6/);

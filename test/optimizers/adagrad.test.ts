@@ -91,6 +91,6 @@ describe('optimizers/Adagrad', () => {
     expect(() => new Adagrad([p], { lrDecay: -1 })).to.throw(RangeError, /Adagrad: lrDecay must be in \[0, Infinity\], got -1/);
     expect(() => new Adagrad([p], { initialAccumulatorValue: -0.1 })).to.throw(RangeError, /initialAccumulatorValue must be in \[0, Infinity\]/);
     expect(() => new Adagrad([p], { eps: NaN })).to.throw(TypeError, /eps must be a finite number/);
-    expect(() => new Adagrad([p], { lr_decay: 0.1 } as never)).to.throw(TypeError, /unknown option "lr_decay".*lr, lrDecay, eps, initialAccumulatorValue/);
+    expect(() => new Adagrad([p], { lr_decay: 0.1 } as never)).to.throw(TypeError, /Adagrad: options has an unknown key "lr_decay"; the keys are "lr", "lrDecay", "eps", "initialAccumulatorValue"/);
   });
 });

@@ -121,6 +121,6 @@ describe('optimizers/Adam', () => {
     expect(() => new Adam([p], { eps: -1 })).to.throw(RangeError, /eps must be in \[0, Infinity\]/);
     expect(() => new Adam([p], { lr: Infinity })).to.throw(TypeError, /lr must be a finite number, got Infinity/);
     expect(() => new Adam([p], { amsgrad: 1 } as never)).to.throw(TypeError, /amsgrad must be a boolean/);
-    expect(() => new Adam([p], { beta1: 0.9 } as never)).to.throw(TypeError, /unknown option "beta1".*lr, betas, eps, amsgrad/);
+    expect(() => new Adam([p], { beta1: 0.9 } as never)).to.throw(TypeError, /Adam: options has an unknown key "beta1"; the keys are "lr", "betas", "eps", "amsgrad"/);
   });
 });

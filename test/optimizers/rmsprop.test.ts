@@ -108,6 +108,6 @@ describe('optimizers/RMSprop', () => {
     expect(() => new RMSprop([p], { momentum: -0.5 })).to.throw(RangeError, /RMSprop: momentum must be in \[0, Infinity\]/);
     expect(() => new RMSprop([p], { eps: -1e-8 })).to.throw(RangeError, /eps/);
     expect(() => new RMSprop([p], { centered: 'no' } as never)).to.throw(TypeError, /centered must be a boolean/);
-    expect(() => new RMSprop([p], { rho: 0.9 } as never)).to.throw(TypeError, /unknown option "rho".*lr, alpha, eps, momentum, centered/);
+    expect(() => new RMSprop([p], { rho: 0.9 } as never)).to.throw(TypeError, /RMSprop: options has an unknown key "rho"; the keys are "lr", "alpha", "eps", "momentum", "centered"/);
   });
 });

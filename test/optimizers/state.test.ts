@@ -123,24 +123,24 @@ describe('optimizers/state', () => {
   describe('setState with a bad state throws and changes nothing', () => {
     type Mutate = (s: any) => unknown;
     const cases: [string, Mutate, RegExp][] = [
-      ['another optimizer', (s) => ({ ...s, optimizer: 'sgd' }), /Adam\.setState: state\.optimizer must be "adam", got "sgd"/],
+      ['another optimizer', (s) => ({ ...s, optimizer: 'sgd' }), /Adam\.setState: state\.optimizer must be one of "adam", got "sgd"/],
       ['not an object', () => null, /state must be an object/],
       ['a negative step', (s) => ({ ...s, step: -1 }), /state\.step must be ≥ 0, got -1/],
       ['a fractional step', (s) => ({ ...s, step: 1.5 }), /state\.step must be an integer/],
-      ['a missing hyper-parameter', (s) => ({ ...s, hyperParameters: { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8 } }), /state\.hyperParameters\.amsgrad is missing/],
-      ['an unknown hyper-parameter', (s) => ({ ...s, hyperParameters: { ...s.hyperParameters, weightDecay: 0 } }), /unknown option "weightDecay"/],
+      ['a missing hyper-parameter', (s) => ({ ...s, hyperParameters: { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8 } }), /Adam\.setState: state\.hyperParameters\.amsgrad must be a boolean, got undefined/],
+      ['an unknown hyper-parameter', (s) => ({ ...s, hyperParameters: { ...s.hyperParameters, weightDecay: 0 } }), /state\.hyperParameters has an unknown key "weightDecay"; the keys are "lr", "betas", "eps", "amsgrad"/],
       ['an invalid hyper-parameter', (s) => ({ ...s, hyperParameters: { ...s.hyperParameters, betas: [0.9, 1] } }), /betas\[1\] must be in \[0, 1\)/],
       ['hyper-parameters that need other buffers', (s) => ({ ...s, hyperParameters: { ...s.hyperParameters, amsgrad: true } }),
         /call for buffers \[exp_avg, exp_avg_sq, max_exp_avg_sq\] but this Adam holds \[exp_avg, exp_avg_sq\]/],
       ['a missing parameter', (s) => ({ ...s, buffers: { weight_hh_l0: s.buffers.weight_hh_l0 } }), /state\.buffers\["head\.bias"\] must be an object/],
-      ['an unknown parameter', (s) => ({ ...s, buffers: { ...s.buffers, 'head.weight': s.buffers['head.bias'] } }), /entry for "head\.weight", which is not one of this Adam's parameters/],
+      ['an unknown parameter', (s) => ({ ...s, buffers: { ...s.buffers, 'head.weight': s.buffers['head.bias'] } }), /state\.buffers has an unknown key "head\.weight"; the keys are "weight_hh_l0", "head\.bias"/],
       ['a missing buffer', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { exp_avg: s.buffers['head.bias'].exp_avg } } }), /state\.buffers\["head\.bias"\]\.exp_avg_sq must be a Float64Array/],
-      ['an unknown buffer', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], sum: new Float64Array(2) } } }), /has a buffer "sum" but Adam keeps only \[exp_avg, exp_avg_sq\]/],
-      ['a wrong length', (s) => ({ ...s, buffers: { ...s.buffers, weight_hh_l0: { ...s.buffers.weight_hh_l0, exp_avg: new Float32Array(5) } } }), /weight_hh_l0"\]\.exp_avg has 5 entries but parameter "weight_hh_l0" \(shape \[2, 3\]\) has 6/],
-      ['a wrong dtype', (s) => ({ ...s, buffers: { ...s.buffers, weight_hh_l0: { ...s.buffers.weight_hh_l0, exp_avg: new Float64Array(6) } } }), /exp_avg must be a Float32Array \(the dtype of parameter "weight_hh_l0"\), got Float64Array\(6\)/],
+      ['an unknown buffer', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], sum: new Float64Array(2) } } }), /state\.buffers\["head\.bias"\] has an unknown key "sum"; the keys are "exp_avg", "exp_avg_sq"/],
+      ['a wrong length', (s) => ({ ...s, buffers: { ...s.buffers, weight_hh_l0: { ...s.buffers.weight_hh_l0, exp_avg: new Float32Array(5) } } }), /state\.buffers\["weight_hh_l0"\]\.exp_avg has 5 entries but 6 were expected/],
+      ['a wrong dtype', (s) => ({ ...s, buffers: { ...s.buffers, weight_hh_l0: { ...s.buffers.weight_hh_l0, exp_avg: new Float64Array(6) } } }), /state\.buffers\["weight_hh_l0"\]\.exp_avg must be a Float32Array, got Float64Array\(6\)/],
       ['a plain array', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], exp_avg: [0, 0] } } }), /must be a Float64Array/],
-      ['a NaN entry', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], exp_avg: Float64Array.from([0, NaN]) } } }), /exp_avg must hold finite numbers, but entry 1 is NaN/],
-      ['a negative second moment', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], exp_avg_sq: Float64Array.from([-1, 0]) } } }), /exp_avg_sq must hold finite, non-negative numbers, but entry 0 is -1/],
+      ['a NaN entry', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], exp_avg: Float64Array.from([0, NaN]) } } }), /state\.buffers\["head\.bias"\]\.exp_avg must be finite, but entry 1 is NaN/],
+      ['a negative second moment', (s) => ({ ...s, buffers: { ...s.buffers, 'head.bias': { ...s.buffers['head.bias'], exp_avg_sq: Float64Array.from([-1, 0]) } } }), /state\.buffers\["head\.bias"\]\.exp_avg_sq must be finite and non-negative, but entry 0 is -1/],
     ];
     for (const [label, mutate, message] of cases) {
       it(label, () => {

@@ -140,7 +140,7 @@ const cases: Case[] = [
   {
     label: 'truncated in the middle of the header', files: () => ({ st: GOOD_ST.slice(0, 1000), json: GOOD_JSON.slice(0, 1000) }),
     st: refusedBy(RangeError, 'decodeSafetensors', 'header length', 'exceeds the 992 bytes'),
-    json: refusedBy(SyntaxError, 'decodeStateJSON', 'not valid JSON', 'at character'),
+    json: refusedBy(SyntaxError, 'decodeStateJSON', 'text is not valid JSON'),
   },
   {
     label: 'truncated in the middle of the data', files: () => ({ st: GOOD_ST.slice(0, GOOD_ST.length - 6), json: GOOD_JSON.slice(0, GOOD_JSON.length - 40) }),
@@ -162,7 +162,7 @@ const cases: Case[] = [
   {
     label: 'invalid JSON (an unquoted dtype)',
     files: () => ({ st: pack(split(GOOD_ST).header.replace('"dtype":"F32"', '"dtype":F32 '), split(GOOD_ST).data), json: GOOD_JSON.replace('"dtype": "float32"', '"dtype": float32') }),
-    both: refusedBy(SyntaxError, 'not valid JSON', 'at character'),
+    both: refusedBy(SyntaxError, 'is not valid JSON'),
   },
   {
     label: 'header not UTF-8', files: () => { const b = GOOD_ST.slice(); b[20] = 0xff; return { st: b }; },
@@ -190,24 +190,26 @@ const cases: Case[] = [
     files: () => ({ st: editHeader((h, data) => { const e = data.length; h['head.bias'].data_offsets = [e, e + 20]; const d = new Uint8Array(e + 20); d.set(data); d.set(data.subarray(h['bias_hh_l0'].data_offsets[1], h['bias_hh_l0'].data_offsets[1] + 20), e); return d; }) }),
     st: refusedBy(RangeError, 'decodeSafetensors', 'gap'),
   },
+  // A key given twice counts once, with its last value (as JSON.parse does): a bad last copy is refused.
   {
-    label: 'a duplicate tensor name',
+    label: 'a duplicate tensor name whose last copy has shape [6]',
     files: () => {
       const { header, data } = split(GOOD_ST);
       const h = header.trimEnd();
-      const entry = h.match(/"head\.bias":\{[^}]*\}/)![0];
-      const text = GOOD_JSON.replace(/(\n\s*"head\.bias": \{[^\n]*\})/, '$1,$1');
+      const entry = h.match(/"head\.bias":\{[^}]*\}/)![0].replace('"shape":[5]', '"shape":[6]');
+      const text = GOOD_JSON.replace(/(\n\s*"head\.bias": \{[^\n]*\})/, (line) => `${line},${line.replace('"shape": [5]', '"shape": [6]')}`);
       return { st: pack(h.slice(0, -1) + ',' + entry + '}', data), json: text };
     },
-    both: refusedBy(SyntaxError, '"head.bias" twice', 'duplicate keys are refused'),
+    st: refusedBy(RangeError, 'decodeSafetensors', '"head.bias"', 'shape [6]', '24 bytes', 'span 20 bytes'),
+    json: refusedBy(RangeError, 'decodeStateJSON', '"head.bias"', '5 data values', 'shape [6] needs 6'),
   },
   {
-    label: 'a duplicate metadata key',
+    label: 'a duplicate metadata key whose last copy is bad (rnnkit.step "-3" after "7")',
     files: () => {
       const { header, data } = split(GOOD_ST);
-      return { st: pack(header.replace('"__metadata__":{', '"__metadata__":{"rnnkit.step":"1",'), data), json: GOOD_JSON.replace('"metadata": {', '"metadata": {"rnnkit.step": "1", ') };
+      return { st: pack(header.replace('"rnnkit.step":"7"', '"rnnkit.step":"7","rnnkit.step":"-3"'), data), json: GOOD_JSON.replace('"rnnkit.step": "7"', '"rnnkit.step": "7", "rnnkit.step": "-3"') };
     },
-    both: refusedBy(SyntaxError, '"rnnkit.step" twice', 'duplicate keys are refused'),
+    both: refusedBy(RangeError, 'loadCheckpoint', 'rnnkit.step', 'non-negative integer', 'got "-3"'),
   },
   // tensors against the model the metadata describes
   {
@@ -271,14 +273,14 @@ const cases: Case[] = [
   {
     label: 'NaN in a weight',
     files: () => rewrite((t) => { t.get('weight_hh_l0')!.data[3] = NaN; }),
-    st: refusedBy(RangeError, 'decodeSafetensors', '"weight_hh_l0" entry 3 is NaN', 'finite'),
-    json: refusedBy(RangeError, 'decodeStateJSON', '"weight_hh_l0" entry 3 is NaN', 'finite'),
+    st: refusedBy(RangeError, 'decodeSafetensors', '"weight_hh_l0"', 'must be finite', 'entry 3 is NaN'),
+    json: refusedBy(RangeError, 'decodeStateJSON', '"weight_hh_l0"', 'must be finite', 'entry 3 is NaN'),
   },
   {
     label: '−Infinity in a bias',
     files: () => rewrite((t) => { t.get('head.bias')!.data[0] = -Infinity; }),
-    st: refusedBy(RangeError, 'decodeSafetensors', '"head.bias" entry 0 is -Infinity'),
-    json: refusedBy(RangeError, 'decodeStateJSON', '"head.bias" entry 0 is -Infinity'),
+    st: refusedBy(RangeError, 'decodeSafetensors', '"head.bias"', 'must be finite', 'entry 0 is -Infinity'),
+    json: refusedBy(RangeError, 'decodeStateJSON', '"head.bias"', 'must be finite', 'entry 0 is -Infinity'),
   },
   // the model metadata (the messages must say the problem is in the file's rnnkit.model)
   {

@@ -111,17 +111,21 @@ describe('rnnkit JSON state format', () => {
       expect(decodeStateJSON(text, { maxLength: text.length }).tensors.size).to.equal(1);
     });
 
-    it('refuses invalid JSON', () => {
-      refuse('', /decodeStateJSON: text is not valid JSON: unexpected end of text where a value was expected at character 0/);
-      refuse(doc(w).slice(0, -1), /text is not valid JSON: expected "," or "}" in an object, found end of text/);
-      refuse(doc('"w":{"dtype":"float32","shape":[1],"data":[NaN]}'), /unexpected "N" where a value was expected/);
-      refuse(doc('"w":{"dtype":"float32","shape":[1],"data":[.5]}'), /unexpected "." where a value was expected/);
-      refuse(doc('"w":{"dtype":"float32","shape":[1],"data":[1e999]}'), /number 1e999 is beyond the double range/);
+    it('refuses invalid JSON with a SyntaxError giving JSON.parse\'s reason', () => {
+      for (const text of ['', doc(w).slice(0, -1), doc('"w":{"dtype":"float32","shape":[1],"data":[NaN]}'), doc('"w":{"dtype":"float32","shape":[1],"data":[.5]}'), `${doc(w)},`, doc(`${w},`)]) {
+        expect(() => decodeStateJSON(text)).to.throw(SyntaxError, /^decodeStateJSON: text is not valid JSON: \S/);
+      }
+    });
+
+    it('refuses numbers beyond the double range (which JSON.parse reads as Infinity)', () => {
+      expect(() => decodeStateJSON(doc('"w":{"dtype":"float64","shape":[1],"data":[1e999]}'))).to.throw(RangeError, /tensor "w" data\[0\] = Infinity is beyond the float64 range/);
+      expect(() => decodeStateJSON(doc('"w":{"dtype":"float32","shape":[2],"data":[0,-1e999]}'))).to.throw(RangeError, /tensor "w" data\[1\] = -Infinity is beyond the float32 range/);
+      expect(() => decodeStateJSON(doc('"w":{"dtype":"float32","shape":[1e999],"data":[]}'))).to.throw(TypeError, /tensor "w" shape\[0\] must be a non-negative integer, got Infinity/);
     });
 
     it('refuses a wrong or missing format tag and unknown keys', () => {
-      refuse('[]', /text must hold a JSON object, got an array/);
-      refuse('null', /text must hold a JSON object, got null/);
+      refuse('[]', /text must be a JSON object, got an array/);
+      refuse('null', /text must be a JSON object, got null/);
       refuse('{"format":"rnnkit-state/2","tensors":{}}', /"format" must be "rnnkit-state\/1", got "rnnkit-state\/2"/);
       refuse('{"format":1,"tensors":{}}', /"format" must be "rnnkit-state\/1", got 1/);
       refuse('{"tensors":{}}', /the top-level object has no "format" key/);
@@ -161,11 +165,23 @@ describe('rnnkit JSON state format', () => {
       expect(decodeStateJSON(doc('"w":{"dtype":"float64","shape":[1],"data":[1e39]}')).tensors.get('w')!.data[0]).to.equal(1e39);
     });
 
-    it('refuses duplicate keys anywhere', () => {
-      refuse(doc(`${w},${w}`), /text has the key "w" twice in one object/);
-      refuse(doc(w, '"metadata":{},"metadata":{},'), /the key "metadata" twice/);
-      refuse(doc('"w":{"dtype":"float32","dtype":"float64","shape":[1],"data":[1]}'), /the key "dtype" twice/);
-      refuse(doc(w, '"metadata":{"a":"1","\\u0061":"2"},'), /the key "a" twice/);
+    it('reads a key given twice in one object as its last value, as JSON.parse and Python\'s json do', () => {
+      const twice = decodeStateJSON(doc(`${w},"w":{"dtype":"float64","shape":[1],"data":[3]}`));
+      expect([...twice.tensors.keys()]).to.deep.equal(['w']);
+      expect(twice.tensors.get('w')!.data).to.deep.equal(Float64Array.of(3));
+      expect(decodeStateJSON(doc('"w":{"dtype":"float32","dtype":"float64","shape":[1],"data":[1]}')).tensors.get('w')!.data).to.be.instanceOf(Float64Array);
+      expect(decodeStateJSON(doc(w, '"metadata":{"a":"1","\\u0061":"2"},')).metadata).to.deep.equal({ a: '2' });
+      // the last value is checked like any other
+      refuse(doc(`${w},"w":{"dtype":"float32","shape":[3],"data":[1,2]}`), /tensor "w" has 2 data values but shape \[3\] needs 3/);
+      refuse(doc(w, '"metadata":{},"metadata":{"n":1},'), /metadata value for "n" must be a string, got 1/);
+    });
+
+    it('refuses lone surrogates in names and metadata values', () => {
+      refuse(doc('"w\\ud800":{"dtype":"float32","shape":[1],"data":[1]}'), /tensor name "w\\ud800" has a lone surrogate/);
+      refuse(doc(w, '"metadata":{"\\udc00":"x"},'), /metadata key name "\\udc00" has a lone surrogate/);
+      refuse(doc(w, '"metadata":{"k":"x\\ud800"},'), /metadata value for "k" has a lone surrogate/);
+      refuse(doc(w, '"metadata":{"k":"x\ud800"},'), /metadata value for "k" has a lone surrogate/);
+      expect(() => encodeStateJSON(new Map(), { k: '\udfff' })).to.throw(TypeError, /encodeStateJSON: metadata value for "k" has a lone surrogate/);
     });
 
     it('refuses __proto__, constructor and prototype names', () => {
@@ -183,7 +199,7 @@ describe('rnnkit JSON state format', () => {
     it('refuses non-finite values only when requireFinite', () => {
       const text = doc('"w":{"dtype":"float64","shape":[3],"data":[1,"Infinity","NaN"]}');
       expect(decodeStateJSON(text).tensors.get('w')!.data[1]).to.equal(Infinity);
-      refuse(text, /tensor "w" entry 1 is Infinity but finite values were required \(requireFinite\)/, { requireFinite: true });
+      refuse(text, /tensor "w" \(requireFinite\) must be finite, but entry 1 is Infinity/, { requireFinite: true });
     });
 
     it('refuses more tensors or metadata entries than the caps', () => {
@@ -193,20 +209,28 @@ describe('rnnkit JSON state format', () => {
       refuse(text, /metadata has more than 1 entries \(options.maxMetadataEntries\)/, { maxMetadataEntries: 1 });
     });
 
-    it('stops reading data as soon as it outgrows a shape it already knows', () => {
+    it('refuses data longer than its shape, quickly, whatever the key order', () => {
       const start = Date.now();
-      refuse(doc(`"w":{"dtype":"float32","shape":[2],"data":[${'1,'.repeat(5_000_000)}1]}`), /tensor "w" has more than 2 data values but its shape needs 2/);
+      refuse(doc(`"w":{"dtype":"float32","shape":[2],"data":[${'1,'.repeat(5_000_000)}1]}`), /tensor "w" has 5000001 data values but shape \[2\] needs 2/);
       expect(Date.now() - start).to.be.below(2000);
-      // Keys in another order are read too; the length is then checked at the end.
       const back = decodeStateJSON(doc('"w":{"data":[1,2,3],"shape":[3],"dtype":"float64"}'));
       expect(Array.from(back.tensors.get('w')!.data)).to.deep.equal([1, 2, 3]);
       refuse(doc('"w":{"data":[1,2,3],"shape":[2],"dtype":"float64"}'), /tensor "w" has 3 data values but shape \[2\] needs 2/);
       refuse(doc('"w":{"dtype":"float64","shape":[2]}'), /tensor "w" has no "data" key/);
     });
 
-    it('refuses deep nesting at once, without recursion', () => {
-      refuse(doc(`"w":{"dtype":"float32","shape":${'['.repeat(1_000_000)}`), /tensor "w" shape\[0\] must be a non-negative integer, got an array/);
-      refuse(doc(`"w":{"dtype":"float32","shape":[1],"data":${'['.repeat(1_000_000)}`), /data\[0\] must be a number .*got an array/);
+    it('refuses text with more objects and arrays than maxTensors allow before parsing it; nesting never recurses', () => {
+      const start = Date.now();
+      const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+      expect(() => decodeStateJSON(doc(`"w":{"dtype":"float32","shape":${'['.repeat(1_000_000)}`))).to.throw(RangeError, /decodeStateJSON: text has 1000003 JSON objects and arrays, more than the 400004 that 100000 tensors allow \(options.maxTensors\)/);
+      refuse(doc(`"w":{"dtype":"float32","shape":[1],"data":${deep(1_000_000)}}`), /text has 1000004 JSON objects and arrays, more than the 400004/);
+      refuse(doc(`"w":{"dtype":"float32","shape":[1],"data":[1]},"x":[${'[],'.repeat(20)}[]]`), /text has 27 JSON objects and arrays, more than the 12 that 2 tensors allow/, { maxTensors: 2 });
+      // brackets inside strings do not count
+      expect(decodeStateJSON(doc(w, `"metadata":{"k":"${'[{\\"'.repeat(1000)}"},`), { maxTensors: 1 }).metadata.k).to.have.length(3000);
+      // within the cap, deep nesting is parsed without recursion, then refused by the schema
+      refuse(doc(`"w":{"dtype":"float32","shape":${deep(1_000_000)},"data":[]}`), /tensor "w" shape\[0\] must be a non-negative integer, got an array of length 1/, { maxTensors: 1_000_000 });
+      refuse(doc(`"w":{"dtype":"float32","shape":[1],"data":${deep(100)}}`), /data\[0\] must be a number .*got an array/);
+      expect(Date.now() - start).to.be.below(5000);
     });
 
     it('refuses arguments of the wrong kind', () => {
@@ -219,7 +243,7 @@ describe('rnnkit JSON state format', () => {
     it('refuses what it could not read back', () => {
       const t = { data: new Float32Array(2), shape: [2] };
       expect(() => encodeStateJSON(new Map([['prototype', t]]))).to.throw(TypeError, /tensor name "prototype" is refused/);
-      expect(() => encodeStateJSON(new Map([['w', { data: new Float64Array(1), shape: [2] }]]))).to.throw(RangeError, /tensor "w" has 1 entries but shape \[2\] needs 2/);
+      expect(() => encodeStateJSON(new Map([['w', { data: new Float64Array(1), shape: [2] }]]))).to.throw(RangeError, /tensor "w" has shape \[2\] but its data has 1 entries/);
       expect(() => encodeStateJSON(new Map([['w', { data: [1, 2] as unknown as Float32Array, shape: [2] }]]))).to.throw(TypeError, /tensor "w" has data an array of length 2/);
       expect(() => encodeStateJSON(new Map([['w', t]]), ['a'] as unknown as Record<string, string>)).to.throw(TypeError, /metadata must be an object of string values, got an array/);
     });

@@ -102,7 +102,7 @@ describe('state dicts', () => {
       }, /missing "head.weight"; unexpected "head.wieght"/],
       ['a wrong shape', (d) => d.set('head.weight', { data: new Float32Array(2), shape: [2, 1] }), /tensor "head.weight" has shape \[2, 1\] but the model expects \[1, 2\]/],
       ['a wrong rank', (d) => d.set('head.weight', { data: new Float32Array(2), shape: [2] }), /tensor "head.weight" has shape \[2\] but the model expects \[1, 2\]/],
-      ['data shorter than its shape', (d) => d.set('head.weight', { data: new Float32Array(1), shape: [1, 2] }), /tensor "head.weight" has 1 entries but shape \[1, 2\] needs 2/],
+      ['data shorter than its shape', (d) => d.set('head.weight', { data: new Float32Array(1), shape: [1, 2] }), /tensor "head.weight" has shape \[1, 2\] but its data has 1 entries/],
       ['an integer dtype', (d) => d.set('head.weight', { data: new Int32Array(2) as unknown as Float32Array, shape: [1, 2] }), /tensor "head.weight" has data Int32Array\(2\) but a Float32Array or Float64Array was expected/],
       ['a plain array', (d) => d.set('head.weight', { data: [1, 2] as unknown as Float32Array, shape: [1, 2] }), /has data an array of length 2 but a Float32Array or Float64Array was expected/],
       ['not a tensor', (d) => d.set('head.weight', null as unknown as Tensor), /tensor "head.weight" must be a tensor \{data, shape\}, got null/],

@@ -230,7 +230,7 @@ describe('Trainer', () => {
         const loss = model.lossAndGrad(x, y);
         model.params[1].grad[2] = Infinity;
         return loss;
-      })).to.throw(NonFiniteError, /gradient norm is Infinity \(first in weight_hh_l0\[2\]\)/);
+      })).to.throw(NonFiniteError, /Trainer\.step: gradient norm is Infinity \(weight_hh_l0\[2\] is Infinity\); the weights were not updated/);
       expectValuesIdentical(model.params, snap);
       expect(() => trainer.run(() => Infinity)).to.throw(NonFiniteError, /loss is Infinity/);
       expectValuesIdentical(model.params, snap);

@@ -139,7 +139,7 @@ describe('truncated BPTT (StateCarry)', () => {
     // a state of another batch size is refused
     const other = makeModel({ numLayers: 2, bidirectional: true });
     other.forward(uniformTensor(rng(6), [T, 3, I]));
-    expect(() => carry.capture(other.rnn.lastState())).to.throw(RangeError, /StateCarry\.capture: state has 48 entries but the carry holds 32/);
+    expect(() => carry.capture(other.rnn.lastState())).to.throw(RangeError, /StateCarry\.capture: state\.hN has 48 entries but 32 were expected/);
     expect(() => new StateCarry(model.rnn, 0)).to.throw(RangeError, /StateCarry: batch must be ≥ 1/);
   });
 
