@@ -203,7 +203,7 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
       const where = `state.buffers["${p.name}"]`;
       const record = checkObject(op, where, table[p.name]);
       checkKeys(op, where, record, names, RangeError);
-      const kind = p.value instanceof Float64Array ? Float64Array : Float32Array;
+      const kind = p.value.constructor as Float32ArrayConstructor; // the parameter's dtype
       for (const b of names) {
         const data = record[b], at = `${where}.${b}`;
         if (!(data instanceof kind)) throw new TypeError(`${op}: ${at} must be a ${kind.name}, got ${describe(data)}`);

@@ -41,9 +41,8 @@ export interface StepResult {
 }
 
 /** Thrown when a step meets a non-finite loss or gradient and `nonFinite` is 'throw'. */
-export class NonFiniteError extends Error {
-  override name = 'NonFiniteError';
-}
+export class NonFiniteError extends Error {}
+NonFiniteError.prototype.name = 'NonFiniteError';
 
 export class Trainer<M extends Trainable = SequenceModel> {
   readonly optimizer: Optimizer;
