@@ -81,7 +81,7 @@ export function decodeStateJSON(text: string, options: DecodeStateJSONOptions = 
   }
 
   const doc = parseJSON(op, 'text', text, opts.maxTensors);
-  checkKeys(op, 'the top-level object', doc, ['format', 'metadata', 'tensors'], 'metadata');
+  checkKeys(op, 'the top-level object', doc, ['format', 'metadata', 'tensors']);
   if (doc.format !== STATE_JSON_FORMAT) throw new TypeError(`${op}: "format" must be "${STATE_JSON_FORMAT}", got ${describe(doc.format)}`);
   const metadata = doc.metadata === undefined ? {} : readMetadata(op, 'metadata', doc.metadata, opts.maxMetadataEntries);
   const plan = Object.entries(checkRecord(op, '"tensors"', doc.tensors)).map(([name, entry], count) => {
@@ -113,8 +113,7 @@ export function decodeStateJSON(text: string, options: DecodeStateJSONOptions = 
 
 /** Shortest decimal that reads back (nearest double, then Math.fround) as the float32 `v`. */
 function formatFloat32(v: number): string {
-  if (!Number.isFinite(v)) return `"${v}"`;
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  if (!Number.isFinite(v) || v === 0) return formatFloat64(v);
   const plain = String(v);
   if (plain.length <= 8) return plain; // short already: at most 7 significant digits and exact
   // Nine significant digits always identify a float32; weights mostly need 8 or 9, so search
