@@ -106,7 +106,7 @@ export function checkStateDictFits(
   const unexpected = strict ? [...tensors.keys()].filter((name) => !wanted.has(name)) : [];
   const parts = [
     missing.length && `missing ${listNames(missing)}`,
-    unexpected.length && `unexpected ${listNames(unexpected)}${where ? '' : ' (pass {strict: false} to ignore tensors the model does not have)'}`,
+    unexpected.length && `unexpected ${listNames(unexpected)}${where ? '' : ' (strict: false ignores them)'}`,
   ].filter(Boolean);
   if (parts.length > 0) throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters${where}: ${parts.join('; ')}`);
   return params.map((p) => {
