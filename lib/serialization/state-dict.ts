@@ -200,7 +200,7 @@ export function checkRecord(op: string, what: string, value: unknown, expected =
  * JSON.parse spends 15 to 30 bytes of memory a character on objects and arrays (a 100 MB
  * header of "[[[…]]]" would take 3 GB), and a file of `maxTensors` tensors holds at most
  * 3 · maxTensors + 3 of them, so text holding more than 4 · (maxTensors + 1) is refused
- * before parsing; numbers and strings cost a few times their text at most. A syntax error
+ * before parsing; the rest costs at most about 7 bytes a character (docs/formats.md). A syntax error
  * is rethrown as a SyntaxError naming `op` and `what`. Internal to the formats.
  */
 export function parseJSON(op: string, what: string, text: string, maxTensors: number): Record<string, unknown> {
