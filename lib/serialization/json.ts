@@ -30,7 +30,7 @@ import {
 export const STATE_JSON_FORMAT = 'rnnkit-state/1';
 
 /** Default cap on the text `decodeStateJSON` accepts: 64 Mi characters. */
-export const STATE_JSON_MAX_LENGTH = 64 * 1024 * 1024;
+export const STATE_JSON_MAX_LENGTH = 2 ** 26;
 
 export interface DecodeStateJSONOptions extends DecodeOptions {
   /** Longest text accepted, in UTF-16 code units (default STATE_JSON_MAX_LENGTH). */
@@ -102,12 +102,11 @@ export function decodeStateJSON(text: string, options: DecodeStateJSONOptions = 
 
   // Every check passed: only now are the typed arrays allocated. Storing converts each value
   // as Number() does ("NaN" to NaN, …), and a Float32Array rounds it as Math.fround does.
-  const tensors = new Map<string, Tensor>();
-  for (const { name, dtype, shape, values } of plan) {
+  const tensors = new Map(plan.map(({ name, dtype, shape, values }): [string, Tensor] => {
     const data = allocate(dtype, values.length);
     data.set(values);
-    tensors.set(name, { data, shape });
-  }
+    return [name, { data, shape }];
+  }));
   return { tensors, metadata };
 }
 

@@ -122,8 +122,11 @@ export function checkStateDictFits(
 /** Names that could alter objects built from a file if a reader used plain objects. */
 export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** A UTF-16 unit that is half of no surrogate pair: a string holding one has no UTF-8 form. */
-export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * A UTF-16 unit that is half of no surrogate pair: a string holding one has no UTF-8 form.
+ * In a `u` regex a pair is one code point, so only a lone half is in category Cs.
+ */
+export const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Checks a tensor name or metadata key: a string with a UTF-8 form (no lone surrogate) that
