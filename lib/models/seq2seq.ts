@@ -133,11 +133,11 @@ export class Seq2Seq {
     let beams: Hypothesis[] = [{ tokens: [], logProb: 0 }];
     const x: Tensor = { data: allocate(this.decoder.dtype, k * V), shape: [1, k, V] };
     const logp = new Float64Array(V);
-    const last = (h: Hypothesis) => h.tokens[h.tokens.length - 1];
+    const last = (h: Hypothesis): number | undefined => h.tokens[h.tokens.length - 1];
     const ended = (h: Hypothesis) => end !== undefined && last(h) === end;
     for (let step = 0; step < maxLength && !beams.every(ended); step++) {
       x.data.fill(0);
-      beams.forEach((h, b) => { x.data[b * V + (h.tokens.length ? last(h) : this.startToken)] = 1; });
+      beams.forEach((h, b) => { x.data[b * V + (last(h) ?? this.startToken)] = 1; });
       const { z, state } = this.decoder.forward(x, carry.inputs());
       // [Σ log p, parent beam, token (−1: the ended parent itself)]
       const candidates: [number, number, number][] = [];
