@@ -4,7 +4,7 @@
  */
 import type { SequenceModel } from '../models/sequence-model.js';
 import { Random } from '../random.js';
-import { type Tensor, allocate } from '../tensor.js';
+import { type FloatArray, type Tensor, allocate } from '../tensor.js';
 import { StateCarry } from '../training/state-carry.js';
 import { checkIndices, checkInteger, checkNumber, describe } from '../validate.js';
 import { argmax, sampleLogits } from './sample.js';
@@ -39,24 +39,20 @@ export function generate(model: SequenceModel, options: GenerateOptions): number
   const rng = options.rng ?? new Random(checkInteger(op, 'seed', options.seed ?? 0, 0));
   const carry = new StateCarry(model.rnn, 1);
   const x: Tensor = { data: allocate(model.dtype, V), shape: [1, 1, V] };
-  const step = (token: number) => {
-    const { z, state } = model.forward(oneHot(x, token), carry.inputs());
-    carry.capture(state);
-    return z.data;
+  let z!: FloatArray;
+  // reads one token (one-hot) and keeps the state for the next
+  const read = (token: number) => {
+    x.data.fill(0);
+    x.data[token] = 1;
+    const p = model.forward(x, carry.inputs());
+    carry.capture(p.state);
+    z = p.z.data;
   };
-  let z = step(prime[0]);
-  for (let i = 1; i < prime.length; i++) z = step(prime[i]);
+  for (let i = 0; i < prime.length; i++) read(prime[i]);
   const out: number[] = [];
-  for (let i = 0; i < length; i++) {
+  while (out.length < length) {
     const token = options.greedy ? argmax(z, 0, V) : sampleLogits(z, 0, V, temperature, rng);
-    out.push(token);
-    if (i + 1 < length) z = step(token);
+    if (out.push(token) < length) read(token);
   }
   return out;
-}
-
-function oneHot(x: Tensor, token: number): Tensor {
-  x.data.fill(0);
-  x.data[token] = 1;
-  return x;
 }

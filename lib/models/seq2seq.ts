@@ -118,7 +118,7 @@ export class Seq2Seq {
     const maxLength = checkInteger(op, 'maxLength', options.maxLength);
     const end = options.endToken;
     if (end !== undefined) this.checkToken(op, 'endToken', end);
-    if (source?.shape?.[1] !== 1) throw new RangeError(`${op}: decode one source at a time: source must be [Tx, 1, ${this.encoder.inputSize}], got ${shapeText(source?.shape)}`);
+    if (source?.shape?.[1] !== 1) throw new RangeError(`${op}: source has shape ${shapeText(source?.shape)} but [Tx, 1, ${this.encoder.inputSize}] was expected (one source at a time)`);
     const V = this.outputVocab, H = this.encoder.hiddenSize, L = this.encoder.numLayers;
     const carry = new StateCarry(this.decoder.rnn, k);
     // carry row (l, i) = row (l, parents[i]) of a state with `width` rows a layer, h and c alike
@@ -133,26 +133,24 @@ export class Seq2Seq {
     let beams: Hypothesis[] = [{ tokens: [], logProb: 0 }];
     const x: Tensor = { data: allocate(this.decoder.dtype, k * V), shape: [1, k, V] };
     const logp = new Float64Array(V);
-    const last = (h: Hypothesis) => h.tokens[h.tokens.length - 1];
+    const last = (h: Hypothesis): number | undefined => h.tokens[h.tokens.length - 1];
     const ended = (h: Hypothesis) => end !== undefined && last(h) === end;
     for (let step = 0; step < maxLength && !beams.every(ended); step++) {
       x.data.fill(0);
-      beams.forEach((h, b) => { x.data[b * V + (h.tokens.length ? last(h) : this.startToken)] = 1; });
+      beams.forEach((h, b) => { x.data[b * V + (last(h) ?? this.startToken)] = 1; });
       const { z, state } = this.decoder.forward(x, carry.inputs());
-      const candidates: { parent: number; token: number; logProb: number }[] = [];
+      // [Σ log p, parent beam, token (−1: the ended parent itself)]
+      const candidates: [number, number, number][] = [];
       beams.forEach((h, b) => {
-        if (ended(h)) return candidates.push({ parent: b, token: -1, logProb: h.logProb });
+        if (ended(h)) return candidates.push([h.logProb, b, -1]);
         logSoftmax(logp, z.data, b * V, V);
         const best = argmax(z.data, b * V, V); // a beam of one keeps only the most likely token
-        for (let v = 0; v < V; v++) if (k > 1 || v === best) candidates.push({ parent: b, token: v, logProb: h.logProb + logp[v] });
+        for (let v = 0; v < V; v++) if (k > 1 || v === best) candidates.push([h.logProb + logp[v], b, v]);
       });
-      const chosen = candidates.sort((a, b) => b.logProb - a.logProb).slice(0, k);
+      const chosen = candidates.sort((a, b) => b[0] - a[0]).slice(0, k);
       // beam i continues from its parent's state
-      gather(state, k, chosen.map((c) => c.parent));
-      beams = chosen.map((c) => ({
-        tokens: c.token < 0 ? beams[c.parent].tokens : [...beams[c.parent].tokens, c.token],
-        logProb: c.logProb,
-      }));
+      gather(state, k, chosen.map((c) => c[1]));
+      beams = chosen.map(([logProb, p, token]) => ({ tokens: token < 0 ? beams[p].tokens : [...beams[p].tokens, token], logProb }));
     }
     return beams[0];
   }

@@ -99,7 +99,7 @@ export class SequenceModel {
     const loss = getLoss(options.loss ?? 'cross_entropy', op);
     const g2Name = options.outputActivation ?? 'identity';
     if (loss.name !== 'mse' && g2Name !== 'identity') {
-      throw new TypeError(`${op}: outputActivation applies to the mse loss only; ${loss.name} has its own g2`);
+      throw new TypeError(`${op}: outputActivation applies to the mse loss only, got ${loss.name}`);
     }
     this.g2 = getActivation(g2Name, op);
     this.rnn = asOperation(op, () => new Recurrent({ ...options, batchFirst: false }));
@@ -230,17 +230,16 @@ export class SequenceModel {
   }
 
   private reserve(T: number, B: number, state: RecurrentOutput): ModelWorkspace {
-    if (this.ws && this.ws.T === T && this.ws.B === B && this.ws.prediction.state === state) return this.ws;
-    const V = this.outputSize, DH = this.rnn.directions * this.rnn.hiddenSize;
-    const rows = this.topology === 'many_to_one' ? B : T * B;
+    const ws = this.ws;
+    if (ws && ws.T === T && ws.B === B && ws.prediction.state === state) return ws;
+    const V = this.outputSize, DH = this.head.inFeatures, m2o = this.topology === 'many_to_one';
+    const rows = m2o ? B : T * B, shape = m2o ? [B, V] : [T, B, V];
     const f = (n: number) => allocate(this.dtype, n);
-    const shape = this.topology === 'many_to_one' ? [B, V] : [T, B, V];
-    const z = f(rows * V), y = f(rows * V), dOutput = f(T * B * DH);
-    this.ws = {
-      T, B, rows, z, y, dz: f(rows * V), aLast: f(B * DH), dOutput,
+    const z = f(rows * V), y = f(rows * V);
+    return (this.ws = {
+      T, B, rows, z, y, dz: f(rows * V), aLast: f(B * DH), dOutput: f(T * B * DH),
       weights: new Float64Array(rows),
       prediction: { y: { data: y, shape }, z: { data: z, shape }, state },
-    };
-    return this.ws;
+    });
   }
 }

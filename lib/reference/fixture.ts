@@ -62,13 +62,14 @@ export const OP = 'runReference';
 
 /**
  * The required tensor `section.name` of a fixture, checked: {shape, data} of exactly `shape`,
- * with as many numbers as the shape holds.
+ * with as many numbers as the shape holds. Only own entries of the JSON count: an inherited
+ * name such as `constructor` is not a tensor and is refused like a missing one.
  */
 export function fixtureTensor(f: ReferenceFixture, section: 'params' | 'inputs' | 'upstream', name: string, shape: readonly number[]): FixtureTensor {
-  const map = f[section], where = `${section}.${name}`;
-  if (!map || !Object.prototype.hasOwnProperty.call(map, name)) throw new TypeError(`${OP}: ${where} is missing (expected shape ${formatShape(shape)})`);
-  const t = map[name] as { shape?: unknown; data?: unknown[] } | undefined;
-  if (!Array.isArray(t?.shape) || !Array.isArray(t.data)) throw new TypeError(`${OP}: ${where} must be {"shape": [...], "data": [...]}, got ${describe(t)}`);
+  const where = `${section}.${name}`;
+  const t = f[section]?.[name] as { shape?: unknown; data?: unknown[] } | undefined;
+  // a missing tensor is `got undefined`
+  if (!Array.isArray(t?.shape) || !Array.isArray(t.data)) throw new TypeError(`${OP}: ${where} must be {"shape": ${formatShape(shape)}, "data": [...]}, got ${describe(t)}`);
   if (!sameShape(t.shape, shape)) throw new RangeError(`${OP}: ${where} has shape ${shapeText(t.shape)} but ${formatShape(shape)} was expected`);
   checkDataLength(OP, where, t.data as number[], shape);
   const i = t.data.findIndex((v) => typeof v !== 'number');

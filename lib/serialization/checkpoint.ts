@@ -47,7 +47,7 @@ const OP_LOAD = 'loadCheckpoint';
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors'): Uint8Array;
 export function saveCheckpoint(input: CheckpointInput, format: 'json'): string;
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | 'json'): Uint8Array | string {
-  if (typeof input !== 'object' || input === null || !(input.model instanceof SequenceModel)) {
+  if (!(input?.model instanceof SequenceModel)) {
     throw new TypeError(`${OP_SAVE}: input.model must be a SequenceModel, got ${describe(input?.model)}`);
   }
   if (format !== 'safetensors' && format !== 'json') {
@@ -81,7 +81,7 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
   const options = parseJSONObject(meta['rnnkit.model'], 'rnnkit.model') as unknown as SequenceModelOptions;
   // compare the file's tensors with the shapes the options imply before building anything,
   // so a small file cannot make the loader allocate a huge model
-  const shapes = expectedShapes(options);
+  const shapes = expectedShapes(options, state.tensors.size);
   if (shapes) checkStateDictFits(OP_LOAD, shapes, state.tensors, true, ' in rnnkit.model');
   const model = asOperation(`${OP_LOAD}: metadata rnnkit.model`, () => new SequenceModel(options));
   loadStateDict(model.params, state.tensors);
@@ -99,24 +99,23 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
 /**
  * The parameter names and shapes of a SequenceModel with these options, worked out without
  * building it; null when the options are not plain sizes (the constructor then says why).
+ * A model of L layers has at least 2 · L tensors per direction: one claiming more than the
+ * file's `count` tensors is refused before its names are listed (numLayers 1e8 would take
+ * minutes and gigabytes to list).
  */
-function expectedShapes(o: SequenceModelOptions): { name: string; shape: number[] }[] | null {
-  const L = o.numLayers ?? 1, I = o.inputSize, H = o.hiddenSize, V = o.outputSize;
-  if (![I, H, V, L].every((v) => Number.isSafeInteger(v) && v >= 1)) return null;
+function expectedShapes(o: SequenceModelOptions, count: number): { name: string; shape: number[] }[] | null {
+  const L = o.numLayers ?? 1, I = o.inputSize, H = o.hiddenSize, V = o.outputSize, prefix = o.namePrefix ?? '';
   const G = o.mode === 'lstm' ? 4 : o.mode === 'gru' ? 3 : typeof o.mode === 'string' && o.mode.startsWith('rnn_') ? 1 : 0;
-  if (G === 0 || typeof (o.namePrefix ?? '') !== 'string') return null;
-  const D = o.bidirectional === true ? 2 : 1, bias = o.bias !== false, prefix = o.namePrefix ?? '';
+  if (!G || typeof prefix !== 'string' || ![I, H, V, L].every((v) => Number.isSafeInteger(v) && v >= 1)) return null;
+  const D = o.bidirectional === true ? 2 : 1, GH = G * H, bias = o.bias !== false;
+  if (2 * L * D > count) throw new RangeError(`${OP_LOAD}: rnnkit.model numLayers ${L} needs at least ${2 * L * D} tensors, but the file holds ${count}`);
   const shapes: { name: string; shape: number[] }[] = [];
   const add = (name: string, ...shape: number[]) => shapes.push({ name: prefix + name, shape });
   for (let k = 0; k < L; k++) {
-    for (let d = 0; d < D; d++) {
-      const suffix = `l${k}${d === 1 ? '_reverse' : ''}`;
-      add(`weight_ih_${suffix}`, G * H, k === 0 ? I : D * H);
-      add(`weight_hh_${suffix}`, G * H, H);
-      if (bias) {
-        add(`bias_ih_${suffix}`, G * H);
-        add(`bias_hh_${suffix}`, G * H);
-      }
+    for (const suffix of D > 1 ? [`l${k}`, `l${k}_reverse`] : [`l${k}`]) {
+      add(`weight_ih_${suffix}`, GH, k ? D * H : I);
+      add(`weight_hh_${suffix}`, GH, H);
+      if (bias) add(`bias_ih_${suffix}`, GH), add(`bias_hh_${suffix}`, GH);
     }
   }
   add('head.weight', V, D * H);
@@ -153,11 +152,10 @@ function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T, key:
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v, k)]));
 }
 
-/** Decodes the buffers of rnnkit.optimizer; the rest is checked by createOptimizerFromState. */
+/** Decodes the buffers of rnnkit.optimizer; the rest (the optimizer's name too) is checked by createOptimizerFromState. */
 function decodeOptimizerState(text: string, params: readonly Param[]): OptimizerState {
   const raw = parseJSONObject(text, 'rnnkit.optimizer');
   const names = params.map((p) => p.name);
-  if (typeof raw.optimizer !== 'string') throw new TypeError(`${OP_LOAD}: rnnkit.optimizer.optimizer must be a name, got ${describe(raw.optimizer)}`);
   const buffers = mapValues(checkRecord(OP_LOAD, 'rnnkit.optimizer.buffers', raw.buffers), (named, param) => {
     if (!names.includes(param)) throw new TypeError(`${OP_LOAD}: optimizer state names "${param}", which is not a parameter of the model`);
     return mapValues(checkRecord(OP_LOAD, `optimizer buffers of "${param}"`, named), (entry, name) => {

@@ -30,7 +30,7 @@ import {
 export const STATE_JSON_FORMAT = 'rnnkit-state/1';
 
 /** Default cap on the text `decodeStateJSON` accepts: 64 Mi characters. */
-export const STATE_JSON_MAX_LENGTH = 64 * 1024 * 1024;
+export const STATE_JSON_MAX_LENGTH = 2 ** 26;
 
 export interface DecodeStateJSONOptions extends DecodeOptions {
   /** Longest text accepted, in UTF-16 code units (default STATE_JSON_MAX_LENGTH). */
@@ -81,7 +81,7 @@ export function decodeStateJSON(text: string, options: DecodeStateJSONOptions = 
   }
 
   const doc = parseJSON(op, 'text', text, opts.maxTensors);
-  checkKeys(op, 'the top-level object', doc, ['format', 'metadata', 'tensors'], 'metadata');
+  checkKeys(op, 'the top-level object', doc, ['format', 'metadata', 'tensors']);
   if (doc.format !== STATE_JSON_FORMAT) throw new TypeError(`${op}: "format" must be "${STATE_JSON_FORMAT}", got ${describe(doc.format)}`);
   const metadata = doc.metadata === undefined ? {} : readMetadata(op, 'metadata', doc.metadata, opts.maxMetadataEntries);
   const plan = Object.entries(checkRecord(op, '"tensors"', doc.tensors)).map(([name, entry], count) => {
@@ -102,19 +102,17 @@ export function decodeStateJSON(text: string, options: DecodeStateJSONOptions = 
 
   // Every check passed: only now are the typed arrays allocated. Storing converts each value
   // as Number() does ("NaN" to NaN, …), and a Float32Array rounds it as Math.fround does.
-  const tensors = new Map<string, Tensor>();
-  for (const { name, dtype, shape, values } of plan) {
+  const tensors = new Map(plan.map(({ name, dtype, shape, values }): [string, Tensor] => {
     const data = allocate(dtype, values.length);
     data.set(values);
-    tensors.set(name, { data, shape });
-  }
+    return [name, { data, shape }];
+  }));
   return { tensors, metadata };
 }
 
 /** Shortest decimal that reads back (nearest double, then Math.fround) as the float32 `v`. */
 function formatFloat32(v: number): string {
-  if (!Number.isFinite(v)) return `"${v}"`;
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  if (!Number.isFinite(v) || v === 0) return formatFloat64(v);
   const plain = String(v);
   if (plain.length <= 8) return plain; // short already: at most 7 significant digits and exact
   // Nine significant digits always identify a float32; weights mostly need 8 or 9, so search

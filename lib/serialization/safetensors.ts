@@ -57,9 +57,7 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata
   }
 
   const out = new Uint8Array(8 + n + offset);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, n % 2 ** 32, true);
-  view.setUint32(4, Math.floor(n / 2 ** 32), true);
+  new DataView(out.buffer).setUint32(0, n, true); // n ≤ SAFETENSORS_MAX_HEADER < 2^32: the high 4 bytes stay 0
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + n);
   let at = 8 + n;

@@ -80,8 +80,9 @@ export function loadStateDict(
     const p = params[i], what = `tensor ${quote(p.name)}`;
     checkDataLength(op, what, data, p.shape);
     checkDataLength(op, `parameter ${quote(p.name)} value`, p.value, p.shape);
-    const j = data instanceof Float64Array && p.value instanceof Float32Array ? beyondFloat32(data) : -1;
-    if (j >= 0) throw new RangeError(`${op}: ${what} is float64 and its entry ${j} = ${data[j]} is beyond the float32 range of the model's parameter`);
+    // a finite float64 that a float32 parameter would turn into ±Infinity
+    const j = data instanceof Float64Array && p.value instanceof Float32Array ? data.findIndex((x) => Number.isFinite(x) && !Number.isFinite(Math.fround(x))) : -1;
+    if (j >= 0) throw new RangeError(`${op}: ${what} entry ${j} = ${data[j]} (float64) is beyond the float32 range`);
     return data;
   });
 
@@ -103,12 +104,11 @@ export function checkStateDictFits(
   const wanted = new Set(params.map((p) => p.name));
   const missing = params.filter((p) => !tensors.has(p.name)).map((p) => p.name);
   const unexpected = strict ? [...tensors.keys()].filter((name) => !wanted.has(name)) : [];
-  if (missing.length > 0 || unexpected.length > 0) {
-    const parts: string[] = [];
-    if (missing.length > 0) parts.push(`missing ${listNames(missing)}`);
-    if (unexpected.length > 0) parts.push(`unexpected ${listNames(unexpected)}${where ? '' : ' (pass {strict: false} to ignore tensors the model does not have)'}`);
-    throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters${where}: ${parts.join('; ')}`);
-  }
+  const parts = [
+    missing.length && `missing ${listNames(missing)}`,
+    unexpected.length && `unexpected ${listNames(unexpected)}${where ? '' : ' (strict: false ignores them)'}`,
+  ].filter(Boolean);
+  if (parts.length > 0) throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters${where}: ${parts.join('; ')}`);
   return params.map((p) => {
     const what = `tensor ${quote(p.name)}`;
     const t = checkTensorEntry(op, what, tensors.get(p.name));
@@ -122,8 +122,11 @@ export function checkStateDictFits(
 /** Names that could alter objects built from a file if a reader used plain objects. */
 export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** A UTF-16 unit that is half of no surrogate pair: a string holding one has no UTF-8 form. */
-export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * A UTF-16 unit that is half of no surrogate pair: a string holding one has no UTF-8 form.
+ * In a `u` regex a pair is one code point, so only a lone half is in category Cs.
+ */
+export const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Checks a tensor name or metadata key: a string with a UTF-8 form (no lone surrogate) that
@@ -161,7 +164,7 @@ export function checkShapeValue(op: string, what: string, value: unknown): { sha
     }
     size *= d;
     if (size > Number.MAX_SAFE_INTEGER) {
-      throw new RangeError(`${op}: ${what} ${shapeText(value)} has more than 2^53 - 1 elements (element count overflows)`);
+      throw new RangeError(`${op}: ${what} ${shapeText(value)} has more than 2^53 - 1 elements`);
     }
     shape.push(d + 0); // + 0 turns -0 into 0
   }
@@ -200,7 +203,7 @@ export function checkRecord(op: string, what: string, value: unknown, expected =
  * JSON.parse spends 15 to 30 bytes of memory a character on objects and arrays (a 100 MB
  * header of "[[[…]]]" would take 3 GB), and a file of `maxTensors` tensors holds at most
  * 3 · maxTensors + 3 of them, so text holding more than 4 · (maxTensors + 1) is refused
- * before parsing; numbers and strings cost a few times their text at most. A syntax error
+ * before parsing; the rest costs at most about 7 bytes a character (docs/formats.md). A syntax error
  * is rethrown as a SyntaxError naming `op` and `what`. Internal to the formats.
  */
 export function parseJSON(op: string, what: string, text: string, maxTensors: number): Record<string, unknown> {
@@ -244,12 +247,14 @@ export function checkTensorEntryValue<D extends string>(
   return { what, dtype: e.dtype as D, ...checkShapeValue(op, `${what} shape`, e.shape), value: e[key] };
 }
 
-/** Checks that `o` has exactly the keys `keys`, `optional` excepted. Internal to the formats. */
-export function checkKeys(op: string, what: string, o: Record<string, unknown>, keys: readonly string[], optional?: string): void {
+/**
+ * Checks that `o` has no keys but `keys`. A missing key is left to the check of its value,
+ * which then reports `got undefined`. Internal to the formats.
+ */
+export function checkKeys(op: string, what: string, o: Record<string, unknown>, keys: readonly string[]): void {
   for (const k of Object.keys(o)) {
     if (!keys.includes(k)) throw new TypeError(`${op}: ${what} has an unknown key ${quote(k)}; the keys are "${keys.join('", "')}"`);
   }
-  for (const k of keys) if (k !== optional && o[k] === undefined) throw new TypeError(`${op}: ${what} has no "${k}" key`);
 }
 
 /** Checks parsed metadata: at most `max` entries, then `checkMetadata`. Internal to the formats. */
@@ -290,12 +295,6 @@ export function checkEncoderInput(op: string, tensors: unknown, metadata: unknow
 /** Refuses NaN and ±Infinity, naming the tensor and the first offending entry. Internal. */
 export function checkFiniteData(op: string, name: string, data: ArrayLike<number>): void {
   checkFinite(op, `tensor ${quote(name)} (requireFinite)`, data);
-}
-
-/** The index of the first finite value that rounds to ±Infinity as a float32, or −1. Internal. */
-export function beyondFloat32(data: ArrayLike<number>): number {
-  for (let i = 0; i < data.length; i++) if (Number.isFinite(data[i]) && !Number.isFinite(Math.fround(data[i]))) return i;
-  return -1;
 }
 
 /**

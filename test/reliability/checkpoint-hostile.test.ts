@@ -288,6 +288,10 @@ const cases: Case[] = [
     both: refusedBy(RangeError, 'rnnkit.model', 'hiddenSize', 'got -1'),
   },
   {
+    label: 'rnnkit.model with numLayers 100,000,000 (more layers than the file has tensors)', files: () => editMetaJSON('rnnkit.model', (m) => { m.numLayers = 1e8; }),
+    both: refusedBy(RangeError, 'loadCheckpoint', 'rnnkit.model numLayers 100000000', 'at least 200000000 tensors', 'the file holds 6'),
+  },
+  {
     label: 'rnnkit.model with mode "xyz"', files: () => editMetaJSON('rnnkit.model', (m) => { m.mode = 'xyz'; }),
     both: refusedBy(TypeError, 'rnnkit.model', 'mode', 'got "xyz"'),
   },
