@@ -161,6 +161,12 @@ export function checkPositive(op: string, name: string, value: unknown): number 
  */
 export function checkKeys(op: string, where: string, obj: object, keys: readonly string[], E: new (message: string) => Error = TypeError): void {
   for (const k of Object.keys(obj)) {
-    if (!keys.includes(k)) throw new E(`${op}: ${where} has an unknown key "${k}"; the keys are ${keys.map((c) => `"${c}"`).join(', ') || 'none'}`);
+    if (!keys.includes(k)) throw new E(`${op}: ${where} has an unknown key ${describe(k)}; the keys are ${keys.map((c) => `"${c}"`).join(', ') || 'none'}`);
   }
+}
+
+/** Checks that `value` is a plain object (not null, not an array); `expected` words the message. */
+export function checkRecord(op: string, what: string, value: unknown, expected = 'an object'): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${op}: ${what} must be ${expected}, got ${describe(value)}`);
+  return value as Record<string, unknown>;
 }

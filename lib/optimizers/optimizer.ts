@@ -11,7 +11,7 @@
 import { checkGrads } from '../clipping/clip-grad-norm.js';
 import type { Param } from '../param.js';
 import { type FloatArray, allocate, dtypeOf, sizeOf } from '../tensor.js';
-import { checkBoolean, checkChoice, checkInteger, checkKeys, checkLength, checkNumber, checkObject, describe, isFloatArray, shapeText } from '../validate.js';
+import { checkBoolean, checkChoice, checkInteger, checkKeys, checkLength, checkNumber, checkObject, checkRecord, describe, isFloatArray, shapeText } from '../validate.js';
 
 /** The optimizers rnnkit implements (PyTorch 1.13 `torch.optim` semantics, no weight decay). */
 export type OptimizerName = 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
@@ -154,8 +154,7 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
    */
   protected resolve(op: string, options: unknown, complete: boolean): H {
     const where = complete ? 'state.hyperParameters' : 'options';
-    const o = (options === undefined && !complete ? {} : options) as Record<string, unknown>;
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new TypeError(`${op}: ${where} must be an object, got ${describe(o)}`);
+    const o = checkRecord(op, where, options === undefined && !complete ? {} : options);
     const keys = Object.keys(this.rules);
     checkKeys(op, where, o, keys);
     const hp: Record<string, HyperParameterValue> = {};

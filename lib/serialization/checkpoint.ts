@@ -17,11 +17,11 @@ import { SequenceModel, type SequenceModelOptions } from '../models/sequence-mod
 import { OPTIMIZERS } from '../optimizers/create-optimizer.js';
 import type { Optimizer, OptimizerState } from '../optimizers/optimizer.js';
 import type { Param } from '../param.js';
-import { asOperation, checkObject, describe } from '../validate.js';
+import { asOperation, checkObject, checkRecord, describe } from '../validate.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { decodeStateJSON, encodeStateJSON } from './json.js';
 import { decodeSafetensors, encodeSafetensors, readLittleEndian, writeLittleEndian } from './safetensors.js';
-import { FORBIDDEN_NAMES, type StateFile, checkRecord, checkStateDictFits, loadStateDict, stateDictOf } from './state-dict.js';
+import { FORBIDDEN_NAMES, type StateFile, checkStateDictFits, loadStateDict, stateDictOf } from './state-dict.js';
 
 export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint/1';
 

@@ -12,14 +12,12 @@
  * kept: every NaN reads back as the canonical NaN). docs/formats.md has the full rules.
  */
 import { type Tensor, allocate } from '../tensor.js';
-import { checkInteger, describe, shapeText } from '../validate.js';
+import { checkInteger, checkKeys, checkRecord, describe, shapeText } from '../validate.js';
 import {
   type DecodeOptions,
   type StateFile,
   checkEncoderInput,
   checkFiniteData,
-  checkKeys,
-  checkRecord,
   checkTensorEntryValue,
   parseJSON,
   readMetadata,

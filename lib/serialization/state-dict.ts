@@ -6,7 +6,7 @@
  */
 import { type Param } from '../param.js';
 import { type FloatArray, type Tensor, formatShape } from '../tensor.js';
-import { checkBoolean, checkDataLength, checkFinite, checkInteger, checkObject, checkTensorLike, describe, isFloatArray, sameShape, shapeText } from '../validate.js';
+import { checkBoolean, checkDataLength, checkFinite, checkInteger, checkKeys, checkObject, checkRecord, checkTensorLike, describe, isFloatArray, sameShape, shapeText } from '../validate.js';
 
 /** What a decoder returns: the tensors in file order and the string-to-string metadata. */
 export interface StateFile {
@@ -192,12 +192,6 @@ export function checkMetadata(op: string, what: string, entries: Iterable<[strin
 
 const STRINGS = 'an object of string values';
 
-/** Checks that `value` is a plain object (not null, not an array); returns it. Internal. */
-export function checkRecord(op: string, what: string, value: unknown, expected = 'an object'): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${op}: ${what} must be ${expected}, got ${describe(value)}`);
-  return value as Record<string, unknown>;
-}
-
 /**
  * Parses a file's JSON text (the JSON state file, the safetensors header) into an object.
  * JSON.parse spends 15 to 30 bytes of memory a character on objects and arrays (a 100 MB
@@ -245,16 +239,6 @@ export function checkTensorEntryValue<D extends string>(
     throw new TypeError(`${op}: ${what} has dtype ${describe(e.dtype)}; only "${dtypes.join('" and "')}" are supported`);
   }
   return { what, dtype: e.dtype as D, ...checkShapeValue(op, `${what} shape`, e.shape), value: e[key] };
-}
-
-/**
- * Checks that `o` has no keys but `keys`. A missing key is left to the check of its value,
- * which then reports `got undefined`. Internal to the formats.
- */
-export function checkKeys(op: string, what: string, o: Record<string, unknown>, keys: readonly string[]): void {
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) throw new TypeError(`${op}: ${what} has an unknown key ${quote(k)}; the keys are "${keys.join('", "')}"`);
-  }
 }
 
 /** Checks parsed metadata: at most `max` entries, then `checkMetadata`. Internal to the formats. */
