@@ -2,7 +2,7 @@
 // browser (ESM, platform browser) from these entries and reports minified and gzip sizes:
 //   root      everything the package root exports (lib/index.ts). Two numbers apply:
 //             TARGET_GZIP, issue 6's goal of 20 KB, reported as met or NOT MET (not a pass/fail
-//             check: the library is 26.4 KB today and that is stated, not hidden), and
+//             check: the library is 23.5 KB today and that is stated, not hidden), and
 //             BUDGET_GZIP, a regression guard at today's size plus a little room, which fails
 //             the run when the bundle grows past it.
 //   all       every module of lib/ except the CLI (what a root exporting everything would cost)
@@ -21,7 +21,7 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const lib = join(root, 'lib');
 export const TARGET_GZIP = 20 * 1024;
-export const BUDGET_GZIP = 28 * 1024;
+export const BUDGET_GZIP = 24 * 1024;
 const FORBIDDEN = ['process', 'Buffer', 'require', '__dirname', '__filename', 'global'];
 
 function libModules(dir) {
