@@ -43,7 +43,7 @@ const NON_FINITE = ['NaN', 'Infinity', '-Infinity'];
  */
 export function encodeStateJSON(tensors: ReadonlyMap<string, Tensor>, metadata?: Readonly<Record<string, string>>): string {
   const { meta, entries } = checkEncoderInput('encodeStateJSON', tensors, metadata);
-  const metaText = Object.keys(meta).map((k) => `${JSON.stringify(k)}: ${JSON.stringify(meta[k])}`).join(', ');
+  const metaText = meta.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ');
   const lines = entries.map(({ name, data, shape }) => {
     const f64 = data instanceof Float64Array;
     const values = Array.from(data, f64 ? formatFloat64 : formatFloat32);

@@ -43,7 +43,7 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata
   entries.sort((a, b) => b.data.BYTES_PER_ELEMENT - a.data.BYTES_PER_ELEMENT); // F64 first; stable, so by name within a dtype
 
   // The header, written by hand so its key order is ours (a JS object would move "0", "1"… first).
-  const fields: string[] = Object.keys(meta).length > 0 ? [`"${METADATA_KEY}":${JSON.stringify(meta)}`] : [];
+  const fields: string[] = meta.length > 0 ? [`"${METADATA_KEY}":{${meta.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`] : [];
   let offset = 0;
   for (const { name, data, shape } of entries) {
     const begin = offset;

@@ -260,9 +260,11 @@ export interface EncoderEntry {
  * Float64Array data whose length matches a valid shape, and metadata as a plain object of
  * strings. Returns the metadata with sorted keys and the tensors sorted by name. Internal.
  */
-export function checkEncoderInput(op: string, tensors: unknown, metadata: unknown): { meta: Record<string, string>; entries: EncoderEntry[] } {
+export function checkEncoderInput(op: string, tensors: unknown, metadata: unknown): { meta: [string, string][]; entries: EncoderEntry[] } {
   checkMap(op, tensors);
-  const meta = checkMetadata(op, 'metadata', Object.entries(metadata === undefined ? {} : checkRecord(op, 'metadata', metadata, STRINGS)));
+  const record = checkMetadata(op, 'metadata', Object.entries(metadata === undefined ? {} : checkRecord(op, 'metadata', metadata, STRINGS)));
+  // as pairs: an object would list keys such as "0", "1" before the others whatever their order
+  const meta = Object.keys(record).sort(compareCodePoints).map((k): [string, string] => [k, record[k]]);
   const entries: EncoderEntry[] = [];
   for (const [name, t] of tensors) {
     checkEntryName(op, 'tensor', name);

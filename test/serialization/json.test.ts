@@ -97,6 +97,11 @@ describe('rnnkit JSON state format', () => {
       expect(encodeStateJSON(new Map())).to.equal('{\n  "format": "rnnkit-state/1",\n  "metadata": {},\n  "tensors": {}\n}\n');
     });
 
+    it('writes metadata keys in code-point order, integer-like keys included', () => {
+      const text = encodeStateJSON(new Map(), { b: '1', 10: '2', 9: '3', a: '4' });
+      expect(text).to.include('"metadata": {"10": "2", "9": "3", "a": "4", "b": "1"}');
+    });
+
     it('reads hand-written files: no metadata, float32 values rounded to the nearest float32', () => {
       const back = decodeStateJSON(doc('"w":{"dtype":"float32","shape":[2],"data":[0.1, 1E2]}'));
       expect(back.metadata).to.deep.equal({});

@@ -121,6 +121,13 @@ describe('safetensors', () => {
   });
 
   describe('byte layout', () => {
+    it('writes metadata keys in code-point order, integer-like keys included (a JS object would put "9", "10" first)', () => {
+      const bytes = encodeSafetensors(new Map([['w', { data: new Float32Array([1]), shape: [1] }]]), { b: '1', 10: '2', 9: '3', a: '4' });
+      const n = new DataView(bytes.buffer).getUint32(0, true);
+      const header = new TextDecoder().decode(bytes.subarray(8, 8 + n));
+      expect(header).to.match(/^\{"__metadata__":\{"10":"2","9":"3","a":"4","b":"1"\},"w":/);
+    });
+
     it('matches a hand-built file: LE header length, __metadata__ first, F64 before F32, names sorted, space padding', () => {
       const tensors = new Map<string, Tensor>([
         ['c', { data: new Float32Array([-0]), shape: [1, 1] }],
