@@ -118,7 +118,7 @@ export class Seq2Seq {
     const maxLength = checkInteger(op, 'maxLength', options.maxLength);
     const end = options.endToken;
     if (end !== undefined) this.checkToken(op, 'endToken', end);
-    if (source?.shape?.[1] !== 1) throw new RangeError(`${op}: source has shape ${shapeText(source?.shape)} but [Tx, 1, ${this.encoder.inputSize}] was expected (one source at a time)`);
+    if (this.encoder.checkInput(op, source)[1] !== 1) throw new RangeError(`${op}: source has shape ${shapeText(source.shape)} but [Tx, 1, ${this.encoder.inputSize}] was expected (one source at a time)`);
     const V = this.outputVocab, H = this.encoder.hiddenSize, L = this.encoder.numLayers;
     const carry = new StateCarry(this.decoder.rnn, k);
     // carry row (l, i) = row (l, parents[i]) of a state with `width` rows a layer, h and c alike

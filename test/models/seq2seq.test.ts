@@ -161,6 +161,10 @@ describe('Seq2Seq', () => {
       expect(() => model.beamSearch(one, { beamWidth: 0, maxLength: 3 })).to.throw(RangeError, /Seq2Seq\.beamSearch: beamWidth must be ≥ 1/);
       expect(() => model.beamSearch(one, { beamWidth: 2, maxLength: 0 })).to.throw(RangeError, /Seq2Seq\.beamSearch: maxLength must be ≥ 1/);
       expect(() => model.beamSearch(one, { beamWidth: 2, maxLength: 3, endToken: -1 })).to.throw(RangeError, /Seq2Seq\.beamSearch: endToken must be ≥ 0/);
+      const nan = uniformTensor(rng(5), [Tx, 1, I]);
+      nan.data[2] = NaN;
+      expect(() => model.beamSearch(nan, { beamWidth: 2, maxLength: 3 })).to.throw(RangeError, /^Seq2Seq\.beamSearch: x must be finite, but entry 2 is NaN/);
+      expect(() => model.beamSearch({ data: new Float32Array(Tx * 2), shape: [Tx, 1, 2] }, { beamWidth: 2, maxLength: 3 })).to.throw(RangeError, /^Seq2Seq\.beamSearch: x has shape \[3, 1, 2\] but input_size is 3/);
 
       model.zeroGrad();
       model.lossAndGrad(source, targetOf(5));
