@@ -12,6 +12,7 @@
 import type { Activation } from '../activations/activation.js';
 import { getActivation } from '../activations/registry.js';
 import { Linear } from '../layers/linear.js';
+import { copyRows } from '../kernels/elementwise.js';
 import { Recurrent, type RecurrentGradients, type RecurrentOutput } from '../layers/recurrent.js';
 import type { Loss } from '../losses/loss.js';
 import { getLoss } from '../losses/registry.js';
@@ -136,8 +137,9 @@ export class SequenceModel {
 
   /** Runs the model on x [T, B, I]. The returned tensors are views valid until the next call. */
   forward(x: Tensor, inputs: SequenceInputs = {}): Prediction {
-    // the stack checks x, h0, c0 and lengths before it changes anything; errors name this call
-    return asOperation('SequenceModel.forward', () => this.run(x, inputs));
+    // checked here (not through asOperation, whose closure would allocate on every call)
+    this.rnn.checkInputs('SequenceModel.forward', x, inputs?.h0, inputs?.c0, inputs?.lengths);
+    return this.run(x, inputs);
   }
 
   private run(x: Tensor, inputs: SequenceInputs): Prediction {
@@ -169,11 +171,13 @@ export class SequenceModel {
   private lastSteps(out: FloatArray, inputs: SequenceInputs, back?: boolean): void {
     const { T, B, aLast } = this.ws!, DH = this.head.inFeatures;
     for (let b = 0; b < B; b++) {
-      const o = ((inputs.lengths ? inputs.lengths[b] - 1 : T - 1) * B + b) * DH, row = aLast.subarray(b * DH, b * DH + DH);
-      if (back) out.set(row, o);
-      else row.set(out.subarray(o, o + DH));
+      const o = ((inputs.lengths ? inputs.lengths[b] - 1 : T - 1) * B + b) * DH;
+      // copyRows, not subarray views: a training step allocates nothing
+      if (back) copyRows(out, o, DH, aLast, b * DH, DH, 1, DH);
+      else copyRows(aLast, b * DH, DH, out, o, DH, 1, DH);
     }
   }
+
 
   /**
    * Forward, loss and backward in one call: returns the loss (summed over steps and outputs,
