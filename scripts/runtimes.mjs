@@ -1,9 +1,12 @@
 // The runtime matrix: `npm run test:runtimes` (= node scripts/runtimes.mjs [--no-build] [--only a,b]).
-// Builds rnnkit (unless --no-build), then runs every check in its runtime:
+// Builds rnnkit and compiles the tests, as `npm test` does first (unless --no-build: CI runs
+// `npm test` just before), then runs every check in its runtime:
 //   node-esm   test/runtimes/check.mjs under Node, + examples/node-train.mjs
 //   node-cjs   test/runtimes/check.cjs under Node (require('rnnkit') -> dist/cjs)
-//   deno       test/runtimes/check.mjs under Deno 2 (npm package `deno`), + examples/deno.ts
-//   bun        test/runtimes/check.mjs under Bun 1 (npm package `bun`), + examples/bun.mjs
+//   deno       test/runtimes/check.mjs under Deno 2 (npm package `deno`), + examples/deno.ts,
+//              + the whole unit suite (mocha on build/test) under Deno
+//   bun        test/runtimes/check.mjs under Bun 1 (npm package `bun`), + examples/bun.mjs,
+//              + the whole unit suite under Bun
 //   chromium   test/runtimes/browser.mjs: Debian's /usr/bin/chromium via playwright-core
 //   pack       test/runtimes/pack.mjs: the npm tarball in a fresh project (ESM, CJS, TypeScript)
 //   bundle     scripts/bundle-size.mjs: esbuild browser bundle within its regression budget (20 KB goal reported)
@@ -58,10 +61,12 @@ const runtimes = [
   { name: 'deno', version: versions.deno, missing: `${DENO} does not run (npm package "deno")`, steps: [
     { what: 'check', cmd: DENO, args: ['run', '--allow-read', '--allow-env', 'test/runtimes/check.mjs', ...passthrough] },
     { what: 'example', cmd: DENO, args: ['run', 'examples/deno.ts', '100'] },
+    { what: 'unit tests', cmd: DENO, args: ['run', '-A', 'node_modules/mocha/bin/mocha.js'] },
   ] },
   { name: 'bun', version: versions.bun, missing: `${BUN} does not run (npm package "bun")`, steps: [
     { what: 'check', cmd: BUN, args: ['test/runtimes/check.mjs', ...passthrough] },
     { what: 'example', cmd: BUN, args: ['examples/bun.mjs', '100'] },
+    { what: 'unit tests', cmd: BUN, args: ['node_modules/mocha/bin/mocha.js'] },
   ] },
   { name: 'chromium', version: versions.chromium && `${versions.chromium.replace(/ built on.*/, '')} (headless)`,
     missing: `${CHROMIUM} does not run (apt-get install -y chromium)`, steps: [
@@ -109,8 +114,9 @@ function runStep(step) {
 
 const t0 = performance.now();
 if (!argv.includes('--no-build')) {
-  console.log('$ npm run build');
-  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', env });
+  // `pretest`: the build, then the tests compiled into build/ for the unit-test steps
+  console.log('$ npm run pretest');
+  const r = spawnSync('npm', ['run', 'pretest'], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) {
     console.log('build failed');
     console.log('0 passed, 1 failed');

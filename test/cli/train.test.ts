@@ -228,7 +228,11 @@ describe('cli/train', function () {
       clearTimeout(guard);
       const r = { code, signal, stdout, stderr };
       expect(sent, show(r)).to.equal(true);
-      expect(code, show(r)).to.equal(130);
+      // Under Deno, node:child_process reports a child it sent SIGINT to as killed by SIGINT even
+      // when the child handled it and exited 130 (a Node parent sees 130 from the same Deno CLI);
+      // the handling itself is still checked below (summary, message, checkpoint)
+      if ('Deno' in globalThis && code === null) expect(signal, show(r)).to.equal('SIGINT');
+      else expect(code, show(r)).to.equal(130);
       expect(r.stderr).to.not.contain('    at ');
       const j = lastJson(r);
       expect(j.interrupted).to.equal(true);
