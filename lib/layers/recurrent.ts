@@ -20,7 +20,7 @@ import { copyRows } from '../kernels/elementwise.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { checkBoolean, checkChoice, checkFinite, checkFloatTensor, checkInteger, checkObject, checkTensor, describe, shapeText } from '../validate.js';
+import { checkBoolean, checkChoice, checkFinite, checkFloatTensor, checkInteger, checkObject, checkTensor, describe } from '../validate.js';
 import { RecurrentDirection } from './direction.js';
 
 export interface RecurrentOptions {

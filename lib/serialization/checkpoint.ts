@@ -21,7 +21,8 @@ import { asOperation, checkObject, checkRecord, describe } from '../validate.js'
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { decodeStateJSON, encodeStateJSON } from './json.js';
 import { decodeSafetensors, encodeSafetensors, readLittleEndian, writeLittleEndian } from './safetensors.js';
-import { FORBIDDEN_NAMES, type StateFile, checkStateDictFits, loadStateDict, stateDictOf } from './state-dict.js';
+import { FORBIDDEN_NAMES, type StateFile } from './format-rules.js';
+import { checkStateDictFits, loadStateDict, stateDictOf } from './state-dict.js';
 
 export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint/1';
 

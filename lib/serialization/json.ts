@@ -22,7 +22,7 @@ import {
   parseJSON,
   readMetadata,
   resolveDecodeOptions,
-} from './state-dict.js';
+} from './format-rules.js';
 
 /** The format tag every rnnkit JSON state file starts with. */
 export const STATE_JSON_FORMAT = 'rnnkit-state/1';

@@ -17,7 +17,7 @@ import { type DType, type FloatArray, type Tensor, allocate } from '../tensor.js
 import { describe, shapeText } from '../validate.js';
 import {
   type DecodeOptions, type StateFile, checkEncoderInput, checkFiniteData, checkTensorEntryValue, parseJSON, quote, readMetadata, resolveDecodeOptions,
-} from './state-dict.js';
+} from './format-rules.js';
 
 /** Largest header accepted, in bytes: the reference implementation's limit (100 MB). */
 export const SAFETENSORS_MAX_HEADER = 100_000_000;

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { Random } from '../../lib/random.js';
 import { decodeStateJSON, encodeStateJSON } from '../../lib/serialization/json.js';
 import { decodeSafetensors, encodeSafetensors } from '../../lib/serialization/safetensors.js';
-import { type StateFile } from '../../lib/serialization/state-dict.js';
+import { type StateFile } from '../../lib/serialization/format-rules.js';
 import { type Tensor, sizeOf } from '../../lib/tensor.js';
 
 const CASES = 300;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Random } from '../../lib/random.js';
 import { decodeSafetensors, encodeSafetensors } from '../../lib/serialization/safetensors.js';
-import { type DecodeOptions } from '../../lib/serialization/state-dict.js';
+import { type DecodeOptions } from '../../lib/serialization/format-rules.js';
 import { type FloatArray, type Tensor, sizeOf } from '../../lib/tensor.js';
 
 /** A safetensors file built by hand: 8-byte LE length, the header text as given, then `data`. */
