@@ -7,7 +7,8 @@
 //              + the whole unit suite (mocha on build/test) under Deno
 //   bun        test/runtimes/check.mjs under Bun 1 (npm package `bun`), + examples/bun.mjs,
 //              + the whole unit suite under Bun
-//   chromium   test/runtimes/browser.mjs: Debian's /usr/bin/chromium via playwright-core
+//   chromium   test/runtimes/browser.mjs: Debian's /usr/bin/chromium via playwright-core, and
+//              test/runtimes/browser-suite.mjs: the unit suite's host-free files in a page
 //   pack       test/runtimes/pack.mjs: the npm tarball in a fresh project (ESM, CJS, TypeScript)
 //   bundle     scripts/bundle-size.mjs: esbuild browser bundle within its regression budget (20 KB goal reported)
 // A runtime whose binary is missing counts as failed. Prints each run's output, a summary
@@ -71,6 +72,7 @@ const runtimes = [
   { name: 'chromium', version: versions.chromium && `${versions.chromium.replace(/ built on.*/, '')} (headless)`,
     missing: `${CHROMIUM} does not run (apt-get install -y chromium)`, steps: [
       { what: 'check+example', cmd: NODE, args: ['test/runtimes/browser.mjs', ...passthrough] },
+      { what: 'unit tests', cmd: NODE, args: ['test/runtimes/browser-suite.mjs', ...passthrough] },
     ] },
   { name: 'pack', version: versions.node, steps: [
     { what: 'npm pack', cmd: NODE, args: ['test/runtimes/pack.mjs', ...passthrough] },

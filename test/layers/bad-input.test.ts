@@ -180,7 +180,7 @@ describe('Recurrent rejects bad calls and changes nothing', () => {
       const after = snapshot(net);
       after.forEach((bytes, i) => {
         const p = net.params[i >> 1];
-        expect(Buffer.compare(Buffer.from(bytes), Buffer.from(before[i])), `${p.name}.${i % 2 ? 'grad' : 'value'} changed`).to.equal(0);
+        expect(bytes, `${p.name}.${i % 2 ? 'grad' : 'value'} changed`).to.deep.equal(before[i]);
       });
       expect(net.workspaceAllocations, 'a workspace was resized').to.equal(allocations);
       if (output && dx) {

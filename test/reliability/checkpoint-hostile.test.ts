@@ -98,7 +98,7 @@ function setMeta(key: string, text: string | undefined): { st: Uint8Array; json:
 /** Both containers with one optimizer buffer replaced by raw bytes (F32 unless told). */
 function setBuffer(param: string, name: string, bytes: Uint8Array, dtype = 'F32'): { st: Uint8Array; json: string } {
   return editMetaJSON('rnnkit.optimizer', (o) => {
-    o.buffers[param][name] = { dtype, data: Buffer.from(bytes).toString('base64') };
+    o.buffers[param][name] = { dtype, data: btoa(String.fromCharCode(...bytes)) };
   });
 }
 

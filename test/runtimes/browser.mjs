@@ -5,19 +5,11 @@
 //   2. examples/browser/index.html: the live training example, whose loss must fall;
 // prints one line per check and the closing `N passed, N failed`. Every request the page
 // makes to anything but the loopback server is aborted (and counted as a failure).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import process from 'node:process';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.mjs';
 import { referenceDir } from './host.mjs';
 import { startServer } from './server.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-quic',
-];
 const EXAMPLE_STEPS = 150;
 const TIMEOUT_MS = 120_000;
 
@@ -33,21 +25,11 @@ const record = (ok, line) => {
 };
 
 const server = await startServer({ reference: referenceDir(argv) });
-const profile = mkdtempSync(join(tmpdir(), 'rnnkit-chromium-'));
-let context = null;
+let browser = null;
 try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000,
-  });
+  browser = await launchChromium(server.origin);
+  const { context, page, blocked, profile } = browser;
   console.log(`# chromium ${context.browser()?.version() ?? ''} at ${CHROMIUM}, server ${server.origin}, profile ${profile}`);
-  const blocked = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${server.origin}/`)) return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {
@@ -88,9 +70,8 @@ try {
 } catch (e) {
   record(false, `browser run: ${e && e.message ? e.message.split('\n')[0] : e}`);
 } finally {
-  if (context) await context.close().catch(() => {});
+  if (browser) await browser.close();
   await server.close();
-  rmSync(profile, { recursive: true, force: true });
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;

@@ -3,6 +3,7 @@
 //   /dist/esm/…, /examples/…, /test/runtimes/…   files of the repository
 //   /fixtures/index.json                        the names of the reference fixtures
 //   /fixtures/NAME.json                         one fixture from the reference directory
+//   any path given in `files` (URL path -> file) one more file, e.g. the bundled unit suite
 // Run directly (`npm run serve`) it prints the example's address and serves until stopped.
 import { readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -22,7 +23,7 @@ const TYPES = {
 };
 
 /** Starts the server; resolves to { origin, close() }. */
-export async function startServer({ reference = join(repoRoot, '..', 'shared', 'reference'), root = repoRoot } = {}) {
+export async function startServer({ reference = join(repoRoot, '..', 'shared', 'reference'), root = repoRoot, files = {} } = {}) {
   const server = createServer(async (req, res) => {
     const send = (status, type, body) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -35,6 +36,7 @@ export async function startServer({ reference = join(repoRoot, '..', 'shared', '
         const names = (await readdir(reference)).filter((f) => f.endsWith('.json')).sort().map((f) => f.slice(0, -5));
         return send(200, TYPES['.json'], JSON.stringify(names));
       }
+      if (Object.hasOwn(files, path)) return send(200, TYPES[extname(path)] ?? 'application/octet-stream', await readFile(files[path]));
       const fixture = /^\/fixtures\/([\w.-]+)\.json$/.exec(path);
       if (fixture) return send(200, TYPES['.json'], await readFile(join(reference, `${fixture[1]}.json`)));
       const rel = path.slice(1);
