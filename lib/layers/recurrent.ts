@@ -198,7 +198,16 @@ export class Recurrent {
    * each row's last valid step, and the reverse direction starts there.
    */
   forward(x: Tensor, h0?: Tensor | null, c0?: Tensor | null, lengths?: ArrayLike<number> | null): RecurrentOutput {
-    const [T, B] = this.checkInputs(`${this.kind}.forward`, x, h0, c0, lengths);
+    this.checkInputs(`${this.kind}.forward`, x, h0, c0, lengths);
+    return this.forwardUnchecked(x, h0, c0, lengths);
+  }
+
+  /**
+   * forward without the boundary checks, for models that have already made them under their
+   * own name (`checkInputs`), so a training step checks its batch once.
+   */
+  forwardUnchecked(x: Tensor, h0?: Tensor | null, c0?: Tensor | null, lengths?: ArrayLike<number> | null): RecurrentOutput {
+    const [T, B] = this.batchFirst ? [x.shape[1], x.shape[0]] : [x.shape[0], x.shape[1]];
     const ws = this.reserve(T, B);
     const H = this.hiddenSize, D = this.directions, DH = D * H;
     let X: FloatArray = x.data;

@@ -90,7 +90,7 @@ export class Seq2Seq {
     }
     checkDataLength(op, 'target', target.data, ts);
     checkIndices(op, 'target', target.data, V, 'token');
-    const enc = this.encoder.forward(source);
+    const enc = this.encoder.forwardUnchecked(source); // checked above
     // the decoder reads start, y⟨1⟩, …, y⟨Ty−1⟩, one-hot
     const x = (this.decoderInput = reuse(this.decoderInput, [Ty, B, V], this.decoder.dtype));
     x.data.fill(0);
@@ -129,7 +129,7 @@ export class Seq2Seq {
         });
       }
     };
-    gather(this.encoder.forward(source), 1, new Array(k).fill(0)); // every beam starts from the encoder's final state
+    gather(this.encoder.forwardUnchecked(source), 1, new Array(k).fill(0)); // every beam starts from the encoder's final state
     let beams: Hypothesis[] = [{ tokens: [], logProb: 0 }];
     const x: Tensor = { data: allocate(this.decoder.dtype, k * V), shape: [1, k, V] };
     const logp = new Float64Array(V);

@@ -143,7 +143,7 @@ export class SequenceModel {
   }
 
   private run(x: Tensor, inputs: SequenceInputs): Prediction {
-    const state = this.rnn.forward(x, inputs.h0, inputs.c0, inputs.lengths);
+    const state = this.rnn.forwardUnchecked(x, inputs.h0, inputs.c0, inputs.lengths); // callers checked
     const T = x.shape[0], B = x.shape[1];
     const ws = this.reserve(T, B, state);
     const V = this.outputSize;
@@ -185,7 +185,16 @@ export class SequenceModel {
    * target: class indices [T, B] / [B] for cross-entropy; values [T, B, V] / [B, V] otherwise.
    */
   lossAndGrad(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
-    const loss = this.score('SequenceModel.lossAndGrad', x, target, inputs);
+    this.checkBatch('SequenceModel.lossAndGrad', x, target, inputs);
+    return this.lossAndGradUnchecked(x, target, inputs);
+  }
+
+  /**
+   * lossAndGrad without the batch checks, for a caller that has just made them with
+   * `checkBatch` (the trainer checks before it zeroes the gradients).
+   */
+  lossAndGradUnchecked(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
+    const loss = this.score(x, target, inputs);
     const ws = this.ws!, DH = this.head.inFeatures;
     // for mse the loss gave dL/dy; dz = g2'(z) ⊙ dy
     if (this.loss.name === 'mse') this.g2.backward(ws.dz, 0, ws.dz, 0, ws.z, 0, ws.y, 0, ws.rows * this.outputSize);
@@ -203,12 +212,12 @@ export class SequenceModel {
 
   /** The loss on a batch without gradients (validation). Same shapes as lossAndGrad. */
   evaluate(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
-    return this.score('SequenceModel.evaluate', x, target, inputs);
+    this.checkBatch('SequenceModel.evaluate', x, target, inputs);
+    return this.score(x, target, inputs);
   }
 
-  /** Checks a batch, runs it forward and returns the loss; dL/dz (dL/dy for mse) is left in the workspace. */
-  private score(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs): number {
-    this.checkBatch(op, x, target, inputs);
+  /** Runs a checked batch forward and returns the loss; dL/dz (dL/dy for mse) is left in the workspace. */
+  private score(x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs): number {
     this.run(x, inputs);
     const ws = this.ws!;
     return this.loss.lossAndGrad(ws.dz, this.loss.name === 'mse' ? ws.y : ws.z, 0, ws.rows, this.outputSize, target.data, 0, ws.weights, 0, 1 / ws.B);

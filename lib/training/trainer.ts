@@ -118,6 +118,6 @@ export class SequenceTrainer extends Trainer<SequenceModel> {
    */
   step(x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs?: SequenceInputs): StepResult {
     this.model.checkBatch('SequenceModel.lossAndGrad', x, target, inputs);
-    return this.run(() => this.model.lossAndGrad(x, target, inputs));
+    return this.run(() => this.model.lossAndGradUnchecked(x, target, inputs));
   }
 }
