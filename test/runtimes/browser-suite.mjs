@@ -7,7 +7,7 @@
 // that reaches a Node API anyway fails the bundling, and so the run. Prints the failures and
 // the closing `N passed, N failed` (the suite's own tests, plus one check that no request left
 // loopback and no page error happened outside a test).
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import process from 'node:process';
@@ -21,17 +21,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const TIMEOUT_MS = 600_000;
 const NODE_ONLY = /from ['"]node:/;
 
-function testFiles(dir) {
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...testFiles(path));
-    else if (name.endsWith('.test.ts')) out.push(path);
-  }
-  return out;
-}
-
-const all = testFiles(join(root, 'test'));
+const all = readdirSync(join(root, 'test'), { recursive: true }).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(root, 'test', f));
 const hostFree = all.filter((f) => !NODE_ONLY.test(readFileSync(f, 'utf8')));
 for (const f of all) if (!hostFree.includes(f)) console.log(`# not in the browser (imports a node: module): ${relative(root, f)}`);
 
