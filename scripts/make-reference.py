@@ -158,7 +158,8 @@ class SequenceNet(nn.Module):
         self.embedding = nn.Embedding(e['num_embeddings'], e['embedding_dim'], padding_idx=e['padding_idx']) if e else None
         self.rnn = make_rnn(cfg['mode'], cfg['input_size'], cfg['hidden_size'], cfg['num_layers'], cfg['bidirectional'], cfg['bias'])
         D = 2 if cfg['bidirectional'] else 1
-        self.head = nn.Linear(D * cfg['hidden_size'], cfg['output_size'])
+        # `bias: false` means "no bias tensors at all" (the README's words): the head has none either
+        self.head = nn.Linear(D * cfg['hidden_size'], cfg['output_size'], bias=cfg['bias'])
         self.many_to_one = cfg['topology'] == 'many_to_one'
 
     def named(self):
@@ -167,7 +168,9 @@ class SequenceNet(nn.Module):
         if self.embedding is not None:
             out.append(('embedding.weight', self.embedding.weight))
         out += named(self.rnn)
-        out += [('head.weight', self.head.weight), ('head.bias', self.head.bias)]
+        out += [('head.weight', self.head.weight)]
+        if self.head.bias is not None:
+            out.append(('head.bias', self.head.bias))
         return out
 
     def forward(self, x):

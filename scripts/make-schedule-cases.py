@@ -189,7 +189,7 @@ def main(argv=None):
     out = od(('generator', 'torch %s float64 (scripts/make-schedule-cases.py --seed %d)' % (torch.__version__, a.seed)),
              ('schedules', schedules), ('plateau', plateau), ('optimizers', optimizers))
     with open(a.out, 'w') as fh:
-        json.dump(out, fh, indent=1)
+        json.dump(out, fh)
         fh.write('\n')
     print('wrote %s: %d schedules, %d plateau cases, %d optimizer trajectories' % (a.out, len(schedules), len(plateau), len(optimizers)),
           file=sys.stderr)
