@@ -27,7 +27,8 @@ when a difference exceeds --tol (default 1e-12, relative to max(max|expected|, 1
 Semantics (the README's): float64 throughout; the loss is summed over time steps and outputs
 and divided by the batch; PyTorch's gate orders and parameter names; the model's scheduler
 is stepped after every optimizer step and `steps[s].lr` is the rate step s used (written when
-a scheduler or weight decay is configured); clipping by norm, then by value. seq2seq: packed
+a scheduler or weight decay is configured); clipping by norm, then by value; `bias: false`
+means no bias tensors at all (the head's included). seq2seq: packed
 variable-length encoder (outputs zero past a row's length, never attended), the decoder's
 initial state per layer [h_fwd; h_bwd] (and so for c), decoder input [emb; h̃⟨t−1⟩] with input
 feeding, Luong scores dot / general / mlp (v·tanh(W_q h + b_q + W_c h̄)), h̃ = tanh(W_out [c; h])
@@ -580,58 +581,61 @@ def main(argv=None):
     p.add_argument('--kind', choices=('layer', 'model', 'seq2seq'), default='layer')
     p.add_argument('--name', help='the fixture name (default: --out without .json)')
     p.add_argument('--out', help='file to write (default: stdout)')
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--mode', choices=MODES, default='lstm')
-    p.add_argument('--input-size', type=int, default=3)
-    p.add_argument('--hidden-size', type=int, default=4)
-    p.add_argument('--layers', type=int, default=1)
-    p.add_argument('--bidirectional', action='store_true')
-    p.add_argument('--no-bias', action='store_true')
-    p.add_argument('--seq-len', type=int, default=5)
-    p.add_argument('--batch', type=int, default=2)
+    p.add_argument('--seed', type=int, default=0, help='torch.manual_seed for parameters and data')
+    p.add_argument('--mode', choices=MODES, default='lstm', help='the cell (seq2seq: of both sides)')
+    p.add_argument('--input-size', type=int, default=3, help="I (model: set by --embedding's E)")
+    p.add_argument('--hidden-size', type=int, default=4, help='H (seq2seq: per encoder direction; the decoder has D·H)')
+    p.add_argument('--layers', type=int, default=1, help='L (seq2seq: both sides)')
+    p.add_argument('--bidirectional', action='store_true', help='layer/model: D = 2')
+    p.add_argument('--no-bias', action='store_true', help="bias: false (a model's head then has no bias either)")
+    p.add_argument('--seq-len', type=int, default=5, help='T')
+    p.add_argument('--batch', type=int, default=2, help='B')
     # model
-    p.add_argument('--output-size', type=int, default=3)
+    p.add_argument('--output-size', type=int, default=3, help="V, the head's outputs")
     p.add_argument('--topology', choices=('many_to_many', 'many_to_one'), default='many_to_many')
     p.add_argument('--loss', choices=('cross_entropy', 'mse', 'bce'), default='cross_entropy')
     p.add_argument('--embedding', metavar='N,E[,padding_idx]', help='token ids → nn.Embedding(N, E) (input size becomes E)')
     p.add_argument('--padding-row', choices=('zero', 'random'), default='zero',
                    help="the padding row's initial value (PyTorch initialises it to zero; the format allows any)")
-    p.add_argument('--steps', type=int, default=3)
+    p.add_argument('--steps', type=int, default=3, help='model: training steps on the one batch')
     p.add_argument('--optimizer', choices=OPTIMIZERS, default='sgd')
-    p.add_argument('--lr', type=float)
-    p.add_argument('--momentum', type=float)
-    p.add_argument('--dampening', type=float, default=0)
-    p.add_argument('--nesterov', action='store_true')
-    p.add_argument('--betas', default='0.9,0.999')
-    p.add_argument('--eps', type=float)
-    p.add_argument('--alpha', type=float, default=0.99)
-    p.add_argument('--centered', action='store_true')
-    p.add_argument('--amsgrad', action='store_true')
-    p.add_argument('--lr-decay', type=float, default=0)
-    p.add_argument('--initial-accumulator-value', type=float, default=0)
-    p.add_argument('--weight-decay', type=float)
-    p.add_argument('--clip-norm', type=float)
-    p.add_argument('--clip-value', type=float)
+    p.add_argument('--lr', type=float, help='default: sgd 0.1, adam/adamw/rmsprop 0.01, adagrad 0.1')
+    p.add_argument('--momentum', type=float, help='sgd_momentum (default 0.9) or rmsprop (default 0)')
+    p.add_argument('--dampening', type=float, default=0, help='sgd_momentum')
+    p.add_argument('--nesterov', action='store_true', help='sgd_momentum')
+    p.add_argument('--betas', default='0.9,0.999', help='adam/adamw: beta1,beta2')
+    p.add_argument('--eps', type=float, help='adam/adamw/rmsprop (1e-8), adagrad (1e-10)')
+    p.add_argument('--alpha', type=float, default=0.99, help='rmsprop')
+    p.add_argument('--centered', action='store_true', help='rmsprop')
+    p.add_argument('--amsgrad', action='store_true', help='adam/adamw')
+    p.add_argument('--lr-decay', type=float, default=0, help='adagrad')
+    p.add_argument('--initial-accumulator-value', type=float, default=0, help='adagrad')
+    p.add_argument('--weight-decay', type=float, help='L2 (adamw: decoupled, default 0.01)')
+    p.add_argument('--clip-norm', type=float, help='clip the global gradient norm to this')
+    p.add_argument('--clip-value', type=float, help='clamp every gradient entry to [-v, v] (after --clip-norm)')
     p.add_argument('--scheduler', choices=SCHEDULERS)
-    p.add_argument('--step-size', type=int, default=2)
-    p.add_argument('--gamma', type=float)
-    p.add_argument('--t-max', type=int, default=3)
-    p.add_argument('--eta-min', type=float, default=0.0)
+    p.add_argument('--step-size', type=int, default=2, help='step_lr')
+    p.add_argument('--gamma', type=float, help='step_lr (default 0.1), exponential_lr (default 0.9)')
+    p.add_argument('--t-max', type=int, default=3, help='cosine_annealing_lr')
+    p.add_argument('--eta-min', type=float, default=0.0, help='cosine_annealing_lr')
     # seq2seq
     p.add_argument('--attention', choices=ATTENTIONS, default='dot')
-    p.add_argument('--input-feed', action='store_true')
-    p.add_argument('--bidirectional-encoder', action='store_true')
-    p.add_argument('--src-vocab', type=int, default=6)
-    p.add_argument('--tgt-vocab', type=int, default=6)
-    p.add_argument('--embedding-dim', type=int, default=3)
-    p.add_argument('--src-len', type=int, default=4)
-    p.add_argument('--tgt-len', type=int, default=4)
+    p.add_argument('--input-feed', action='store_true', help='seq2seq: decoder input [emb; h~(t-1)]')
+    p.add_argument('--bidirectional-encoder', action='store_true', help='seq2seq: D = 2, decoder state per layer [h_fwd; h_bwd]')
+    p.add_argument('--src-vocab', type=int, default=6, help='seq2seq (0 padding; source ids in [1, src_vocab))')
+    p.add_argument('--tgt-vocab', type=int, default=6, help='seq2seq (0 padding, 1 start; target ids in [2, tgt_vocab))')
+    p.add_argument('--embedding-dim', type=int, default=3, help='seq2seq: E')
+    p.add_argument('--src-len', type=int, default=4, help='seq2seq: S')
+    p.add_argument('--tgt-len', type=int, default=4, help='seq2seq: T')
     p.add_argument('--src-lengths', help='comma-separated source lengths, one per batch row (default: random, row 0 full)')
     p.add_argument('--tgt-lengths', help='comma-separated target lengths (non-padding tgt_out positions) per row')
     a = p.parse_args(argv)
 
     if a.verify:
         return verify(a.verify, a.tol)
+    for key in ('input_size', 'hidden_size', 'layers', 'seq_len', 'batch', 'output_size', 'steps', 'embedding_dim', 'src_len', 'tgt_len'):
+        if getattr(a, key) < 1:
+            p.error('--%s must be >= 1, got %d' % (key.replace('_', '-'), getattr(a, key)))
 
     torch.manual_seed(a.seed)
     name = a.name or (os.path.splitext(os.path.basename(a.out))[0] if a.out else 'fixture')
@@ -648,6 +652,8 @@ def main(argv=None):
             parts = [int(s) for s in a.embedding.split(',')]
             if len(parts) not in (2, 3):
                 raise SystemExit('--embedding: N,E or N,E,padding_idx, got %r' % a.embedding)
+            if parts[0] < 1 or parts[1] < 1 or (len(parts) == 3 and not 0 <= parts[2] < parts[0]):
+                raise SystemExit('--embedding: N, E >= 1 and 0 <= padding_idx < N, got %r' % a.embedding)
             emb = OrderedDict([('num_embeddings', parts[0]), ('embedding_dim', parts[1]), ('padding_idx', parts[2] if len(parts) == 3 else None)])
             cfg['input_size'] = parts[1]
         cfg.update([('output_size', a.output_size), ('topology', a.topology), ('loss', a.loss),
