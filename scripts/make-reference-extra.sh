@@ -43,6 +43,8 @@ mk model_rnn_relu_clip_norm_and_value   --kind model --mode rnn_relu --input-siz
    --seq-len 4 --batch 2 --optimizer sgd --lr 0.5 --clip-norm 0.3 --clip-value 0.05 --steps 3 --seed 212
 mk model_lstm_nobias_mse_m2o            --kind model --mode lstm --input-size 3 --hidden-size 3 --no-bias --topology many_to_one --loss mse \
    --output-size 2 --seq-len 4 --batch 2 --optimizer adagrad --lr 0.1 --steps 3 --seed 213
+mk model_gru_nobias_headbias_ce         --kind model --mode gru --input-size 3 --hidden-size 3 --no-bias --head-bias --topology many_to_many --loss cross_entropy \
+   --output-size 3 --seq-len 4 --batch 2 --optimizer adam --lr 0.05 --steps 2 --seed 231
 mk model_gru_2layer_bidir_nobias_cosine --kind model --mode gru --input-size 2 --hidden-size 2 --layers 2 --bidirectional --no-bias \
    --loss mse --output-size 2 --seq-len 3 --batch 2 --optimizer sgd_momentum --lr 0.05 --momentum 0.5 --weight-decay 0.02 \
    --scheduler cosine_annealing_lr --t-max 1 --eta-min 0.0 --steps 4 --seed 214

@@ -153,14 +153,16 @@ def random_layer(args, cfg):
 class SequenceNet(nn.Module):
     """[embedding →] recurrent stack (zero initial state) → head, as the README's model."""
 
-    def __init__(self, cfg):
+    def __init__(self, cfg, head_bias=None):
         super().__init__()
         e = cfg.get('embedding')
         self.embedding = nn.Embedding(e['num_embeddings'], e['embedding_dim'], padding_idx=e['padding_idx']) if e else None
         self.rnn = make_rnn(cfg['mode'], cfg['input_size'], cfg['hidden_size'], cfg['num_layers'], cfg['bidirectional'], cfg['bias'])
         D = 2 if cfg['bidirectional'] else 1
-        # `bias: false` means "no bias tensors at all" (the README's words): the head has none either
-        self.head = nn.Linear(D * cfg['hidden_size'], cfg['output_size'], bias=cfg['bias'])
+        # `bias: false` means "no bias tensors at all" (the README's words): by default the head has
+        # none either; head_bias=True keeps nn.Linear's bias (the other reading; rnnkit reads
+        # which one a file uses from whether its params hold head.bias)
+        self.head = nn.Linear(D * cfg['hidden_size'], cfg['output_size'], bias=cfg['bias'] if head_bias is None else head_bias)
         self.many_to_one = cfg['topology'] == 'many_to_one'
 
     def named(self):
@@ -234,7 +236,7 @@ def make_scheduler(spec, opt):
 
 def model_fixture(name, cfg, params, inputs):
     """Trains cfg['steps'] steps on one batch, recording every step as the README says."""
-    net = SequenceNet(cfg)
+    net = SequenceNet(cfg, head_bias='head.bias' in params)
     plist = net.named()
     with torch.no_grad():
         for n, p in plist:
@@ -274,7 +276,7 @@ def model_fixture(name, cfg, params, inputs):
 
 
 def random_model(args, cfg):
-    net = SequenceNet(cfg)
+    net = SequenceNet(cfg, head_bias=True if args.head_bias else None)
     params = OrderedDict((n, p.detach().clone()) for n, p in net.named())
     T, B, V = cfg['seq_len'], cfg['batch'], cfg['output_size']
     e = cfg.get('embedding')
@@ -588,6 +590,7 @@ def main(argv=None):
     p.add_argument('--layers', type=int, default=1, help='L (seq2seq: both sides)')
     p.add_argument('--bidirectional', action='store_true', help='layer/model: D = 2')
     p.add_argument('--no-bias', action='store_true', help="bias: false (a model's head then has no bias either)")
+    p.add_argument('--head-bias', action='store_true', help="with --no-bias, keep the model head's bias (head.bias)")
     p.add_argument('--seq-len', type=int, default=5, help='T')
     p.add_argument('--batch', type=int, default=2, help='B')
     # model

@@ -24,7 +24,7 @@ import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { asOperation, describe, checkChoice, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
+import { asOperation, describe, checkBoolean, checkChoice, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
 
 export type Topology = 'many_to_many' | 'many_to_one';
 
@@ -38,7 +38,10 @@ export interface SequenceModelOptions {
   outputSize: number;
   numLayers?: number;
   bidirectional?: boolean;
+  /** With false, no bias tensors in the recurrent stack (and by default none in the head). */
   bias?: boolean;
+  /** Whether the head has `head.bias` (default: as `bias`). */
+  headBias?: boolean;
   dtype?: DType;
   seed?: number;
   /** Default `many_to_many`. */
@@ -153,11 +156,12 @@ export class SequenceModel {
     this.topology = topology;
     this.loss = loss;
     const rnn = this.rnn;
-    this.head = new Linear(rnn.directions * rnn.hiddenSize, outputSize, rnn.bias, rnn.dtype, `${options.namePrefix ?? ''}head`);
+    const headBias = checkBoolean(op, 'headBias', options.headBias ?? rnn.bias);
+    this.head = new Linear(rnn.directions * rnn.hiddenSize, outputSize, headBias, rnn.dtype, `${options.namePrefix ?? ''}head`);
     this.params = [...(this.embedding?.params ?? []), ...rnn.params, ...this.head.params];
     this.options = {
       mode: rnn.mode, inputSize: rnn.inputSize, hiddenSize: rnn.hiddenSize, outputSize,
-      numLayers: rnn.numLayers, bidirectional: rnn.bidirectional, bias: rnn.bias, dtype: rnn.dtype,
+      numLayers: rnn.numLayers, bidirectional: rnn.bidirectional, bias: rnn.bias, headBias, dtype: rnn.dtype,
       seed: options.seed ?? 0, topology, loss: loss.name, outputActivation: g2Name,
       namePrefix: options.namePrefix ?? '',
       embedding: this.embedding && { numEmbeddings: this.embedding.numEmbeddings, embeddingDim: this.embedding.embeddingDim, paddingIdx: this.embedding.paddingIdx },

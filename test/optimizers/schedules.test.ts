@@ -237,10 +237,8 @@ describe('optimizers/schedules', () => {
       expect(step.lastEpoch).to.equal(0);
     });
 
-    // BUG (rnnkit): torch.optim.lr_scheduler.ReduceLROnPlateau refuses factor ≥ 1
-    // ("Factor should be < 1.0."), rnnkit accepts factor 1 (its rule is [0, 1]) and then never
-    // reduces. Skipped so the suite stays green; see the report of the torch branch.
-    it.skip('ReduceLROnPlateau factor 1 is refused, as PyTorch refuses factor ≥ 1', () => {
+    // PyTorch refuses factor ≥ 1 ("Factor should be < 1.0."): with factor 1 the rate would never fall
+    it('ReduceLROnPlateau factor 1 is refused, as PyTorch refuses factor ≥ 1', () => {
       expect(() => new ReduceLROnPlateau(opt(), { factor: 1 })).to.throw(/^ReduceLROnPlateau: options\.factor must be/);
     });
   });
