@@ -45,3 +45,4 @@ export {
 export { beamSearch, type BeamSearchOptions, type Hypothesis } from './generation/beam-search.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { Attention, type AttentionScore, attentionScores } from './layers/attention.js';
+export { gradcheck, gradcheckParams, formatGradcheck, type GradcheckTarget, type GradcheckOptions, type GradcheckEntry, type GradcheckReport } from './reference/gradcheck.js';
