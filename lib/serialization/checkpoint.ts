@@ -17,7 +17,7 @@ import { SequenceModel, type SequenceModelOptions } from '../models/sequence-mod
 import { OPTIMIZERS } from '../optimizers/create-optimizer.js';
 import type { Optimizer, OptimizerState } from '../optimizers/optimizer.js';
 import type { Param } from '../param.js';
-import { asOperation, checkObject, checkRecord, describe } from '../validate.js';
+import { asOperation, checkObject, checkOptions, checkRecord, describe } from '../validate.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { decodeStateJSON, encodeStateJSON } from './json.js';
 import { decodeSafetensors, encodeSafetensors, readLittleEndian, writeLittleEndian } from './safetensors.js';
@@ -48,7 +48,8 @@ const OP_LOAD = 'loadCheckpoint';
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors'): Uint8Array;
 export function saveCheckpoint(input: CheckpointInput, format: 'json'): string;
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | 'json'): Uint8Array | string {
-  if (!(input?.model instanceof SequenceModel)) {
+  checkOptions(OP_SAVE, input, ['model', 'optimizer', 'step', 'extra'], false, 'input');
+  if (!(input.model instanceof SequenceModel)) {
     throw new TypeError(`${OP_SAVE}: input.model must be a SequenceModel, got ${describe(input?.model)}`);
   }
   if (format !== 'safetensors' && format !== 'json') {
