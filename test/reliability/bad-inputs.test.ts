@@ -296,7 +296,7 @@ const rows: Row[] = [
 
   // ——— checkpoints (the hostile-file cases are in checkpoint-hostile.test.ts) ———
   { api: 'loadCheckpoint', label: 'a number', call: () => loadCheckpoint(42 as never), cls: TypeError, parts: ['loadCheckpoint', 'file must be a Uint8Array (safetensors) or a string (JSON)', 'got 42'] },
-  { api: 'loadCheckpoint', label: 'a state dict without checkpoint metadata', call: (c) => loadCheckpoint(encodeSafetensors(stateDictOf(c.model.params))), cls: TypeError, parts: ['loadCheckpoint', 'not an rnnkit checkpoint', 'rnnkit.format', 'undefined', '"rnnkit-checkpoint/1"'] },
+  { api: 'loadCheckpoint', label: 'a state dict without checkpoint metadata', call: (c) => loadCheckpoint(encodeSafetensors(stateDictOf(c.model.params))), cls: TypeError, parts: ['loadCheckpoint', 'not an rnnkit checkpoint', 'rnnkit.format', 'undefined', '"rnnkit-checkpoint/2" or "rnnkit-checkpoint/1"'] },
   { api: 'saveCheckpoint', label: 'format "pt"', call: (c) => saveCheckpoint({ model: c.model }, 'pt' as 'json'), cls: TypeError, parts: ['saveCheckpoint', 'format', '"safetensors" or "json"', 'got "pt"'] },
   { api: 'saveCheckpoint', label: 'step −1', call: (c) => saveCheckpoint({ model: c.model, step: -1 }, 'json'), cls: RangeError, parts: ['saveCheckpoint', 'step', 'non-negative integer', 'got -1'] },
   { api: 'createOptimizerFromState', label: 'state null', call: (c) => createOptimizerFromState(c.model.params, null as never), cls: TypeError, parts: ['createOptimizerFromState', 'state', 'got null'] },
