@@ -35,6 +35,6 @@ export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { createOptimizer, optimizerSpecNames, type OptimizerSpec } from './optimizers/create-optimizer.js';
 export { encodeSafetensors, decodeSafetensors } from './serialization/safetensors.js';
 export { encodeStateJSON, decodeStateJSON } from './serialization/json.js';
-export { stateDictOf, loadStateDict } from './serialization/state-dict.js';
+export { stateDictOf, loadStateDict, type NameMapping, type StateDictOfOptions, type LoadStateDictOptions } from './serialization/state-dict.js';
 export type { StateFile, DecodeOptions } from './serialization/format-rules.js';
 export * from './serialization/checkpoint.js';
