@@ -104,7 +104,7 @@ describe('cli/sample', function () {
       ['a reference fixture as the model', ['--model', 'fixture.json'], /^rnnkit: sample: fixture\.json is not an rnnkit model: /],
       ['a JSON checkpoint named .safetensors', ['--model', 'json-named.safetensors'], /^rnnkit: sample: json-named\.safetensors is not an rnnkit model: /],
       ['an rnnkit checkpoint without a vocabulary', ['--model', 'novocab.safetensors'], /^rnnkit: sample: novocab\.safetensors has no character vocabulary: it was not written by "rnnkit train"$/],
-      ['a prime with a character outside the vocabulary', ['--model', 'model.safetensors', '--prime', 'aZ'], /^rnnkit: sample: --prime: CharVocabulary\.encode: character "Z" at 1 is not in the model's vocabulary of \d+$/],
+      ['a prime with a character outside the vocabulary', ['--model', 'model.safetensors', '--prime', 'aZ'], /^rnnkit: sample: --prime has the character "Z" \(at 1\), which is not in the model's vocabulary of \d+ characters$/],
       ['an empty prime', ['--model', 'model.safetensors', '--prime', ''], /^rnnkit: sample: --prime must not be empty$/],
       ['--temperature 0', ['--model', 'model.safetensors', '--temperature', '0'], /^rnnkit: sample: --temperature must be in \[0\.000001, 1000000\], got 0$/],
       ['--temperature -1', ['--model', 'model.safetensors', '--temperature', '-1'], /^rnnkit: sample: --temperature must be in /],

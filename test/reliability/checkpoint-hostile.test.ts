@@ -145,17 +145,17 @@ const cases: Case[] = [
   },
   {
     label: 'truncated in the middle of the header', files: () => ({ st: GOOD_ST.slice(0, 1000), json: GOOD_JSON.slice(0, 1000) }),
-    st: refusedBy(RangeError, 'decodeSafetensors', 'header length', 'exceeds the 992 bytes'),
+    st: refusedBy(RangeError, 'decodeSafetensors', 'the file is truncated', 'only 992 bytes follow the length field'),
     json: refusedBy(SyntaxError, 'decodeStateJSON', 'text is not valid JSON'),
   },
   {
     label: 'truncated in the middle of the data', files: () => ({ st: GOOD_ST.slice(0, GOOD_ST.length - 6), json: GOOD_JSON.slice(0, GOOD_JSON.length - 40) }),
-    st: refusedBy(RangeError, 'decodeSafetensors', 'data_offsets', 'out of range'),
+    st: refusedBy(RangeError, 'decodeSafetensors', 'data_offsets', 'out of range', 'the file is truncated, or its header is wrong'),
     json: refusedBy(SyntaxError, 'decodeStateJSON', 'not valid JSON'),
   },
   {
     label: 'header length larger than the file', files: () => ({ st: pack(split(GOOD_ST).header, split(GOOD_ST).data, BigInt(GOOD_ST.length)) }),
-    st: refusedBy(RangeError, 'decodeSafetensors', `header length ${GOOD_ST.length} exceeds the ${GOOD_ST.length - 8} bytes`),
+    st: refusedBy(RangeError, 'decodeSafetensors', `the file is truncated: its header length is ${GOOD_ST.length} but only ${GOOD_ST.length - 8} bytes follow`),
   },
   {
     label: 'header length over 100 MB (100,000,001)', files: () => ({ st: pack(split(GOOD_ST).header, split(GOOD_ST).data, 100_000_001n) }),
