@@ -180,12 +180,9 @@ describe('Seq2Seq', () => {
       });
     });
 
-    // BUG (lib/models/seq2seq.ts:90–96): the target's shape is checked against source.shape[1]
-    // before the source is validated, so a missing source is reported as a target error
-    // ("target has shape [4, 2] but [Ty, undefined] was expected"), and a missing target is a
-    // RangeError ("target has shape undefined …") although it is a wrong kind (STYLE §7:
-    // TypeError for kinds). Fix: validate source first (e.g. run the encoder's input check
-    // before looking at target) and throw TypeError when target is not a {data, shape} object.
+    // Guards: Seq2Seq.lossAndGrad validates the source before the target's shape (which depends
+    // on source.shape[1]), so a missing source is blamed on the source, not the target; and a
+    // missing target is a TypeError (a wrong kind, STYLE §7), not a RangeError about its shape.
     it('a missing source or target is a TypeError that names it', () => {
       const model = makeModel();
       const source = uniformTensor(rng(3), [Tx, B, I]);
@@ -193,10 +190,8 @@ describe('Seq2Seq', () => {
       expect(() => model.lossAndGrad(source, null as never)).to.throw(TypeError, /Seq2Seq\.lossAndGrad: target must be/);
     });
 
-    // BUG (lib/models/seq2seq.ts:104): a bad token in the target is reported by the decoder as
-    // "SequenceModel.lossAndGrad: target[3] must be a class index …", naming an operation the
-    // caller never called. Fix: check the target's tokens in Seq2Seq.lossAndGrad (integers in
-    // [0, outputVocab − 1]) before the teacher-forcing loop, which now silently skips them.
+    // Guards: a bad token in the target is reported under Seq2Seq.lossAndGrad, the operation
+    // the caller called, not by the inner decoder ("SequenceModel.lossAndGrad: …").
     it('a bad target token names Seq2Seq.lossAndGrad', () => {
       const model = makeModel();
       const source = uniformTensor(rng(3), [Tx, B, I]);
@@ -205,9 +200,8 @@ describe('Seq2Seq', () => {
       expect(() => model.lossAndGrad(source, bad)).to.throw(RangeError, /^Seq2Seq\.lossAndGrad: target\[3\]/);
     });
 
-    // BUG (lib/models/seq2seq.ts:126): endToken is checked to be ≥ 0 but not < outputVocab, so
-    // an endToken that can never be produced is accepted and decoding silently runs to maxLength.
-    // Fix: `if (end !== undefined && checkInteger(op, 'endToken', end, 0) >= V) throw new RangeError(…)`.
+    // Guards: an endToken the decoder can never produce (≥ outputVocab) is refused, instead of
+    // decoding silently running to maxLength.
     it('beamSearch rejects an endToken ≥ outputVocab', () => {
       const model = makeModel();
       const one = uniformTensor(rng(4), [Tx, 1, I]);

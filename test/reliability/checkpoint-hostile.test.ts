@@ -458,11 +458,9 @@ describe('loadCheckpoint on hostile files', () => {
   }
   it(`(${cases.length} hostile cases, ${files} files)`, () => expect(files).to.be.at.least(60));
 
-  // BUG (lib/serialization/checkpoint.ts, loadCheckpoint: `new SequenceModel(options)` before
-  // loadStateDict): the model described by rnnkit.model is built — every parameter and gradient
-  // allocated and initialised — before anything checks that the file holds tensors of those
-  // sizes. A 1 KB file claiming hiddenSize 2000 and numLayers 4 makes it allocate ~855 MB and
-  // spend ~3 s before refusing; hiddenSize 32768 asks for 2 × 16 GiB (weight_hh_l0 and its grad).
+  // Guards: loadCheckpoint compares the file's tensors with the shapes rnnkit.model implies
+  // before it builds the model, so a 1 KB file claiming a huge model (hiddenSize 2000 and
+  // numLayers 4 would be ~855 MB of parameters and gradients) is refused without allocating it.
   it('a file claiming a huge model is refused before that model is built (no allocation sized by metadata alone)', () => {
     const { st } = editMetaJSON('rnnkit.model', (m) => { m.hiddenSize = 600; m.numLayers = 2; });
     const built: number[] = [];

@@ -144,7 +144,7 @@ describe('fuzzing the decoders (fixed seed, bounded)', function () {
     }
     expect(Date.now() - start).to.be.below(10000);
     expect(ok, 'some mutations (in tensor data) still decode').to.be.above(0);
-    expect(ok, 'most mutations are refused').to.be.below(CASES);
+    expect(ok, `most mutations are refused: ${CASES - ok} of ${CASES}`).to.be.below(CASES / 2);
   });
 
   it(`decodeStateJSON: ${CASES} mutated texts either decode consistently or throw its own Error`, () => {
@@ -161,6 +161,6 @@ describe('fuzzing the decoders (fixed seed, bounded)', function () {
     }
     expect(Date.now() - start).to.be.below(10000);
     expect(ok, 'some mutations still decode').to.be.above(0);
-    expect(ok, 'most mutations are refused').to.be.below(CASES);
+    expect(ok, `most mutations are refused: ${CASES - ok} of ${CASES}`).to.be.below(CASES / 2);
   });
 });
