@@ -53,6 +53,12 @@ describe('validate: strict options', () => {
     expect(new RNN({ inputSize: 4, hiddenSize: 3, nonlinearity: 'relu' }).mode).to.equal('rnn_relu');
   });
 
+  it('SequenceModel refuses a misspelt or unknown key through its stack already (its own check is the lead\'s)', () => {
+    const base = { mode: 'gru', inputSize: 3, hiddenSize: 4, outputSize: 2 };
+    expect(() => new SequenceModel({ ...base, topolgy: 'many_to_one' } as never)).to.throw(TypeError, 'SequenceModel: options has unknown key "topolgy" (did you mean "topology"?)');
+    expect(() => new SequenceModel({ ...base, dropout: 0.5 } as never)).to.throw(TypeError, 'SequenceModel: options has unknown key "dropout"');
+  });
+
   it('a model still builds its stack (SequenceModel hands on its own keys to Recurrent for now)', () => {
     const m = new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 4, outputSize: 2, topology: 'many_to_one', loss: 'mse', outputActivation: 'tanh' });
     expect(m.rnn.hiddenSize).to.equal(4);
