@@ -363,6 +363,7 @@ const rows: Row[] = [
   { api: 'registerActivation', label: '"tanh" again without replace', call: () => registerActivation(defineActivation('tanh', ident, () => 1)), cls: TypeError, parts: ['registerActivation', '"tanh" is already registered', 'replace: true'] },
   { api: 'registerActivation', label: 'a name that is not an identifier', call: () => registerActivation(defineActivation('1st', ident, () => 1)), cls: TypeError, parts: ['registerActivation', 'activation.name', 'identifier-like', 'got "1st"'] },
   { api: 'registerActivation', label: 'no backward', call: () => registerActivation({ name: 'halfdone', forward: () => undefined } as never), cls: TypeError, parts: ['registerActivation', '"halfdone"', 'forward and backward functions'] },
+  { api: 'StateCarry', label: 'a model instead of its stack', call: (c) => new StateCarry(c.model as never, 2), cls: TypeError, parts: ['StateCarry', 'rnn must be a recurrent stack', "a model's .rnn", 'got an object'] },
   { api: 'StateCarry', label: 'batch 0', call: (c) => new StateCarry(c.model.rnn, 0), cls: RangeError, parts: ['StateCarry', 'batch', '≥ 1', 'got 0'] },
   // ——— strict options (issue 14): a misspelt key names the closest known one ———
   { api: 'GRU', label: 'bidirectonal (misspelt)', call: () => new GRU({ inputSize: 4, hiddenSize: 3, bidirectonal: true } as never), cls: TypeError, parts: ['GRU: options has unknown key "bidirectonal"', '(did you mean "bidirectional"?)'] },
