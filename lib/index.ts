@@ -43,7 +43,7 @@ export { stateDictOf, loadStateDict, type NameMapping, type StateDictOfOptions, 
 export type { StateFile, DecodeOptions } from './serialization/format-rules.js';
 export * from './serialization/checkpoint.js';
 export {
-  Schedule, StepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ReduceLROnPlateau, createSchedule, scheduleNames,
+  Schedule, StepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ReduceLROnPlateau, createSchedule, createScheduleFromState, scheduleNames,
   type ScheduleName, type ScheduleOptions, type ScheduleState, type ScheduleSpec, type ReduceLROnPlateauOptions,
 } from './optimizers/schedules.js';
 export { beamSearch, type BeamSearchOptions, type Hypothesis } from './generation/beam-search.js';

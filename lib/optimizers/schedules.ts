@@ -91,8 +91,8 @@ const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}
 export class Schedule {
   readonly op: string;
   readonly options: Readonly<ScheduleOptions>;
-  /** lr₀: the optimizer's rate when the schedule was made. */
-  readonly baseLr: number;
+  /** lr₀: the optimizer's rate when the schedule was made (or the restored state's). */
+  private lr0: number;
   /** Epochs stepped so far. */
   lastEpoch = 0;
   // ReduceLROnPlateau's bookkeeping
@@ -106,10 +106,15 @@ export class Schedule {
       throw new TypeError(`${this.op}: optimizer must be an rnnkit optimizer, got ${describe(optimizer)}`);
     }
     this.options = resolveOptions(this.op, name, options, 'options');
-    this.baseLr = optimizer.lr;
+    this.lr0 = optimizer.lr;
     if (name === 'reduce_lr_on_plateau') this.best = this.options.mode === 'min' ? Infinity : -Infinity;
     // epoch 0: PyTorch's constructor steps once; only LinearLR changes the rate there
-    if (name === 'linear_lr') optimizer.lr = this.baseLr * (this.options.startFactor as number);
+    if (name === 'linear_lr') optimizer.lr = this.lr0 * (this.options.startFactor as number);
+  }
+
+  /** lr₀: the rate the schedule started from. */
+  get baseLr(): number {
+    return this.lr0;
   }
 
   /** The rate the optimizer's next step will use. */
@@ -136,7 +141,7 @@ export class Schedule {
       next = lr * (o.gamma as number);
     } else if (this.name === 'cosine_annealing_lr') {
       const T = o.tMax as number, etaMin = o.etaMin as number;
-      if ((s - 1 - T) % (2 * T) === 0) next = lr + (this.baseLr - etaMin) * (1 - Math.cos(Math.PI / T)) / 2;
+      if ((s - 1 - T) % (2 * T) === 0) next = lr + (this.lr0 - etaMin) * (1 - Math.cos(Math.PI / T)) / 2;
       else next = (1 + Math.cos(Math.PI * s / T)) / (1 + Math.cos(Math.PI * (s - 1) / T)) * (lr - etaMin) + etaMin;
     } else {
       const f0 = o.startFactor as number, f1 = o.endFactor as number, n = o.totalIters as number;
@@ -179,7 +184,8 @@ export class Schedule {
 
   /**
    * Restores a state written by getState of a schedule of the same name and options: its
-   * epoch, its bookkeeping and the optimizer's rate. Checks everything before changing anything.
+   * base rate, epoch, bookkeeping and the optimizer's rate (so a schedule made over a
+   * restored optimizer continues exactly). Checks everything before changing anything.
    */
   setState(state: ScheduleState): void {
     const op = `${this.op}.setState`;
@@ -192,7 +198,6 @@ export class Schedule {
       if (options[key] !== this.options[key]) throw new RangeError(`${op}: state.options.${key} is ${options[key]} but this schedule has ${this.options[key]}`);
     }
     const baseLr = checkNumber(op, 'state.baseLr', s.baseLr, 0);
-    if (baseLr !== this.baseLr) throw new RangeError(`${op}: state.baseLr is ${baseLr} but this schedule's optimizer started at ${this.baseLr}`);
     const lastEpoch = checkInteger(op, 'state.lastEpoch', s.lastEpoch, 0);
     const lr = checkNumber(op, 'state.lr', s.lr, 0);
     let best = this.best, bad = 0, cooldown = 0;
@@ -202,6 +207,7 @@ export class Schedule {
       cooldown = checkInteger(op, 'state.cooldownCounter', s.cooldownCounter, 0);
     }
     this.lastEpoch = lastEpoch;
+    this.lr0 = baseLr;
     this.optimizer.lr = lr;
     [this.best, this.numBadEpochs, this.cooldownCounter] = [best, bad, cooldown];
   }
@@ -279,4 +285,13 @@ export function createSchedule(optimizer: Optimizer, spec: ScheduleSpec): Schedu
   checkKeys(op, 'spec', spec, ['name', ...keys.map(snake)]);
   const options = Object.fromEntries(keys.filter((k) => spec[snake(k)] !== undefined).map((k) => [k, spec[snake(k)]]));
   return new Schedule(optimizer, name, options);
+}
+
+/** A schedule over `optimizer` restored from `getState()`'s output (e.g. a checkpoint's). */
+export function createScheduleFromState(optimizer: Optimizer, state: ScheduleState): Schedule {
+  const op = 'createScheduleFromState';
+  const name = checkChoice(op, 'state.name', checkObject<ScheduleState>(op, 'state', state).name, scheduleNames);
+  const schedule = new Schedule(optimizer, name, state.options);
+  schedule.setState(state);
+  return schedule;
 }

@@ -13,6 +13,8 @@
  *     rnnkit.optimizer  the optimizer's name, hyper-parameters and step as JSON (optional)
  *     rnnkit.step       the training step
  *     rnnkit.extra      caller data as a JSON object of strings (vocabulary, PRNG state, …)
+ *     rnnkit.schedule   the learning-rate schedule's state as JSON (optional)
+ *     rnnkit.rng        the model's dropout generator state (a decimal uint32)
  *
  * The header therefore grows with the number of tensors, not their size: a 15 M-parameter
  * LSTM with Adam state has a header of a few kilobytes. Files of the first format,
@@ -25,6 +27,7 @@
 import { SequenceModel, type SequenceModelOptions } from '../models/sequence-model.js';
 import { OPTIMIZERS } from '../optimizers/create-optimizer.js';
 import type { Optimizer, OptimizerState } from '../optimizers/optimizer.js';
+import { Schedule, type ScheduleState, createScheduleFromState } from '../optimizers/schedules.js';
 import type { Param } from '../param.js';
 import { type FloatArray, type Tensor, formatShape } from '../tensor.js';
 import { asOperation, checkObject, checkOptions, checkRecord, describe, sameShape, shapeText } from '../validate.js';
@@ -46,6 +49,8 @@ export const OPTIMIZER_STATE_PREFIX = 'optimizer.state.';
 export interface CheckpointInput {
   model: SequenceModel;
   optimizer?: Optimizer | null;
+  /** A learning-rate schedule over the optimizer, saved as rnnkit.schedule. */
+  schedule?: Schedule | null;
   step?: number;
   extra?: Record<string, string>;
 }
@@ -54,6 +59,8 @@ export interface Checkpoint {
   model: SequenceModel;
   /** The optimizer state to pass to `optimizer.setState` (or `createOptimizerFromState`). */
   optimizerState: OptimizerState | null;
+  /** The schedule state to pass to `createScheduleFromState(optimizer, …)`, or null. */
+  scheduleState: ScheduleState | null;
   step: number;
   extra: Record<string, string>;
 }
@@ -65,7 +72,7 @@ const OP_LOAD = 'loadCheckpoint';
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors'): Uint8Array;
 export function saveCheckpoint(input: CheckpointInput, format: 'json'): string;
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | 'json'): Uint8Array | string {
-  checkOptions(OP_SAVE, input, ['model', 'optimizer', 'step', 'extra'], false, 'input');
+  checkOptions(OP_SAVE, input, ['model', 'optimizer', 'schedule', 'step', 'extra'], false, 'input');
   if (!(input.model instanceof SequenceModel)) {
     throw new TypeError(`${OP_SAVE}: input.model must be a SequenceModel, got ${describe(input?.model)}`);
   }
@@ -81,7 +88,15 @@ export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | '
     'rnnkit.model': JSON.stringify(input.model.options),
     'rnnkit.step': String(step),
     'rnnkit.extra': JSON.stringify(input.extra ?? {}),
+    // the dropout generator, so a resumed run draws the masks an uninterrupted one would
+    'rnnkit.rng': String(input.model.rng.getState()),
   };
+  if (input.schedule) {
+    if (!(input.schedule instanceof Schedule) || input.schedule.optimizer !== input.optimizer) {
+      throw new TypeError(`${OP_SAVE}: input.schedule must be a schedule over input.optimizer, got ${describe(input.schedule)}`);
+    }
+    metadata['rnnkit.schedule'] = JSON.stringify(input.schedule.getState());
+  }
   const tensors = stateDictOf(params);
   if (input.optimizer) {
     const { buffers, ...rest } = input.optimizer.getState();
@@ -138,8 +153,20 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
     optimizerState = decodeOptimizerState(meta['rnnkit.optimizer'], model.params);
   }
   // every buffer name, length and hyper-parameter is checked here, not later
-  if (optimizerState) asOperation(`${OP_LOAD}: optimizer state`, () => createOptimizerFromState(model.params, optimizerState));
-  return { model, optimizerState, step, extra };
+  const optimizer = optimizerState && asOperation(`${OP_LOAD}: optimizer state`, () => createOptimizerFromState(model.params, optimizerState));
+  let scheduleState: ScheduleState | null = null;
+  if (meta['rnnkit.schedule'] !== undefined) {
+    if (!optimizer) throw new TypeError(`${OP_LOAD}: the file holds rnnkit.schedule but no optimizer state for it to schedule`);
+    scheduleState = parseJSONObject(meta['rnnkit.schedule'], 'rnnkit.schedule') as unknown as ScheduleState;
+    asOperation(`${OP_LOAD}: rnnkit.schedule`, () => createScheduleFromState(optimizer, scheduleState!));
+  }
+  const rng = meta['rnnkit.rng'];
+  if (rng !== undefined) {
+    const n = Number(rng);
+    if (!/^\d+$/.test(rng) || n > 0xffffffff) throw new TypeError(`${OP_LOAD}: metadata rnnkit.rng must be an integer in [0, 4294967295], got ${describe(rng)}`);
+    model.rng.setState(n);
+  }
+  return { model, optimizerState, scheduleState, step, extra };
 }
 
 /**

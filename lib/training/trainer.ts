@@ -7,12 +7,12 @@
  */
 import { clipGradNorm, firstNonFinite, gradNorm, normText } from '../clipping/clip-grad-norm.js';
 import { clipGradValue } from '../clipping/clip-grad-value.js';
-import type { SequenceInputs, SequenceModel } from '../models/sequence-model.js';
+import type { ModelInput, SequenceInputs, SequenceModel } from '../models/sequence-model.js';
 import { type OptimizerSpec, createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer, OptimizerSnapshot } from '../optimizers/optimizer.js';
 import { Schedule, type ScheduleSpec, createSchedule } from '../optimizers/schedules.js';
 import type { Param } from '../param.js';
-import type { FloatArray, Tensor } from '../tensor.js';
+import type { FloatArray } from '../tensor.js';
 import { checkChoice, checkOptions, checkPositive } from '../validate.js';
 
 /** The keys TrainerOptions accepts; any other key is refused, naming the closest. */
@@ -135,7 +135,7 @@ export class SequenceTrainer extends Trainer<SequenceModel> {
    * One training step on a batch; see SequenceModel.lossAndGrad for shapes. The batch is
    * checked before anything changes, gradients included.
    */
-  step(x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs?: SequenceInputs): StepResult {
+  step(x: ModelInput, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs?: SequenceInputs): StepResult {
     this.model.checkBatch('SequenceModel.lossAndGrad', x, target, inputs);
     return this.run(() => this.model.lossAndGradUnchecked(x, target, inputs));
   }

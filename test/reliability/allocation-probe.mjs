@@ -32,7 +32,9 @@ for (const mode of ['rnn_tanh', 'gru', 'lstm']) {
     const { x, y } = batch(T, B, I, V, topology === 'many_to_one');
     const lengths = Int32Array.from({ length: B }, (_, b) => T - b);
     const step = () => { trainer.step(x, y); trainer.step(x, y, { lengths }); model.forward(x); };
-    for (let i = 0; i < 20; i++) step();
+    // a long warm-up: under load V8 may still be optimizing after a few rounds, and compiling
+    // allocates on the JS heap (one run measured 39 KB a round after 20 rounds, 3-7 KB after 200)
+    for (let i = 0; i < 200; i++) step();
     gc();
     await settle();
     collections = 0;

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import {
-  Adam, CHECKPOINT_FORMAT, type OptimizerState, Random, SGD, SequenceModel, createOptimizerFromState, decodeSafetensors,
+  Adam, CHECKPOINT_FORMAT, type OptimizerState, Random, SGD, SequenceModel, SequenceTrainer, createOptimizerFromState, createScheduleFromState, decodeSafetensors,
   decodeStateJSON, encodeSafetensors, loadCheckpoint, saveCheckpoint,
 } from '../../lib/index.js';
 import { saveCheckpointV1 } from '../helpers/legacy-checkpoint.js';
@@ -152,5 +152,43 @@ describe('checkpoints (format 2)', () => {
       }
     });
     expect(ck.optimizerState!.step).to.equal(1);
+  });
+});
+
+describe('checkpoints: schedules and dropout resume exactly', () => {
+  it('a run with dropout, AdamW and a cosine schedule, saved at step 3 and resumed, equals the uninterrupted run bit for bit', () => {
+    const options = { mode: 'lstm', hiddenSize: 6, outputSize: 4, numLayers: 2, dropout: 0.3, headDropout: 0.2,
+      embedding: { numEmbeddings: 9, embeddingDim: 4, paddingIdx: 0 }, seed: 4 };
+    const batch = (i: number) => ({ x: { data: Int32Array.from({ length: 15 }, (_, k) => (k * 7 + i) % 9), shape: [5, 3] }, y: { data: Array.from({ length: 15 }, (_, k) => (k + i) % 4), shape: [5, 3] } });
+    const spec = { optimizer: { name: 'adamw', lr: 0.02, weight_decay: 0.01 }, schedule: { name: 'cosine_annealing_lr', t_max: 4, eta_min: 0.001 } };
+    const a = new SequenceModel(options);
+    const ta = new SequenceTrainer(a, spec);
+    for (let i = 0; i < 3; i++) ta.step(batch(i).x, batch(i).y);
+    const file = saveCheckpoint({ model: a, optimizer: ta.optimizer, schedule: ta.schedule, step: 3 }, 'safetensors');
+    const lrAtSave = ta.optimizer.lr;
+    for (let i = 3; i < 7; i++) ta.step(batch(i).x, batch(i).y);
+
+    const ck = loadCheckpoint(file);
+    expect(ck.scheduleState).to.include({ name: 'cosine_annealing_lr', lastEpoch: 3 });
+    const optimizer = createOptimizerFromState(ck.model.params, ck.optimizerState!);
+    const tb = new SequenceTrainer(ck.model, { optimizer, schedule: createScheduleFromState(optimizer, ck.scheduleState!) });
+    expect(tb.optimizer.lr).to.equal(lrAtSave);
+    for (let i = 3; i < 7; i++) tb.step(batch(i).x, batch(i).y);
+    ck.model.params.forEach((p, k) => expect(Array.from(p.value), p.name).to.deep.equal(Array.from(a.params[k].value)));
+    expect(tb.optimizer.lr).to.equal(ta.optimizer.lr);
+  });
+
+  it('refuses a schedule over another optimizer, a schedule without optimizer state, and a bad rnnkit.rng', () => {
+    const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, outputSize: 2 });
+    const t = new SequenceTrainer(model, { optimizer: { name: 'sgd', lr: 0.1 }, schedule: { name: 'step_lr', step_size: 2 } });
+    expect(() => saveCheckpoint({ model, schedule: t.schedule }, 'json')).to.throw(TypeError, /saveCheckpoint: input\.schedule must be a schedule over input\.optimizer/);
+    const text = saveCheckpoint({ model, optimizer: t.optimizer, schedule: t.schedule }, 'json');
+    expect(loadCheckpoint(text).scheduleState).to.include({ name: 'step_lr', lastEpoch: 0 });
+    const noOptimizer = text.replace(/"rnnkit\.optimizer":\s*"(\\.|[^"\\])*",?\s*/, '');
+    expect(noOptimizer).to.not.include('rnnkit.optimizer');
+    expect(() => loadCheckpoint(noOptimizer)).to.throw(TypeError, /loadCheckpoint: the file holds rnnkit\.schedule but no optimizer state/);
+    const badRng = text.replace(/"rnnkit\.rng":\s*"\d+"/, '"rnnkit.rng": "-1"');
+    expect(badRng).to.include('"rnnkit.rng": "-1"');
+    expect(() => loadCheckpoint(badRng)).to.throw(TypeError, /rnnkit\.rng must be an integer in \[0, 4294967295\], got "-1"/);
   });
 });
