@@ -64,6 +64,8 @@ describe('cli: saving a run', () => {
     expect(() => checkCheckpointWritable('train', path, tooBig)).to.throw(UsageError, 'train: the checkpoint could not be saved: encodeSafetensors: the header would take');
     writeFileSync(join(dir, 'plain-file'), 'x');
     expect(() => checkCheckpointWritable('train', join(dir, 'plain-file', 'm.safetensors'), full)).to.throw(UsageError, /^train: cannot write the checkpoint .*m\.safetensors: /);
+    mkdirSync(join(dir, 'folder.safetensors'));
+    expect(() => checkCheckpointWritable('train', join(dir, 'folder.safetensors'), full)).to.throw(UsageError, /^train: cannot write the checkpoint .*folder\.safetensors: it is a folder$/);
     checkCheckpointWritable('train', path, full);
     expect(existsSync(path)).to.equal(false);
     expect(readdirSync(dir).filter((f) => f.startsWith('probe'))).to.deep.equal([]);
