@@ -7,6 +7,7 @@
  *     <param>                          the model's parameters (weight_ih_l0, …, head.bias)
  *     optimizer.state.<param>.<buffer> each optimizer buffer, shaped and typed as its
  *                                      parameter (exp_avg, exp_avg_sq, momentum_buffer, …)
+ *     extra.<name>                     the caller's own tensors (a training history, …)
  *   metadata (small strings only)
  *     rnnkit.format     "rnnkit-checkpoint/2"
  *     rnnkit.model      the model's options as JSON (mode, sizes, topology, loss, …)
@@ -43,11 +44,17 @@ export const CHECKPOINT_FORMAT_V1 = 'rnnkit-checkpoint/1';
 /** Names of optimizer buffer tensors start with this: `optimizer.state.<param>.<buffer>`. */
 export const OPTIMIZER_STATE_PREFIX = 'optimizer.state.';
 
+/** Names of the caller's tensors start with this in the file: `extra.<name>`. */
+export const EXTRA_TENSOR_PREFIX = 'extra.';
+
 export interface CheckpointInput {
   model: SequenceModel;
   optimizer?: Optimizer | null;
   step?: number;
+  /** Small strings (a vocabulary, a PRNG state, …), kept in the metadata. */
   extra?: Record<string, string>;
+  /** The caller's own tensors (anything that grows with the run, such as a loss history), kept as `extra.<name>`. */
+  tensors?: ReadonlyMap<string, Tensor>;
 }
 
 export interface Checkpoint {
@@ -56,6 +63,8 @@ export interface Checkpoint {
   optimizerState: OptimizerState | null;
   step: number;
   extra: Record<string, string>;
+  /** The caller's tensors, under the names they were saved with (empty for format 1). */
+  tensors: Map<string, Tensor>;
 }
 
 const OP_SAVE = 'saveCheckpoint';
@@ -65,7 +74,7 @@ const OP_LOAD = 'loadCheckpoint';
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors'): Uint8Array;
 export function saveCheckpoint(input: CheckpointInput, format: 'json'): string;
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | 'json'): Uint8Array | string {
-  checkOptions(OP_SAVE, input, ['model', 'optimizer', 'step', 'extra'], false, 'input');
+  checkOptions(OP_SAVE, input, ['model', 'optimizer', 'step', 'extra', 'tensors'], false, 'input');
   if (!(input.model instanceof SequenceModel)) {
     throw new TypeError(`${OP_SAVE}: input.model must be a SequenceModel, got ${describe(input?.model)}`);
   }
@@ -74,8 +83,9 @@ export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | '
   }
   const step = checkStep(OP_SAVE, 'step', input.step ?? 0);
   const params = input.model.params;
-  const clash = params.find((p) => p.name.startsWith('optimizer.'));
-  if (clash) throw new TypeError(`${OP_SAVE}: parameter name "${clash.name}" starts with "optimizer.", which checkpoints keep for optimizer state`);
+  const clash = params.find((p) => p.name.startsWith('optimizer.') || p.name.startsWith(EXTRA_TENSOR_PREFIX));
+  if (clash) throw new TypeError(`${OP_SAVE}: parameter name "${clash.name}" starts with "${clash.name.split('.')[0]}.", which checkpoints keep for optimizer state and the caller's tensors`);
+  if (input.tensors !== undefined && !(input.tensors instanceof Map)) throw new TypeError(`${OP_SAVE}: input.tensors must be a Map of name to tensor, got ${describe(input.tensors)}`);
   const metadata: Record<string, string> = {
     'rnnkit.format': CHECKPOINT_FORMAT,
     'rnnkit.model': JSON.stringify(input.model.options),
@@ -93,6 +103,7 @@ export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | '
       for (const [name, data] of Object.entries(named)) tensors.set(`${OPTIMIZER_STATE_PREFIX}${param}.${name}`, { data, shape: shape.slice() });
     }
   }
+  for (const [name, t] of input.tensors ?? []) tensors.set(EXTRA_TENSOR_PREFIX + name, t); // the encoders check them
   return format === 'json' ? encodeStateJSON(tensors, metadata) : encodeSafetensors(tensors, metadata);
 }
 
@@ -110,11 +121,12 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
     throw new TypeError(`${OP_LOAD}: not an rnnkit checkpoint (metadata rnnkit.format is ${describe(format)}, expected "${CHECKPOINT_FORMAT}" or "${CHECKPOINT_FORMAT_V1}")`);
   }
   // format 2: the optimizer's buffers are tensors beside the parameters
-  const optimizerTensors = new Map<string, Tensor>();
+  const optimizerTensors = new Map<string, Tensor>(), extraTensors = new Map<string, Tensor>();
   if (format === CHECKPOINT_FORMAT) {
     for (const [name, t] of state.tensors) {
-      if (!name.startsWith(OPTIMIZER_STATE_PREFIX)) continue;
-      optimizerTensors.set(name, t);
+      if (name.startsWith(OPTIMIZER_STATE_PREFIX)) optimizerTensors.set(name, t);
+      else if (name.startsWith(EXTRA_TENSOR_PREFIX)) extraTensors.set(name.slice(EXTRA_TENSOR_PREFIX.length), t);
+      else continue;
       state.tensors.delete(name);
     }
   }
@@ -139,7 +151,7 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
   }
   // every buffer name, length and hyper-parameter is checked here, not later
   if (optimizerState) asOperation(`${OP_LOAD}: optimizer state`, () => createOptimizerFromState(model.params, optimizerState));
-  return { model, optimizerState, step, extra };
+  return { model, optimizerState, step, extra, tensors: extraTensors };
 }
 
 /**

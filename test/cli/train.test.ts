@@ -182,8 +182,8 @@ describe('cli/train', function () {
       expect(c.stderr).to.match(/, resuming at step 4$/m);
       expect(c.stderr).to.match(/^step 5\/8 /m);
       expect(lastJson(c)).to.include({ steps: 8, interrupted: false });
-      // every tensor, the optimizer's moments included (optimizer.state.<param>.exp_avg, …)
-      expectSameTensors(join(dir, 'a8.safetensors'), join(dir, 'b8.safetensors'));
+      // every tensor: weights, the optimizer's moments (optimizer.state.<param>.exp_avg, …) and the history
+      expectSameTensors(join(dir, 'a8.safetensors'), join(dir, 'b8.safetensors'), true);
       const names = [...decodeSafetensors(new Uint8Array(readFileSync(join(dir, 'b8.safetensors')))).tensors.keys()];
       expect(names).to.include.members(['optimizer.state.weight_hh_l0.exp_avg', 'optimizer.state.head.bias.exp_avg_sq']);
       const ma = safetensorsMetadata(join(dir, 'a8.safetensors')), mb = safetensorsMetadata(join(dir, 'b8.safetensors'));
