@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { GRU, LSTM, RNN, Recurrent, SequenceModel } from '../lib/index.js';
 import { checkKeys, checkOptions, closestKey, editDistance } from '../lib/validate.js';
 import { allocate } from '../lib/tensor.js';
+import { pickRecurrentOptions } from '../lib/layers/recurrent.js';
 
 describe('validate: strict options', () => {
   it('editDistance counts insertions, deletions, substitutions and adjacent transpositions', () => {
@@ -57,6 +58,12 @@ describe('validate: strict options', () => {
     const base = { mode: 'gru', inputSize: 3, hiddenSize: 4, outputSize: 2 };
     expect(() => new SequenceModel({ ...base, topolgy: 'many_to_one' } as never)).to.throw(TypeError, 'SequenceModel: options has unknown key "topolgy" (did you mean "topology"?)');
     expect(() => new SequenceModel({ ...base, dropout: 0.5 } as never)).to.throw(TypeError, 'SequenceModel: options has unknown key "dropout"');
+  });
+
+  it('pickRecurrentOptions keeps only the stack\'s keys of a model\'s options (what SequenceModel should hand on)', () => {
+    const options = { mode: 'gru', inputSize: 3, hiddenSize: 4, outputSize: 2, topology: 'many_to_one', loss: 'mse', namePrefix: 'dec.' };
+    expect(pickRecurrentOptions(options)).to.deep.equal({ mode: 'gru', inputSize: 3, hiddenSize: 4, namePrefix: 'dec.' });
+    expect(new Recurrent({ ...pickRecurrentOptions(options), batchFirst: false }).params[0].name).to.equal('dec.weight_ih_l0');
   });
 
   it('a model still builds its stack (SequenceModel hands on its own keys to Recurrent for now)', () => {

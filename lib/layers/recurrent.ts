@@ -77,8 +77,9 @@ export const RECURRENT_OPTION_KEYS: readonly string[] = ['mode', 'inputSize', 'h
 const SEQUENCE_MODEL_PASSTHROUGH: readonly string[] = ['outputSize', 'topology', 'loss', 'outputActivation'];
 
 /** The stack's own options out of a larger options object (a model's), for `new Recurrent`. */
-export function pickRecurrentOptions(options: RecurrentOptions & Record<string, unknown>): RecurrentOptions {
-  return Object.fromEntries(RECURRENT_OPTION_KEYS.filter((k) => k in options).map((k) => [k, options[k]])) as unknown as RecurrentOptions;
+export function pickRecurrentOptions(options: RecurrentOptions | object): RecurrentOptions {
+  const o = options as Record<string, unknown>;
+  return Object.fromEntries(RECURRENT_OPTION_KEYS.filter((k) => k in o).map((k) => [k, o[k]])) as unknown as RecurrentOptions;
 }
 
 /** The cell for a mode name; throws listing the accepted modes. */
