@@ -3,7 +3,7 @@
  * checkpoint can be written at all, and a fallback at the end that keeps the weights when the
  * full checkpoint cannot be written.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { writeFileAtomic } from './files.js';
 
@@ -20,6 +20,7 @@ export function checkCheckpointWritable(command: string, path: string, encode: (
   } catch (e) {
     throw new UsageError(`${command}: the checkpoint could not be saved: ${(e as Error).message}`);
   }
+  if (isFolder(path)) throw new UsageError(`${command}: cannot write the checkpoint ${path}: it is a folder`);
   const probe = `${path}.check`;
   try {
     writeFileAtomic(probe, data);
@@ -27,6 +28,15 @@ export function checkCheckpointWritable(command: string, path: string, encode: (
     throw new UsageError(`${command}: cannot write the checkpoint ${path}: ${(e as Error).message}`);
   } finally {
     try { rmSync(probe, { force: true }); } catch { /* the folder itself is unusable: already reported */ }
+  }
+}
+
+/** Whether `path` names an existing folder (false when it cannot be inspected: the write reports that). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

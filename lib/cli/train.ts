@@ -14,12 +14,14 @@ import { createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Random } from '../random.js';
 import { createOptimizerFromState, saveCheckpoint } from '../serialization/checkpoint.js';
+import type { Tensor } from '../tensor.js';
 import { SequenceTrainer } from '../training/trainer.js';
 import { UsageError, parseArgs } from './args.js';
 import { builtInCorpus } from './corpus.js';
 import { readCheckpoint, readFileOrFail } from './files.js';
 import { checkCheckpointWritable, saveFinishedRun } from './save-checkpoint.js';
 import { Progress, formatDuration, formatRate } from './progress.js';
+import { historyFromTensors, historyTensors } from './train-history.js';
 import { type TrainingHistory, writeTrainingPlots } from './train-plots.js';
 
 export const trainUsage = `usage: rnnkit train [options]
@@ -128,7 +130,9 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     seed = saved.seed; seqLen = saved.seqLen; batch = saved.batch;
     rng.setState(saved.rng);
     startStep = ck.step;
+    // format 2 keeps the history as tensors; checkpoints written before kept it as JSON in extra
     if (ck.extra.history) history = parseExtra(resumePath, 'history', ck.extra.history) as TrainingHistory;
+    else history = historyOf(resumePath, ck.tensors) ?? history;
     if (ck.optimizerState) optimizer = createOptimizerFromState(model.params, ck.optimizerState);
     for (const f of ['cell', 'hidden', 'layers', 'seq-len', 'batch', 'seed', ...(ck.optimizerState ? ['optimizer', 'lr'] : [])]) {
       if (flags[f] !== undefined) throw new UsageError(`train: --${f} is fixed by the checkpoint being resumed; leave it out`);
@@ -184,8 +188,8 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     extra: {
       vocab: JSON.stringify(vocab.chars),
       training: JSON.stringify({ seed, seqLen, batch, rng: rng.getState() }),
-      history: JSON.stringify(history),
     },
+    tensors: historyTensors(history),
   } : { model, step, extra: { vocab: JSON.stringify(vocab.chars) } }, saveFormat as 'safetensors');
   checkCheckpointWritable('train', savePath, () => checkpointOf(true));
 
@@ -279,6 +283,14 @@ export function vocabularyOf(path: string, text: string, outputSize: number): Ch
     throw new UsageError(`${path}: the vocabulary has ${vocab.size} characters but the model predicts ${outputSize} outputs`);
   }
   return vocab;
+}
+
+function historyOf(path: string, tensors: ReadonlyMap<string, Tensor>): TrainingHistory | null {
+  try {
+    return historyFromTensors(tensors);
+  } catch (e) {
+    throw new UsageError(`train: ${path} has a damaged history record (${(e as Error).message})`);
+  }
 }
 
 function parseExtra(path: string, what: string, text: string): unknown {

@@ -76,8 +76,9 @@ const KIND: Record<string, string> = { gru: 'GRU', lstm: 'LSTM' };
 export const RECURRENT_OPTION_KEYS: readonly string[] = ['mode', 'inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'bias', 'batchFirst', 'dtype', 'seed', 'namePrefix', 'dropout'];
 
 /** The stack's own options out of a larger options object (a model's), for `new Recurrent`. */
-export function pickRecurrentOptions(options: RecurrentOptions & Record<string, unknown>): RecurrentOptions {
-  return Object.fromEntries(RECURRENT_OPTION_KEYS.filter((k) => k in options).map((k) => [k, options[k]])) as unknown as RecurrentOptions;
+export function pickRecurrentOptions(options: RecurrentOptions | object): RecurrentOptions {
+  const o = options as Record<string, unknown>;
+  return Object.fromEntries(RECURRENT_OPTION_KEYS.filter((k) => k in o).map((k) => [k, o[k]])) as unknown as RecurrentOptions;
 }
 
 /** The cell for a mode name; throws listing the accepted modes. */

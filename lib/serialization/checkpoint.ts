@@ -7,6 +7,7 @@
  *     <param>                          the model's parameters (weight_ih_l0, …, head.bias)
  *     optimizer.state.<param>.<buffer> each optimizer buffer, shaped and typed as its
  *                                      parameter (exp_avg, exp_avg_sq, momentum_buffer, …)
+ *     extra.<name>                     the caller's own tensors (a training history, …)
  *   metadata (small strings only)
  *     rnnkit.format     "rnnkit-checkpoint/2"
  *     rnnkit.model      the model's options as JSON (mode, sizes, topology, loss, …)
@@ -46,13 +47,19 @@ export const CHECKPOINT_FORMAT_V1 = 'rnnkit-checkpoint/1';
 /** Names of optimizer buffer tensors start with this: `optimizer.state.<param>.<buffer>`. */
 export const OPTIMIZER_STATE_PREFIX = 'optimizer.state.';
 
+/** Names of the caller's tensors start with this in the file: `extra.<name>`. */
+export const EXTRA_TENSOR_PREFIX = 'extra.';
+
 export interface CheckpointInput {
   model: SequenceModel;
   optimizer?: Optimizer | null;
   /** A learning-rate schedule over the optimizer, saved as rnnkit.schedule. */
   schedule?: Schedule | null;
   step?: number;
+  /** Small strings (a vocabulary, a PRNG state, …), kept in the metadata. */
   extra?: Record<string, string>;
+  /** The caller's own tensors (anything that grows with the run, such as a loss history), kept as `extra.<name>`. */
+  tensors?: ReadonlyMap<string, Tensor>;
 }
 
 export interface Checkpoint {
@@ -63,6 +70,8 @@ export interface Checkpoint {
   scheduleState: ScheduleState | null;
   step: number;
   extra: Record<string, string>;
+  /** The caller's tensors, under the names they were saved with (empty for format 1). */
+  tensors: Map<string, Tensor>;
 }
 
 const OP_SAVE = 'saveCheckpoint';
@@ -72,7 +81,7 @@ const OP_LOAD = 'loadCheckpoint';
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors'): Uint8Array;
 export function saveCheckpoint(input: CheckpointInput, format: 'json'): string;
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | 'json'): Uint8Array | string {
-  checkOptions(OP_SAVE, input, ['model', 'optimizer', 'schedule', 'step', 'extra'], false, 'input');
+  checkOptions(OP_SAVE, input, ['model', 'optimizer', 'schedule', 'step', 'extra', 'tensors'], false, 'input');
   if (!(input.model instanceof SequenceModel)) {
     throw new TypeError(`${OP_SAVE}: input.model must be a SequenceModel, got ${describe(input?.model)}`);
   }
@@ -81,8 +90,9 @@ export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | '
   }
   const step = checkStep(OP_SAVE, 'step', input.step ?? 0);
   const params = input.model.params;
-  const clash = params.find((p) => p.name.startsWith('optimizer.'));
-  if (clash) throw new TypeError(`${OP_SAVE}: parameter name "${clash.name}" starts with "optimizer.", which checkpoints keep for optimizer state`);
+  const clash = params.find((p) => p.name.startsWith('optimizer.') || p.name.startsWith(EXTRA_TENSOR_PREFIX));
+  if (clash) throw new TypeError(`${OP_SAVE}: parameter name "${clash.name}" starts with "${clash.name.split('.')[0]}.", which checkpoints keep for optimizer state and the caller's tensors`);
+  if (input.tensors !== undefined && !(input.tensors instanceof Map)) throw new TypeError(`${OP_SAVE}: input.tensors must be a Map of name to tensor, got ${describe(input.tensors)}`);
   const metadata: Record<string, string> = {
     'rnnkit.format': CHECKPOINT_FORMAT,
     'rnnkit.model': JSON.stringify(input.model.options),
@@ -108,6 +118,7 @@ export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | '
       for (const [name, data] of Object.entries(named)) tensors.set(`${OPTIMIZER_STATE_PREFIX}${param}.${name}`, { data, shape: shape.slice() });
     }
   }
+  for (const [name, t] of input.tensors ?? []) tensors.set(EXTRA_TENSOR_PREFIX + name, t); // the encoders check them
   return format === 'json' ? encodeStateJSON(tensors, metadata) : encodeSafetensors(tensors, metadata);
 }
 
@@ -125,11 +136,12 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
     throw new TypeError(`${OP_LOAD}: not an rnnkit checkpoint (metadata rnnkit.format is ${describe(format)}, expected "${CHECKPOINT_FORMAT}" or "${CHECKPOINT_FORMAT_V1}")`);
   }
   // format 2: the optimizer's buffers are tensors beside the parameters
-  const optimizerTensors = new Map<string, Tensor>();
+  const optimizerTensors = new Map<string, Tensor>(), extraTensors = new Map<string, Tensor>();
   if (format === CHECKPOINT_FORMAT) {
     for (const [name, t] of state.tensors) {
-      if (!name.startsWith(OPTIMIZER_STATE_PREFIX)) continue;
-      optimizerTensors.set(name, t);
+      if (name.startsWith(OPTIMIZER_STATE_PREFIX)) optimizerTensors.set(name, t);
+      else if (name.startsWith(EXTRA_TENSOR_PREFIX)) extraTensors.set(name.slice(EXTRA_TENSOR_PREFIX.length), t);
+      else continue;
       state.tensors.delete(name);
     }
   }
@@ -166,7 +178,7 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
     if (!/^\d+$/.test(rng) || n > 0xffffffff) throw new TypeError(`${OP_LOAD}: metadata rnnkit.rng must be an integer in [0, 4294967295], got ${describe(rng)}`);
     model.rng.setState(n);
   }
-  return { model, optimizerState, scheduleState, step, extra };
+  return { model, optimizerState, scheduleState, step, extra, tensors: extraTensors };
 }
 
 /**

@@ -14,7 +14,7 @@
 import type { SequenceInputs, SequenceModel } from '../models/sequence-model.js';
 import { BatchOrder } from '../data/batches.js';
 import { padSequences, padTokens } from '../data/pad.js';
-import { type Tensor, allocate } from '../tensor.js';
+import { type FloatArray, type Tensor, allocate } from '../tensor.js';
 import { checkBoolean, checkInteger, checkNumber, checkOptions, describe } from '../validate.js';
 import { countCorrect } from './predict.js';
 import type { SequenceTrainer, StepResult } from './trainer.js';
@@ -124,7 +124,7 @@ export function fit(trainer: SequenceTrainer, data: SequenceDataset, options: Fi
   const order = new BatchOrder(data.x.length, { batchSize, shuffle, seed });
   const history: FitEpoch[] = [];
   let steps = 0, stoppedEarly = false, bestEpoch = 0, bestLoss = Infinity, waited = 0, stop = false;
-  let bestValues: Float32Array[] | Float64Array[] | null = null;
+  let bestValues: FloatArray[] | null = null;
   for (let epoch = 1; epoch <= epochs && !stop; epoch++) {
     let sum = 0, rows = 0;
     const batches = order.epoch();
@@ -139,14 +139,18 @@ export function fit(trainer: SequenceTrainer, data: SequenceDataset, options: Fi
       if (o.onStep?.({ epoch, batch: k, size: batches[k].length, loss: r.loss, gradNorm: r.gradNorm, skipped: r.skipped }) === false) stop = true;
     }
     const info: FitEpoch = { epoch, loss: rows ? sum / rows : NaN, validationLoss: null, validationAccuracy: null };
-    if (o.validation) Object.assign(info, evaluateDataset(model, o.validation, batchSize));
+    if (o.validation) {
+      const v = evaluateDataset(model, o.validation, batchSize);
+      info.validationLoss = v.loss;
+      info.validationAccuracy = v.accuracy;
+    }
     history.push(info);
     const monitored = info.validationLoss ?? info.loss;
     if (monitored < bestLoss - (stopping?.minDelta ?? 0) || bestEpoch === 0) {
       bestLoss = monitored;
       bestEpoch = epoch;
       waited = 0;
-      if (stopping?.restoreBest) bestValues = model.params.map((p) => p.value.slice()) as Float32Array[];
+      if (stopping?.restoreBest) bestValues = model.params.map((p) => p.value.slice());
     } else if (stopping && ++waited >= stopping.patience) {
       stoppedEarly = stop = true;
     }
@@ -160,7 +164,7 @@ export function fit(trainer: SequenceTrainer, data: SequenceDataset, options: Fi
  * The mean loss of a dataset (and, for a classifier, its accuracy) in unshuffled batches of
  * `batchSize`, without gradients.
  */
-export function evaluateDataset(model: SequenceModel, data: SequenceDataset, batchSize = 32): { validationLoss: number; validationAccuracy: number | null } {
+export function evaluateDataset(model: SequenceModel, data: SequenceDataset, batchSize = 32): { loss: number; accuracy: number | null } {
   checkDataset('data', data, model, 'evaluateDataset');
   checkInteger('evaluateDataset', 'batchSize', batchSize);
   const order = new BatchOrder(data.x.length, { batchSize, shuffle: false });
@@ -174,7 +178,7 @@ export function evaluateDataset(model: SequenceModel, data: SequenceDataset, bat
       total += c.total;
     }
   }
-  return { validationLoss: sum / data.x.length, validationAccuracy: model.loss.targets === 'class' ? correct / total : null };
+  return { loss: sum / data.x.length, accuracy: model.loss.targets === 'class' ? correct / total : null };
 }
 
 /** The examples at `indices`, padded into one time-major batch with its targets and lengths. */

@@ -6,7 +6,9 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SequenceModel, loadCheckpoint, saveCheckpoint } from '../../lib/index.js';
+import { SequenceModel, createOptimizerFromState, decodeSafetensors, loadCheckpoint, saveCheckpoint } from '../../lib/index.js';
+import { historyFromTensors } from '../../lib/cli/train-history.js';
+import { saveCheckpointV1 } from '../helpers/legacy-checkpoint.js';
 import { UsageError } from '../../lib/cli/args.js';
 import { writeFileAtomic } from '../../lib/cli/files.js';
 import { checkCheckpointWritable, saveFinishedRun } from '../../lib/cli/save-checkpoint.js';
@@ -64,9 +66,50 @@ describe('cli: saving a run', () => {
     expect(() => checkCheckpointWritable('train', path, tooBig)).to.throw(UsageError, 'train: the checkpoint could not be saved: encodeSafetensors: the header would take');
     writeFileSync(join(dir, 'plain-file'), 'x');
     expect(() => checkCheckpointWritable('train', join(dir, 'plain-file', 'm.safetensors'), full)).to.throw(UsageError, /^train: cannot write the checkpoint .*m\.safetensors: /);
+    mkdirSync(join(dir, 'folder.safetensors'));
+    expect(() => checkCheckpointWritable('train', join(dir, 'folder.safetensors'), full)).to.throw(UsageError, /^train: cannot write the checkpoint .*folder\.safetensors: it is a folder$/);
     checkCheckpointWritable('train', path, full);
     expect(existsSync(path)).to.equal(false);
     expect(readdirSync(dir).filter((f) => f.startsWith('probe'))).to.deep.equal([]);
+  });
+
+  it('rnnkit train keeps its history as tensors (a small header), and resumes a format-1 checkpoint (history as JSON) exactly', () => {
+    requireBuiltCli();
+    writeFileSync(join(dir, 'text.txt'), trainingText(2400));
+    const run = (args: string[]) => runCli(['train', '--text', 'text.txt', ...TINY, '--eval-every', '1', ...args], dir);
+    expect(run(['--steps', '6', '--save', 'h6.safetensors', '--out', 'h']).code).to.equal(0);
+    expect(run(['--steps', '3', '--save', 'h3.safetensors', '--out', 'h']).code).to.equal(0);
+    const bytes = new Uint8Array(readFileSync(join(dir, 'h3.safetensors')));
+    const { tensors, metadata } = decodeSafetensors(bytes);
+    expect(JSON.parse(metadata['rnnkit.extra'])).to.have.all.keys('vocab', 'training');
+    expect(tensors.get('extra.history.train')?.shape).to.deep.equal([3, 2]);
+    expect(tensors.get('extra.history.grad_norms')?.shape).to.deep.equal([3, 8]);
+    // the same run as an older rnnkit train wrote it: format 1, the history in extra as JSON
+    const ck = loadCheckpoint(bytes);
+    const history = historyFromTensors(ck.tensors)!;
+    expect(history.train.map(([s]) => s)).to.deep.equal([1, 2, 3]);
+    writeFileSync(join(dir, 'old3.safetensors'), saveCheckpointV1({
+      model: ck.model, optimizer: createOptimizerFromState(ck.model.params, ck.optimizerState!), step: ck.step,
+      extra: { ...ck.extra, history: JSON.stringify(history) },
+    }, 'safetensors'));
+    const r = runCli(['train', '--text', 'text.txt', '--resume', 'old3.safetensors', '--steps', '6', '--save', 'old6.safetensors', '--out', 'h'], dir);
+    expect(r.code, r.stderr).to.equal(0);
+    const a = decodeSafetensors(new Uint8Array(readFileSync(join(dir, 'h6.safetensors')))).tensors;
+    const b = decodeSafetensors(new Uint8Array(readFileSync(join(dir, 'old6.safetensors')))).tensors;
+    expect([...b.keys()]).to.deep.equal([...a.keys()]);
+    for (const [name, t] of a) expect(b.get(name)!.data, name).to.deep.equal(t.data); // weights, moments and history
+  });
+
+  it('historyFromTensors: null without history tensors, an error naming a malformed one', () => {
+    expect(historyFromTensors(new Map())).to.equal(null);
+    const t = (shape: number[]) => ({ data: new Float64Array(shape.reduce((a, b) => a * b, 1)), shape });
+    const good = new Map([['history.train', t([2, 2])], ['history.validation', t([1, 2])], ['history.grad_norms', t([1, 4])], ['history.grad_norm_steps', t([1])]]);
+    expect(historyFromTensors(good)!.gradNorms).to.deep.equal([[0, 0, 0, 0]]);
+    expect(() => historyFromTensors(new Map([...good, ['history.train', t([2, 3])]]))).to.throw('tensor extra.history.train is missing or has shape [2, 3]');
+    expect(() => historyFromTensors(new Map([...good, ['history.grad_norm_steps', t([2])]]))).to.throw('disagree on the number of evaluations');
+    const partial = new Map(good);
+    partial.delete('history.validation');
+    expect(() => historyFromTensors(partial)).to.throw('tensor extra.history.validation is missing');
   });
 
   it('rnnkit train refuses an unwritable --save before the first step: exit 2, one line, no training', () => {

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SequenceModel, encodeSafetensors, saveCheckpoint } from '../../lib/index.js';
+import { SequenceModel, decodeSafetensors, encodeSafetensors, saveCheckpoint } from '../../lib/index.js';
 import { referenceDir } from '../helpers/reference.js';
 import {
   CLI, REPO, type SvgElement, TINY, cliEnv, expectOneLineError, expectSameTensors, lastJson, listFiles, loadCheckpointFile,
@@ -182,10 +182,13 @@ describe('cli/train', function () {
       expect(c.stderr).to.match(/, resuming at step 4$/m);
       expect(c.stderr).to.match(/^step 5\/8 /m);
       expect(lastJson(c)).to.include({ steps: 8, interrupted: false });
-      expectSameTensors(join(dir, 'a8.safetensors'), join(dir, 'b8.safetensors'));
+      // every tensor: weights, the optimizer's moments (optimizer.state.<param>.exp_avg, …) and the history
+      expectSameTensors(join(dir, 'a8.safetensors'), join(dir, 'b8.safetensors'), true);
+      const names = [...decodeSafetensors(new Uint8Array(readFileSync(join(dir, 'b8.safetensors')))).tensors.keys()];
+      expect(names).to.include.members(['optimizer.state.weight_hh_l0.exp_avg', 'optimizer.state.head.bias.exp_avg_sq']);
       const ma = safetensorsMetadata(join(dir, 'a8.safetensors')), mb = safetensorsMetadata(join(dir, 'b8.safetensors'));
       expect(mb['rnnkit.step']).to.equal('8');
-      // the optimizer's moments and the batch sampler's state continue too
+      // the optimizer's step and hyper-parameters and the batch sampler's state continue too
       expect(mb['rnnkit.optimizer']).to.equal(ma['rnnkit.optimizer']);
       expect(JSON.parse(JSON.parse(mb['rnnkit.extra']).training)).to.deep.equal(JSON.parse(JSON.parse(ma['rnnkit.extra']).training));
     });

@@ -121,9 +121,24 @@ describe('checkpoints (format 2)', () => {
       .to.throw(TypeError, 'rnnkit.optimizer has buffers');
   });
 
-  it('refuses to save a model whose parameter names could be taken for optimizer state', () => {
+  it('refuses to save a model whose parameter names could be taken for optimizer state or caller tensors', () => {
     const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 2, outputSize: 2, namePrefix: 'optimizer.' });
     expect(() => saveCheckpoint({ model }, 'json')).to.throw(TypeError, 'saveCheckpoint: parameter name "optimizer.weight_ih_l0" starts with "optimizer."');
+    const other = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 2, outputSize: 2, namePrefix: 'extra.' });
+    expect(() => saveCheckpoint({ model: other }, 'json')).to.throw(TypeError, 'saveCheckpoint: parameter name "extra.weight_ih_l0" starts with "extra."');
+  });
+
+  it('keeps the caller\'s tensors as extra.<name> and gives them back under their own names', () => {
+    const { model, optimizer } = trained();
+    const history = { data: Float64Array.from([1, 2.5, 2, 2.25]), shape: [2, 2] };
+    const file = saveCheckpoint({ model, optimizer, tensors: new Map([['history.train', history]]) }, 'safetensors');
+    expect(decodeSafetensors(file).tensors.get('extra.history.train')).to.deep.equal(history);
+    const ck = loadCheckpoint(file);
+    expect([...ck.tensors.keys()]).to.deep.equal(['history.train']);
+    expect(ck.tensors.get('history.train')).to.deep.equal(history);
+    expect(loadCheckpoint(saveCheckpoint({ model }, 'json')).tensors.size).to.equal(0);
+    expect(() => saveCheckpoint({ model, tensors: { a: history } as never }, 'json')).to.throw(TypeError, 'saveCheckpoint: input.tensors must be a Map');
+    expect(() => saveCheckpoint({ model, tensors: new Map([['bad', { data: [1], shape: [1] } as never]]) }, 'json')).to.throw(TypeError, '"extra.bad"');
   });
 
   it('round-trips a 17.8 M-parameter float32 LSTM (H = 1024, 2 layers) with Adam state; the header stays under 64 KB', function () {
