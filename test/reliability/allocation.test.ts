@@ -38,6 +38,7 @@ describe('allocation, measured outside the library', function () {
   it('the probe measured every cell and topology, with no garbage collection blurring the measurement', () => {
     expect(results.map((p) => p.key)).to.deep.equal([
       'rnn_tanh many_to_many', 'rnn_tanh many_to_one', 'gru many_to_many', 'gru many_to_one', 'lstm many_to_many', 'lstm many_to_one',
+      'seq2seq mlp attention', 'embedding dropout',
     ]);
     for (const p of results) {
       expect(p.steps, p.key).to.equal(100);
