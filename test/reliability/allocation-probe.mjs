@@ -24,34 +24,14 @@ function batch(T, B, I, V, m2o) {
 }
 
 const results = [];
-for (const mode of ['rnn_tanh', 'gru', 'lstm']) {
-  for (const topology of ['many_to_many', 'many_to_one']) {
-    const [T, B, I, H, V] = [12, 4, 6, 16, 5];
-    const model = new lib.SequenceModel({ mode, inputSize: I, hiddenSize: H, outputSize: V, numLayers: 2, bidirectional: true, topology, seed: 3 });
-    const trainer = new lib.SequenceTrainer(model, { optimizer: { name: 'adam', lr: 1e-3 }, clipNorm: 1, clipValue: 0.5 });
-    const { x, y } = batch(T, B, I, V, topology === 'many_to_one');
-    const lengths = Int32Array.from({ length: B }, (_, b) => T - b);
-    const step = () => { trainer.step(x, y); trainer.step(x, y, { lengths }); model.forward(x); };
-    // a long warm-up: under load V8 may still be optimizing after a few rounds, and compiling
-    // allocates on the JS heap (one run measured 39 KB a round after 20 rounds, 3-7 KB after 200)
-    for (let i = 0; i < 200; i++) step();
-    gc();
-    await settle();
-    collections = 0;
-    const before = process.memoryUsage();
-    for (let i = 0; i < STEPS; i++) step();
-    const after = process.memoryUsage();
-    await settle();
-    results.push({
-      key: `${mode} ${topology}`, steps: STEPS,
-      arrayBuffers: after.arrayBuffers - before.arrayBuffers,
-      heapPerStep: (after.heapUsed - before.heapUsed) / STEPS,
-      collections,
-    });
-  }
-}
-// the encoder–decoder with attention and input feeding, and an embedded model with dropout
-const measure = async (key, step) => {
+
+/**
+ * Runs `step` to a steady state, then measures STEPS more: new typed-array bytes and JS heap
+ * per step, and any collection that happened while measuring.
+ */
+async function measure(key, step) {
+  // a long warm-up: under load V8 may still be optimizing after a few rounds, and compiling
+  // allocates on the JS heap (one run measured 39 KB a round after 20 rounds, 3-7 KB after 200)
   for (let i = 0; i < 200; i++) step();
   gc();
   await settle();
@@ -61,7 +41,19 @@ const measure = async (key, step) => {
   const after = process.memoryUsage();
   await settle();
   results.push({ key, steps: STEPS, arrayBuffers: after.arrayBuffers - before.arrayBuffers, heapPerStep: (after.heapUsed - before.heapUsed) / STEPS, collections });
-};
+}
+
+for (const mode of ['rnn_tanh', 'gru', 'lstm']) {
+  for (const topology of ['many_to_many', 'many_to_one']) {
+    const [T, B, I, H, V] = [12, 4, 6, 16, 5];
+    const model = new lib.SequenceModel({ mode, inputSize: I, hiddenSize: H, outputSize: V, numLayers: 2, bidirectional: true, topology, seed: 3 });
+    const trainer = new lib.SequenceTrainer(model, { optimizer: { name: 'adam', lr: 1e-3 }, clipNorm: 1, clipValue: 0.5 });
+    const { x, y } = batch(T, B, I, V, topology === 'many_to_one');
+    const lengths = Int32Array.from({ length: B }, (_, b) => T - b);
+    await measure(`${mode} ${topology}`, () => { trainer.step(x, y); trainer.step(x, y, { lengths }); model.forward(x); });
+  }
+}
+// the encoder–decoder with attention and input feeding, and an embedded model with dropout
 {
   const s2s = new lib.Seq2Seq({ mode: 'lstm', srcVocab: 9, tgtVocab: 8, embeddingDim: 6, hiddenSize: 8, numLayers: 2, bidirectionalEncoder: true, attention: 'mlp', inputFeed: true, seed: 2 });
   const trainer = new lib.Trainer(s2s, { optimizer: { name: 'adamw', lr: 1e-3 }, clipNorm: 1, schedule: { name: 'step_lr', step_size: 10 } });
