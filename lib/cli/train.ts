@@ -28,6 +28,7 @@ export const trainUsage = `usage: rnnkit train [options]
   --text FILE          train on this UTF-8 text (default: the built-in corpus, rnnkit's own docs)
   --cell lstm|gru|rnn  the recurrent cell (default lstm)
   --hidden H           hidden units (default 96)
+  --embedding E        character embedding width (default 32; 0 reads one-hot characters)
   --layers L           stacked layers (default 1)
   --seq-len T          characters per sequence, the BPTT length (default 48)
   --batch B            sequences per step (default 24)
@@ -74,6 +75,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     text: { kind: 'string' },
     cell: { kind: 'string', choices: Object.keys(CELLS) },
     hidden: { kind: 'integer', min: 1, max: 4096 },
+    embedding: { kind: 'integer', min: 0, max: 4096 },
     layers: { kind: 'integer', min: 1, max: 16 },
     bidirectional: { kind: 'boolean' },
     'seq-len': { kind: 'integer', min: 1, max: 100000 },
@@ -134,14 +136,17 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     if (ck.extra.history) history = parseExtra(resumePath, 'history', ck.extra.history) as TrainingHistory;
     else history = historyOf(resumePath, ck.tensors) ?? history;
     if (ck.optimizerState) optimizer = createOptimizerFromState(model.params, ck.optimizerState);
-    for (const f of ['cell', 'hidden', 'layers', 'seq-len', 'batch', 'seed', ...(ck.optimizerState ? ['optimizer', 'lr'] : [])]) {
+    for (const f of ['cell', 'hidden', 'embedding', 'layers', 'seq-len', 'batch', 'seed', ...(ck.optimizerState ? ['optimizer', 'lr'] : [])]) {
       if (flags[f] !== undefined) throw new UsageError(`train: --${f} is fixed by the checkpoint being resumed; leave it out`);
     }
   } else {
     vocab = CharVocabulary.fromText(text);
     const V = vocab.size;
+    const E = (flags.embedding as number | undefined) ?? 32;
     model = new SequenceModel({
-      mode: CELLS[(flags.cell as string | undefined) ?? 'lstm'], inputSize: V, outputSize: V,
+      mode: CELLS[(flags.cell as string | undefined) ?? 'lstm'], outputSize: V,
+      // token ids through an embedding (E copies a step) instead of one-hot vectors (a V·4H product)
+      ...(E > 0 ? { embedding: { numEmbeddings: V, embeddingDim: E } } : { inputSize: V }),
       hiddenSize: (flags.hidden as number | undefined) ?? 96, numLayers: (flags.layers as number | undefined) ?? 1,
       seed, topology: 'many_to_many', loss: 'cross_entropy',
     });
@@ -161,8 +166,9 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     while (Math.floor(minimum * 0.9) < need || minimum - Math.floor(minimum * 0.9) < need) minimum++;
     throw new UsageError(`train: the text has ${tokens.length} characters; with --seq-len ${seqLen} it needs at least ${minimum} (so that the last tenth holds one validation sequence); use a longer text or a smaller --seq-len`);
   }
-  const trainData = new CharBatches(tokens.subarray(0, split), vocab.size, seqLen, batch);
-  const valData = new CharBatches(tokens.subarray(split), vocab.size, seqLen, batch);
+  const ids = model.embedding !== null;
+  const trainData = new CharBatches(tokens.subarray(0, split), vocab.size, seqLen, batch, 'float32', ids);
+  const valData = new CharBatches(tokens.subarray(split), vocab.size, seqLen, batch, 'float32', ids);
   const epochs = flags.epochs as number | undefined;
   const steps = epochs !== undefined ? Math.max(1, Math.round((epochs * split) / (seqLen * batch))) : ((flags.steps as number | undefined) ?? 250);
   if (startStep >= steps) throw new UsageError(`train: the checkpoint is at step ${startStep}, already ≥ --steps ${steps}; ask for more steps`);

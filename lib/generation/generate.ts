@@ -1,6 +1,7 @@
 /**
- * One-to-many generation: a model whose inputs are one-hot tokens (inputSize = outputSize =
- * the vocabulary) reads a prime, then feeds each output back as the next input.
+ * One-to-many generation: a model that reads the tokens it predicts (through an embedding of
+ * the vocabulary, or one-hot with inputSize = outputSize) reads a prime, then feeds each
+ * output back as the next input.
  */
 import type { SequenceModel } from '../models/sequence-model.js';
 import { Random } from '../random.js';
@@ -26,8 +27,10 @@ export interface GenerateOptions {
 /** Returns the generated tokens (without the prime). Same model and seed → same tokens. */
 export function generate(model: SequenceModel, options: GenerateOptions): number[] {
   const op = 'generate';
-  const V = model.outputSize, { inputSize, bidirectional } = model.rnn;
-  if (inputSize !== V) throw new RangeError(`${op}: the model must read one-hot tokens (inputSize ${inputSize} must equal outputSize ${V})`);
+  const V = model.outputSize, { inputSize, bidirectional } = model.rnn, emb = model.embedding;
+  if (emb ? emb.numEmbeddings !== V : inputSize !== V) {
+    throw new RangeError(`${op}: the model must read the tokens it predicts (${emb ? `embedding.numEmbeddings ${emb.numEmbeddings}` : `one-hot: inputSize ${inputSize}`} must equal outputSize ${V})`);
+  }
   const kind = `${bidirectional ? 'bidirectional ' : ''}${model.topology} ${model.loss.name}`;
   if (kind !== 'many_to_many cross_entropy') throw new TypeError(`${op}: generation needs a unidirectional many_to_many cross_entropy model, got ${kind}`);
   checkOptions(op, options, ['prime', 'length', 'temperature', 'greedy', 'seed', 'rng']);
@@ -39,13 +42,15 @@ export function generate(model: SequenceModel, options: GenerateOptions): number
   const temperature = checkNumber(op, 'temperature', options.temperature ?? 1, Number.MIN_VALUE);
   const rng = options.rng ?? new Random(checkInteger(op, 'seed', options.seed ?? 0, 0));
   const carry = new StateCarry(model.rnn, 1);
-  const x: Tensor = { data: allocate(model.dtype, V), shape: [1, 1, V] };
+  // one token: its id (embedding) or its one-hot vector
+  const id = { data: new Int32Array(1), shape: [1, 1] };
+  const oneHot: Tensor = { data: allocate(model.dtype, emb ? 0 : V), shape: [1, 1, V] };
   let z!: FloatArray;
-  // reads one token (one-hot) and keeps the state for the next
+  // reads one token and keeps the state for the next
   const read = (token: number) => {
-    x.data.fill(0);
-    x.data[token] = 1;
-    const p = model.forward(x, carry.inputs());
+    if (emb) id.data[0] = token;
+    else oneHot.data.fill(0)[token] = 1;
+    const p = model.forward(emb ? id : oneHot, carry.inputs());
     carry.capture(p.state);
     z = p.z.data;
   };

@@ -160,7 +160,9 @@ describe('cli/train', function () {
       const cs = loadCheckpointFile(join(dir, 'sub', 'm.safetensors'));
       for (const ck of [cj, cs]) {
         expect(ck.step).to.equal(6);
-        expect(ck.model.options).to.include({ mode: 'lstm', hiddenSize: 8, numLayers: 1, inputSize: vocab.length, outputSize: vocab.length });
+        // characters in through a 32-wide embedding (the default)
+        expect(ck.model.options).to.include({ mode: 'lstm', hiddenSize: 8, numLayers: 1, inputSize: 32, outputSize: vocab.length });
+        expect(ck.model.options.embedding).to.deep.equal({ numEmbeddings: vocab.length, embeddingDim: 32, paddingIdx: null });
         expect(JSON.parse(ck.extra.vocab)).to.deep.equal(vocab);
         expect(JSON.parse(ck.extra.training)).to.include({ seed: 1, seqLen: 8, batch: 2 });
         expect(ck.optimizerState?.optimizer).to.equal('adam');

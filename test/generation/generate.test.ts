@@ -80,11 +80,26 @@ describe('generation/generate', () => {
     });
   });
 
+  it('a model with an embedding reads token ids: the same tokens as feeding their ids one forward at a time', () => {
+    const model = new SequenceModel({ mode: 'gru', hiddenSize: 5, outputSize: V, embedding: { numEmbeddings: V, embeddingDim: 3 }, seed: 2 });
+    const tokens = generate(model, { prime: [1, 4], length: 6, greedy: true });
+    // by hand: the whole sequence so far, greedy at the last step
+    const seq = [1, 4];
+    for (let i = 0; i < 6; i++) {
+      const z = model.forward({ data: Int32Array.from(seq), shape: [seq.length, 1] }).z.data;
+      const last = Array.from(z.subarray((seq.length - 1) * V, seq.length * V));
+      seq.push(last.indexOf(Math.max(...last)));
+    }
+    expect(tokens).to.deep.equal(seq.slice(2));
+    expect(() => generate(new SequenceModel({ mode: 'gru', hiddenSize: 5, outputSize: V, embedding: { numEmbeddings: V + 1, embeddingDim: 3 } }), { prime: [0], length: 2 }))
+      .to.throw(RangeError, /generate: the model must read the tokens it predicts \(embedding\.numEmbeddings 7 must equal outputSize 6\)/);
+  });
+
   it('refuses models and options it cannot use, naming generate and the operand', () => {
     const model = makeLM();
     expect(() => generate(makeLM({ bidirectional: true }), { prime: [0], length: 2 })).to.throw(TypeError, /generate: generation needs a unidirectional many_to_many cross_entropy model, got bidirectional many_to_many cross_entropy/);
     expect(() => generate(new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 4, outputSize: V }), { prime: [0], length: 2 }))
-      .to.throw(RangeError, /generate: the model must read one-hot tokens \(inputSize 3 must equal outputSize 6\)/);
+      .to.throw(RangeError, /generate: the model must read the tokens it predicts \(one-hot: inputSize 3 must equal outputSize 6\)/);
     expect(() => generate(makeLM({ topology: 'many_to_one' }), { prime: [0], length: 2 })).to.throw(TypeError, /generate: generation needs a unidirectional many_to_many cross_entropy model, got many_to_one cross_entropy/);
     expect(() => generate(makeLM({ loss: 'mse' }), { prime: [0], length: 2 })).to.throw(TypeError, /got many_to_many mse/);
     expect(() => generate(model, { prime: [], length: 2 })).to.throw(RangeError, /generate: prime must be a non-empty array/);
