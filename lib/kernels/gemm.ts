@@ -38,6 +38,8 @@
 import type { FloatArray } from '../tensor.js';
 import { rowsTimesColumns, rowsTimesPanels, scaleBlock, tilesUnpacked } from './gemm-direct.js';
 import { KC, MR, packPanels, packedProduct, panelEntries } from './gemm-packed.js';
+import { wasmActive } from './backend.js';
+import { dropResident, gemmF32, gemmPackedF32, loadGemmKernel, packBResident } from './wasm/gemm-wasm.js';
 
 export { gemmScratchAllocations } from './gemm-packed.js';
 
@@ -50,6 +52,18 @@ export { gemmScratchAllocations } from './gemm-packed.js';
 const PACKING_MIN_M = 32;
 const PACKING_MIN_N = 32;
 const PACKING_MIN_WORK = 1 << 16;
+
+/**
+ * When the WebAssembly kernel pays: it copies op(A), op(B) and C through wasm memory (about
+ * 1 ns an entry) and then does a multiply-add in about a tenth of what the TypeScript
+ * kernel takes, so it wins once M·N·K·WASM_GAIN exceeds the entries moved; a matrix-vector
+ * product (M = 1) against an unpacked B never does. (Prepacked B stays in wasm memory.)
+ */
+const WASM_GAIN = 0.4;
+
+function f32(X: FloatArray): X is Float32Array {
+  return X instanceof Float32Array;
+}
 
 /**
  * C[M×N] = op(A)·op(B) + beta·C, accumulated in float64 and rounded once on store.
@@ -75,6 +89,10 @@ export function gemm(
   const aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
   const bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
 
+  if (f32(C) && f32(A) && f32(B) && M * N * K * WASM_GAIN > M * K + K * N + M * N && wasmActive('gemm')) {
+    gemmF32(loadGemmKernel()!, C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, M, N, K, beta);
+    return C;
+  }
   if (M < MR) return rowsTimesColumns(C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, M, N, K, beta);
   // Unpacked tiles read 4 rows of op(A) and 4 columns of op(B) along k: fine for any K when
   // both are contiguous along k (A·Bᵀ), otherwise each k lands on new cache lines.
@@ -116,6 +134,9 @@ export function packB(
   if (K > 0 && N > 0) checkOperand('packB', 'B', B, bOff, ldb, transB ? N : K, transB ? K : N);
   const bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
   packPanels(out, B, bOff, bCol, bRow, N, K);
+  // the wasm backend keeps its own f32 copy in wasm memory, tied to `out`
+  if (K > 0 && N > 0 && f32(B) && wasmActive('packB')) packBResident(loadGemmKernel()!, out, B, bOff, bRow, bCol, K, N);
+  else dropResident(out);
   return out;
 }
 
@@ -144,6 +165,8 @@ export function gemmPacked(
   }
 
   const aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+  if (f32(C) && f32(A) && M * N * K * WASM_GAIN > M * K + M * N && wasmActive('gemmPacked') &&
+      gemmPackedF32(loadGemmKernel()!, C, cOff, ldc, A, aOff, aRow, aCol, Bp, M, N, K, beta)) return C;
   if (M < MR) return rowsTimesPanels(C, cOff, ldc, A, aOff, aRow, aCol, Bp, M, N, K, beta);
   // B, bOff, bRow, bCol are not read when op(B) comes prepacked
   return packedProduct(C, cOff, ldc, A, aOff, aRow, aCol, Bp, 0, 1, 1, Bp, M, N, K, beta);

@@ -1,0 +1,123 @@
+/**
+ * The f32 GEMM micro-kernels and their driver, written with the emitter (the XNNPACK
+ * wasmsimd "loadsplat" pattern, see STYLE.md):
+ *
+ *     C[M×N8] = Ap·Bp            (all in WebAssembly memory, f32, byte addresses)
+ *
+ * Layouts (f32 entries; N8 = N rounded up to 8, MR = GEMM_MR):
+ *   Ap  op(A) in row panels of MR rows (the last one w = M mod MR rows), each interleaved
+ *       along k: the panel of rows i0…i0+w−1 starts at i0·K and holds op(A)[i0 + r, k] at
+ *       i0·K + k·w + r.
+ *   Bp  op(B) in column panels of 8, interleaved along k, zero past N:
+ *       Bp[p·8K + 8k + l] = op(B)[k, 8p + l].
+ *   C   row-major [M×N8] (the columns past N are written and ignored).
+ *
+ * A tile `tile{w}x8` keeps w×8 entries of C in 2w f32x4 accumulators; each step of k loads
+ * the 8 entries of the B panel (two v128 loads) and broadcasts each of the w entries of A
+ * (v128.load32_splat) into two multiply-adds: 2w mul+add pairs per 2 + w loads. With
+ * w = 6 that is 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 SIMD registers
+ * V8 allocates on x64.
+ *
+ * The driver `gemm(M, Mfull, N8, K, kc, a, b, c)` blocks K in chunks of kc so that one
+ * [kc×8] B panel (kc·32 bytes) stays in L1 while every row panel of A passes over it; the
+ * chunks after the first add to C (accumulate = 1), so the sum over k is a float32 running
+ * sum in chunk order.
+ */
+import { assembleModule, FunctionBody } from './emitter.js';
+import { I32, Op, Simd, V128, VOID } from './opcodes.js';
+
+/** Rows of the full register tile. */
+export const GEMM_MR = 6;
+/** Columns of a B panel (two f32x4). */
+export const GEMM_NR = 8;
+
+/**
+ * tile{w}x8(a, b, kb, c, ldc, accumulate): C[0:w, 0:8] (+)= Σ_{k<kb} A[k·w + r]·B[8k + l],
+ * a and b the byte addresses of the panels at the chunk's first k, ldc C's row stride in bytes.
+ */
+function tile(w: number): FunctionBody {
+  const f = new FunctionBody(`tile${w}x8`, [I32, I32, I32, I32, I32, I32], []);
+  const a = 0, b = 1, kb = 2, c = 3, ldc = 4, accumulate = 5;
+  const acc: number[] = [];
+  for (let i = 0; i < 2 * w; i++) acc.push(f.local(V128));
+  const b0 = f.local(V128), b1 = f.local(V128), va = f.local(V128), row = f.local(I32);
+
+  // accumulators start at C (accumulate) or 0
+  f.get(accumulate).op(Op.if, VOID);
+  f.get(c).set(row);
+  for (let r = 0; r < w; r++) {
+    f.get(row).load128(0).set(acc[2 * r]).get(row).load128(16).set(acc[2 * r + 1]);
+    if (r < w - 1) f.get(row).get(ldc).op(Op.i32Add).set(row);
+  }
+  f.op(Op.else);
+  for (let i = 0; i < 2 * w; i++) f.i32(0).simd(Simd.i32x4Splat).set(acc[i]); // bits 0 = +0.0f
+  f.op(Op.end);
+
+  // for k in 0…kb−1 (kb ≥ 1)
+  f.op(Op.loop, VOID);
+  f.get(b).load128(0).set(b0).get(b).load128(16).set(b1);
+  for (let r = 0; r < w; r++) {
+    f.get(a).simd(Simd.v128Load32Splat, 4 * r).set(va);
+    f.get(acc[2 * r]).get(va).get(b0).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(acc[2 * r]);
+    f.get(acc[2 * r + 1]).get(va).get(b1).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(acc[2 * r + 1]);
+  }
+  f.addTo(a, 4 * w).addTo(b, 4 * GEMM_NR);
+  f.get(kb).i32(1).op(Op.i32Sub).tee(kb).op(Op.brIf, 0);
+  f.op(Op.end);
+
+  // store the tile
+  for (let r = 0; r < w; r++) {
+    f.get(c).get(acc[2 * r]).store128(0).get(c).get(acc[2 * r + 1]).store128(16);
+    if (r < w - 1) f.get(c).get(ldc).op(Op.i32Add).set(c);
+  }
+  return f;
+}
+
+/**
+ * gemm(M, Mfull, N8, K, kc, a, b, c): C = Ap·Bp in the layouts above; Mfull = M − M mod MR,
+ * K ≥ 1, kc ≥ 1. Tile functions are 0…MR−1 (tile{w}x8 is function w − 1).
+ */
+function driver(): FunctionBody {
+  const f = new FunctionBody('gemm', [I32, I32, I32, I32, I32, I32, I32, I32], []);
+  const M = 0, Mfull = 1, N8 = 2, K = 3, kc = 4, a = 5, b = 6, c = 7;
+  const pc = f.local(I32), kb = f.local(I32), j = f.local(I32), i = f.local(I32);
+  const bPanel = f.local(I32), ldc = f.local(I32), w = f.local(I32);
+  f.get(N8).i32(2).op(Op.i32Shl).set(ldc);
+  f.get(M).get(Mfull).op(Op.i32Sub).set(w);
+  f.i32(0).set(pc);
+  f.forUpTo(pc, K, 0, () => {
+    // kb = min(kc, K − pc)
+    f.get(K).get(pc).op(Op.i32Sub).tee(kb).get(kc).op(Op.i32GtS, Op.if, VOID).get(kc).set(kb).op(Op.end);
+    f.i32(0).set(j);
+    f.forUpTo(j, N8, GEMM_NR, () => {
+      // B panel j/8 at j·K entries, chunk at pc·8
+      f.get(j).get(K).op(Op.i32Mul).get(pc).i32(GEMM_NR).op(Op.i32Mul).op(Op.i32Add).i32(2).op(Op.i32Shl).get(b).op(Op.i32Add).set(bPanel);
+      f.i32(0).set(i);
+      f.forUpTo(i, Mfull, GEMM_MR, () => {
+        // A panel at i·K + pc·MR entries; C at (i·N8 + j)
+        f.get(i).get(K).op(Op.i32Mul).get(pc).i32(GEMM_MR).op(Op.i32Mul).op(Op.i32Add).i32(2).op(Op.i32Shl).get(a).op(Op.i32Add);
+        f.get(bPanel).get(kb);
+        f.get(i).get(N8).op(Op.i32Mul).get(j).op(Op.i32Add).i32(2).op(Op.i32Shl).get(c).op(Op.i32Add);
+        f.get(ldc).get(pc).op(Op.call, GEMM_MR - 1);
+      });
+      // the last w rows
+      for (let r = 1; r < GEMM_MR; r++) {
+        f.get(w).i32(r).op(Op.i32Eq, Op.if, VOID);
+        f.get(Mfull).get(K).op(Op.i32Mul).get(pc).i32(r).op(Op.i32Mul).op(Op.i32Add).i32(2).op(Op.i32Shl).get(a).op(Op.i32Add);
+        f.get(bPanel).get(kb);
+        f.get(Mfull).get(N8).op(Op.i32Mul).get(j).op(Op.i32Add).i32(2).op(Op.i32Shl).get(c).op(Op.i32Add);
+        f.get(ldc).get(pc).op(Op.call, r - 1, Op.end);
+      }
+    });
+    f.get(pc).get(kb).op(Op.i32Add).set(pc);
+  });
+  return f;
+}
+
+/** The GEMM module's bytes: tile1x8 … tile{MR}x8 (functions 0…MR−1), then gemm. */
+export function gemmModuleBytes(): Uint8Array {
+  const functions: FunctionBody[] = [];
+  for (let w = 1; w <= GEMM_MR; w++) functions.push(tile(w));
+  functions.push(driver());
+  return assembleModule(functions, 1);
+}

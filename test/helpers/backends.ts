@@ -1,0 +1,31 @@
+/**
+ * Runs a block of tests once per kernel backend. The TypeScript backend always runs; the
+ * WebAssembly one where this runtime compiles it (every runtime in the matrix does), else
+ * its block is skipped with the reason. Each block sets its backend before its tests and
+ * puts back the one that was active after them.
+ */
+import { getBackend, setBackend } from '../../lib/index.js';
+
+export type KernelBackend = 'js' | 'wasm';
+
+export const BACKENDS: readonly KernelBackend[] = ['js', 'wasm'];
+
+/** describe(`${title} [js]`, …) and describe(`${title} [wasm]`, …), each under its backend. */
+export function forEachBackend(title: string, fn: (backend: KernelBackend) => void): void {
+  for (const backend of BACKENDS) {
+    describe(`${title} [${backend}]`, function () {
+      let previous: KernelBackend = 'js';
+      before(function () {
+        previous = getBackend();
+        try {
+          setBackend(backend);
+        } catch (e) {
+          if (backend === 'wasm') this.skip();
+          throw e;
+        }
+      });
+      after(() => setBackend(previous));
+      fn(backend);
+    });
+  }
+}
