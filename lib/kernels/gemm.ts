@@ -59,7 +59,17 @@ const PACKING_MIN_WORK = 1 << 16;
  * kernel takes, so it wins once M·N·K·WASM_GAIN exceeds the entries moved; a matrix-vector
  * product (M = 1) against an unpacked B never does. (Prepacked B stays in wasm memory.)
  */
-const WASM_GAIN = 0.4;
+let WASM_GAIN = 0.4;
+
+/**
+ * Sets WASM_GAIN (default 0.4) and returns the previous value. Tests set Infinity so that
+ * every float32 product, however small, takes the wasm path.
+ */
+export function setWasmCrossover(gain: number): number {
+  const previous = WASM_GAIN;
+  WASM_GAIN = gain;
+  return previous;
+}
 
 function f32(X: FloatArray): X is Float32Array {
   return X instanceof Float32Array;
@@ -101,6 +111,18 @@ export function gemm(
     return tilesUnpacked(C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, M, N, K, beta);
   }
   return packedProduct(C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, null, M, N, K, beta);
+}
+
+/**
+ * Whether packing a B operand once (`packB`) and calling `gemmPacked` for many products of M
+ * rows beats calling `gemm` each time: for M < 4 on the TypeScript kernels (strided reads of B
+ * cost more than reading panels), and for every float32 product on the WebAssembly ones (the
+ * packed panels stay in wasm memory, so a step stages only A and C).
+ *
+ * @param B the operand that would be packed (its dtype decides which kernels run)
+ */
+export function prepackPays(M: number, B: FloatArray): boolean {
+  return M < MR || (f32(B) && wasmActive('prepackPays'));
 }
 
 /** Number of float64 entries `packB` writes for a [K×N] op(B). */

@@ -16,14 +16,12 @@
  * dW_hh is one GEMM.
  */
 import type { Cell, CellBuffers } from '../cells/cell.js';
-import { gemm, gemmPacked, packB, packedBLength } from '../kernels/gemm.js';
+import { gemm, gemmPacked, packB, packedBLength, prepackPays } from '../kernels/gemm.js';
 import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
 import { type Param, createParam } from '../param.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
 
 const EMPTY = new Float64Array(0);
-/** Below this batch size the recurrent weight is packed once per pass (see packedWhhT). */
-const PACKED_BELOW = 4;
 
 export class RecurrentDirection {
   /** W_ih: [G·H, I] (PyTorch weight_ih_l{k}{_reverse}); Wax in the docs' notation. */
@@ -37,9 +35,11 @@ export class RecurrentDirection {
 
   private readonly GH: number;
   /**
-   * For batches below PACKED_BELOW rows: W_hhᵀ [H × G·H] packed once per forward and W_hh
-   * [G·H × H] once per backward, reused at every time step (10–20% faster at B = 1). From
-   * B = 4 up, gemm's own packing is as fast, so these stay empty and cost no memory.
+   * When the kernels say prepacking pays for B rows (`prepackPays`: batches below 4 on the
+   * TypeScript kernels, 10–20% faster at B = 1; every float32 batch on the WebAssembly ones,
+   * which then keep the packed weight in wasm memory): W_hhᵀ [H × G·H] packed once per
+   * forward and W_hh [G·H × H] once per backward, reused at every time step. Otherwise gemm's
+   * own packing is as fast, and these stay empty and cost no memory. Made at first use.
    */
   private packedWhhT: Float64Array = EMPTY;
   private packedWhh: Float64Array = EMPTY;
@@ -94,13 +94,21 @@ export class RecurrentDirection {
       dc: cell.hasCellState ? f(B * H) : EMPTY,
       dcPrev: cell.hasCellState ? f(B * H) : EMPTY,
     };
-    if (B < PACKED_BELOW && this.packedWhhT.length === 0) {
-      this.packedWhhT = new Float64Array(packedBLength(H, GH));
-      this.packedWhh = new Float64Array(packedBLength(GH, H));
-    }
     this.T = T;
     this.B = B;
     this.allocations++;
+  }
+
+  /** Whether this pass packs W_hh once (see packedWhhT); makes the packed buffers the first time. */
+  private prepacked(B: number): boolean {
+    if (!prepackPays(B, this.weightHh.value)) return false;
+    if (this.packedWhhT.length === 0) {
+      const { GH, hiddenSize: H } = this;
+      this.packedWhhT = new Float64Array(packedBLength(H, GH));
+      this.packedWhh = new Float64Array(packedBLength(GH, H));
+      this.allocations++;
+    }
+    return true;
   }
 
   /** Offset in `a`/`c` of the slot holding the initial state. */
@@ -140,7 +148,7 @@ export class RecurrentDirection {
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
     if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
     gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
-    const packed = B < PACKED_BELOW;
+    const packed = this.prepacked(B);
     if (packed) packB(this.packedWhhT, Whh, 0, H, true, H, GH);
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
@@ -214,7 +222,7 @@ export class RecurrentDirection {
       if (dcN) for (let i = 0; i < n; i++) w.dc[i] = dcN[dcOff + i];
       else w.dc.fill(0);
     }
-    const packed = B < PACKED_BELOW;
+    const packed = this.prepacked(B);
     if (packed) packB(this.packedWhh, Whh, 0, H, false, GH, H);
     for (let s = T - 1; s >= 0; s--) {
       const t = this.reverse ? T - 1 - s : s;

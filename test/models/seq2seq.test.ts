@@ -11,6 +11,7 @@ import { Seq2Seq, type Seq2SeqOptions } from '../../lib/models/seq2seq.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { type GradTarget, assertGradients, finiteDifferenceCheck } from '../helpers/gradcheck.js';
 import { copy64, rng, uniformTensor } from '../helpers/tensors.js';
+import { forEachBackend } from '../helpers/backends.js';
 
 const I = 3, H = 4, V = 5, Tx = 3, Ty = 4, B = 2;
 
@@ -30,7 +31,7 @@ function logLikelihood(model: Seq2Seq, source: Tensor, tokens: number[]): number
   return -loss;
 }
 
-describe('Seq2Seq', () => {
+forEachBackend('Seq2Seq', () => {
   describe('lossAndGrad against finite differences (float64, rel err ≤ 1e-7)', () => {
     const cases: { label: string; options: Partial<Seq2SeqOptions> }[] = [
       { label: 'GRU, 2 layers', options: { mode: 'gru', numLayers: 2 } },

@@ -11,6 +11,7 @@ import { compareFixture } from '../../lib/reference/compare.js';
 import type { ReferenceFixture } from '../../lib/reference/fixture.js';
 import { runReference } from '../../lib/reference/run.js';
 import { loadFixtures, referenceDir } from '../helpers/reference.js';
+import { forEachBackend } from '../helpers/backends.js';
 
 const FLOAT32_TOL = 1e-5;
 const FLOAT64_TOL = 1e-9;
@@ -31,7 +32,7 @@ function expectWithin(fixture: ReferenceFixture, dtype: 'float32' | 'float64', t
   expectMatch(runReference(fixture, { dtype }), fixture, dtype, tol);
 }
 
-describe(`reference fixtures (${referenceDir()})`, () => {
+forEachBackend(`reference fixtures (${referenceDir()})`, () => {
   const layers = loadFixtures('layer');
   const models = loadFixtures('model');
 
