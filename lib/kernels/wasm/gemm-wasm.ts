@@ -15,14 +15,16 @@
  * once warm.
  */
 import { Arena, type WasmMemory } from './arena.js';
-import { GEMM_MR, GEMM_NR, gemmModuleBytes } from './gemm-kernel.js';
+import { GEMM_MR, GEMM_NR, gemmModuleBytes, rowPanels } from './gemm-kernel.js';
 
-/** K is summed in chunks of this many steps, so one [KC×8] B panel chunk (16 KiB) stays in L1. */
-const KC = 512;
+/** K is summed in chunks of this many steps, so one [KC×8] B panel chunk (8 KiB) stays in L1, */
+const KC = 256;
+/** and rows in blocks of MC, so an [MC×KC] block of A (240 KiB) stays in L2. */
+const MC = 240;
 
 interface GemmKernel {
   arena: Arena;
-  run: (M: number, Mfull: number, N8: number, K: number, kc: number, a: number, b: number, c: number) => void;
+  run: (Mfull: number, w1: number, w2: number, N8: number, K: number, kc: number, mc: number, a: number, b: number, c: number) => void;
 }
 
 /** The part of the WebAssembly namespace used here (lib targets ES2020 without DOM types). */
@@ -95,13 +97,15 @@ const reclaim = Registry ? new Registry((r) => { if (r.k === kernel) r.k.arena.r
 
 /** Writes op(A) [M×K] (op(A)[i, k] = A[aOff + i·aRow + k·aCol]) at f32 index `at` in row panels. */
 function stageA(f32: Float32Array, at: number, A: Float32Array, aOff: number, aRow: number, aCol: number, M: number, K: number): void {
-  for (let i0 = 0; i0 < M; i0 += GEMM_MR) {
-    const w = Math.min(GEMM_MR, M - i0);
+  const [Mfull, w1] = rowPanels(M);
+  for (let i0 = 0; i0 < M;) {
+    const w = i0 < Mfull ? GEMM_MR : i0 === Mfull ? w1 : M - i0;
     let o = at + i0 * K;
     for (let k = 0; k < K; k++) {
       let src = aOff + i0 * aRow + k * aCol;
       for (let r = 0; r < w; r++, src += aRow) f32[o++] = A[src];
     }
+    i0 += w;
   }
 }
 
@@ -126,7 +130,8 @@ function multiply(
 ): void {
   const N8 = Math.ceil(N / GEMM_NR) * GEMM_NR;
   const cAt = region(k, 2, M * N8);
-  k.run(M, M - (M % GEMM_MR), N8, K, KC, aAt, bAt, cAt);
+  const [Mfull, w1, w2] = rowPanels(M);
+  k.run(Mfull, w1, w2, N8, K, KC, MC, aAt, bAt, cAt);
   const f32 = k.arena.f32;
   for (let i = 0; i < M; i++) {
     const src = cAt / 4 + i * N8, dst = cOff + i * ldc;
