@@ -18,6 +18,7 @@
 import type { Cell, CellBuffers } from '../cells/cell.js';
 import { gemm, gemmPacked, packB, packedBLength, prepackPays } from '../kernels/gemm.js';
 import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
+import { fusedForward } from '../kernels/recurrence.js';
 import { type Param, createParam } from '../param.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
 
@@ -150,6 +151,8 @@ export class RecurrentDirection {
     gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
     const packed = this.prepacked(B);
     if (packed) packB(this.packedWhhT, Whh, 0, H, true, H, GH);
+    // the whole loop in one fused kernel where the backend has one for this cell and shape
+    if (packed && !lengths && fusedForward(cell.mode, w, this.packedWhhT, this.biasHh ? this.biasHh.value : null, T, B, H, this.reverse)) return;
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
       const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;

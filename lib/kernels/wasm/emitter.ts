@@ -79,6 +79,14 @@ export class FunctionBody {
     return this;
   }
 
+  /** v128.const with the same float32 value in all four lanes. */
+  f32x4(value: number): this {
+    const bytes = new Uint8Array(new Float32Array([value, value, value, value]).buffer); // little-endian hosts only, as wasm memory
+    this.simd(Simd.v128Const);
+    for (const b of bytes) this.code.push(b);
+    return this;
+  }
+
   /** v128.load from the address on the stack plus offset. */
   load128(offset = 0): this { return this.simd(Simd.v128Load, offset); }
   /** v128.store of (address, value) on the stack, at address plus offset. */

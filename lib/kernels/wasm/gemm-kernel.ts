@@ -23,7 +23,7 @@
  * passes over it; the chunks after the first add to C (accumulate ≠ 0), so the sum over k
  * is a float32 running sum in k order.
  */
-import { assembleModule, FunctionBody } from './emitter.js';
+import { FunctionBody } from './emitter.js';
 import { I32, Op, Simd, V128, VOID } from './opcodes.js';
 
 /** Rows of the full register tile. */
@@ -160,10 +160,13 @@ export function rowPanels(M: number): [Mfull: number, w1: number, w2: number] {
   return [M - edge, Math.ceil(edge / 2), Math.floor(edge / 2)];
 }
 
-/** The GEMM module's bytes: tile1x8 … tile{MR}x8 (functions 0…MR−1), then gemm. */
-export function gemmModuleBytes(): Uint8Array {
+/**
+ * The GEMM functions: tile1x8 … tile{MR}x8 (they must be functions 0…MR−1 of the module,
+ * the driver calls them by index), then gemm.
+ */
+export function gemmFunctions(): FunctionBody[] {
   const functions: FunctionBody[] = [];
   for (let w = 1; w <= GEMM_MR; w++) functions.push(tile(w));
   functions.push(driver());
-  return assembleModule(functions, 1);
+  return functions;
 }

@@ -15,16 +15,26 @@
  * once warm.
  */
 import { Arena, type WasmMemory } from './arena.js';
-import { GEMM_MR, GEMM_NR, gemmModuleBytes, rowPanels } from './gemm-kernel.js';
+import { assembleModule } from './emitter.js';
+import { GEMM_MR, GEMM_NR, gemmFunctions, rowPanels } from './gemm-kernel.js';
+import { lstmStep, packRows } from './lstm-kernel.js';
 
 /** K is summed in chunks of this many steps, so one [KC×8] B panel chunk (8 KiB) stays in L1, */
-const KC = 256;
+export const KC = 256;
 /** and rows in blocks of MC, so an [MC×KC] block of A (240 KiB) stays in L2. */
-const MC = 240;
+export const MC = 240;
 
-interface GemmKernel {
+/** The compiled module: its memory's arena and the exported functions (byte addresses). */
+export interface GemmKernel {
   arena: Arena;
   run: (Mfull: number, w1: number, w2: number, N8: number, K: number, kc: number, mc: number, a: number, b: number, c: number) => void;
+  lstmStep: (g: number, hh: number, cPrev: number, cOut: number, aOut: number, e: number, B: number, H: number) => void;
+  packRows: (src: number, M: number, K: number, Mfull: number, w1: number, dst: number) => void;
+}
+
+/** The module: the GEMM (functions 0…MR, see gemm-kernel.ts), then the fused LSTM step. */
+export function kernelModuleBytes(): Uint8Array {
+  return assembleModule([...gemmFunctions(), lstmStep(), packRows()], 1);
 }
 
 /** The part of the WebAssembly namespace used here (lib targets ES2020 without DOM types). */
@@ -47,10 +57,13 @@ export function loadGemmKernel(): GemmKernel | null {
   try {
     const W = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (!W) throw new Error('this runtime has no WebAssembly');
-    const bytes = gemmModuleBytes();
+    const bytes = kernelModuleBytes();
     if (!W.validate(bytes)) throw new Error('the runtime does not validate the module (no 128-bit SIMD?)');
     const exports = new W.Instance(new W.Module(bytes), {}).exports;
-    kernel = { arena: new Arena(exports.memory as WasmMemory), run: exports.gemm as GemmKernel['run'] };
+    kernel = {
+      arena: new Arena(exports.memory as WasmMemory), run: exports.gemm as GemmKernel['run'],
+      lstmStep: exports.lstmStep as GemmKernel['lstmStep'], packRows: exports.packRows as GemmKernel['packRows'],
+    };
   } catch (e) {
     failure = e instanceof Error ? e.message : String(e);
   }
@@ -71,11 +84,13 @@ export function resetGemmKernel(): void {
   scratchBytes.fill(0);
 }
 
-// Staging regions: [A, B, C] byte offsets and sizes.
-const scratch = [0, 0, 0];
-const scratchBytes = [0, 0, 0];
+// Staging regions by number (0-2: A, B, C of a product; 3-9: the fused recurrences'
+// sequence buffers): byte offsets and sizes.
+const scratch = new Array<number>(10).fill(0);
+const scratchBytes = new Array<number>(10).fill(0);
 
-function region(k: GemmKernel, which: number, floats: number): number {
+/** The byte offset of staging region `which`, grown (to a power of two) to hold `floats` f32. */
+export function region(k: GemmKernel, which: number, floats: number): number {
   const bytes = floats * 4;
   if (bytes > scratchBytes[which]) {
     if (scratchBytes[which] > 0) k.arena.release(scratch[which], scratchBytes[which]);
@@ -88,7 +103,7 @@ function region(k: GemmKernel, which: number, floats: number): number {
 }
 
 /** Panels of op(B) [K×N] resident in wasm memory, by the Float64Array `packB` filled. */
-interface Resident { off: number; bytes: number; K: number; N: number }
+export interface Resident { off: number; bytes: number; K: number; N: number }
 let resident = new WeakMap<Float64Array, Resident>();
 interface Reclaimed { k: GemmKernel; off: number; bytes: number }
 /** FinalizationRegistry (ES2021), where the runtime has it: frees a resident copy with its Float64Array. */
@@ -121,6 +136,11 @@ function stageB(f32: Float32Array, at: number, B: Float32Array, bOff: number, bR
       for (; l < GEMM_NR; l++) f32[o++] = 0;
     }
   }
+}
+
+/** The resident packed op(B) of `Bp` as [byte offset, K, N], or null. */
+export function residentOf(Bp: Float64Array): Resident | null {
+  return resident.get(Bp) ?? null;
 }
 
 /** Runs the kernel on staged A and B and writes C (β = 0 overwrite, 1 add). */

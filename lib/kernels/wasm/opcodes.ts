@@ -15,15 +15,19 @@ export const Op = {
   f32Load: 0x2a, f32Store: 0x38,
   i32Const: 0x41,
   i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32GtS: 0x4a, i32LeS: 0x4c, i32GeS: 0x4e,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Shl: 0x74, i32ShrS: 0x75,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32RemU: 0x70, i32And: 0x71, i32Shl: 0x74, i32ShrS: 0x75,
   f32Add: 0x92, f32Mul: 0x94,
 } as const;
 
 /** SIMD instructions (emitted as 0xFD, then the number as LEB128). */
 export const Simd = {
-  v128Load: 0x00, v128Load32Splat: 0x09, v128Store: 0x0b,
+  v128Load: 0x00, v128Load32Splat: 0x09, v128Store: 0x0b, v128Const: 0x0c,
   i32x4Splat: 0x11, f32x4Splat: 0x13,
+  f32x4Nearest: 0x6a,
+  i32x4Shl: 0xab, i32x4Add: 0xae,
+  f32x4Neg: 0xe1,
   f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7, f32x4Min: 0xe8, f32x4Max: 0xe9,
+  i32x4TruncSatF32x4S: 0xf8,
 } as const;
 
 /** Block type of a block, loop or if that leaves nothing on the stack. */

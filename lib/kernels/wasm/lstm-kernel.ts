@@ -1,0 +1,92 @@
+/**
+ * The fused LSTM forward step and the row packing its recurrence needs, written with the
+ * emitter. Per time step (all f32 in wasm memory, byte addresses, H a multiple of 4):
+ *
+ *   lstmStep(g, hh, cPrev, cOut, aOut, e, B, H): for every row b and column j
+ *     Γi = σ(g_i + hh_i)   Γf = σ(g_f + hh_f)   c̃ = tanh(g_g + hh_g)   Γo = σ(g_o + hh_o)
+ *     c⟨t⟩ = Γf ⊙ c⟨t−1⟩ + Γi ⊙ c̃,   tanh c⟨t⟩ → e,   a⟨t⟩ = Γo ⊙ tanh c⟨t⟩
+ *   g: [B, 4H] pre-activations X·W_ihᵀ + b_ih + b_hh (gate blocks i, f, g, o), overwritten by
+ *   the activated gates (the cache backward reads); hh: [B, 4H] = a⟨t−1⟩·W_hhᵀ; cPrev,
+ *   cOut, aOut, e: [B, H]. Four columns at a time (f32x4).
+ *
+ *   packRows(src, M, K, Mfull, w1, dst): the row-major [M×K] a⟨t−1⟩ into the GEMM's row
+ *   panels (gemm-kernel.ts), so that the next step's a⟨t−1⟩·W_hhᵀ reads it in place.
+ */
+import { FunctionBody } from './emitter.js';
+import { mathLocals, sigmoid, tanh } from './math-simd.js';
+import { I32, Op, Simd, V128, VOID } from './opcodes.js';
+import { GEMM_MR } from './gemm-kernel.js';
+
+export function lstmStep(): FunctionBody {
+  const f = new FunctionBody('lstmStep', [I32, I32, I32, I32, I32, I32, I32, I32], []);
+  const g = 0, hh = 1, cPrev = 2, cOut = 3, aOut = 4, e = 5, B = 6, H = 7;
+  const m = mathLocals(f);
+  const gi = f.local(V128), gf = f.local(V128), gc = f.local(V128), go = f.local(V128), ct = f.local(V128), tc = f.local(V128);
+  const b = f.local(I32), j = f.local(I32), H4 = f.local(I32), pg = f.local(I32), ph = f.local(I32), ps = f.local(I32), rowBytes = f.local(I32);
+  f.get(H).i32(2).op(Op.i32Shl).set(H4); // one gate block, bytes
+  f.i32(0).set(b);
+  f.forUpTo(b, B, 1, () => {
+    f.i32(0).set(j);
+    f.forUpTo(j, H4, 16, () => {
+      // pg, ph: this row's gate column j in g and hh; ps: column j of row b in the [B, H] states
+      f.get(b).get(H4).op(Op.i32Mul).i32(2).op(Op.i32Shl).get(j).op(Op.i32Add).set(rowBytes);
+      f.get(g).get(rowBytes).op(Op.i32Add).set(pg);
+      f.get(hh).get(rowBytes).op(Op.i32Add).set(ph);
+      f.get(b).get(H4).op(Op.i32Mul).get(j).op(Op.i32Add).set(ps);
+      const gate = (k: number, out: number, act: typeof sigmoid) => {
+        f.get(pg); if (k) f.get(H4).i32(k).op(Op.i32Mul, Op.i32Add);
+        f.load128(0);
+        f.get(ph); if (k) f.get(H4).i32(k).op(Op.i32Mul, Op.i32Add);
+        f.load128(0).simd(Simd.f32x4Add);
+        act(f, m);
+        f.set(out);
+        // the activated gate goes back into g
+        f.get(pg); if (k) f.get(H4).i32(k).op(Op.i32Mul, Op.i32Add);
+        f.get(out).store128(0);
+      };
+      gate(0, gi, sigmoid);
+      gate(1, gf, sigmoid);
+      gate(2, gc, tanh);
+      gate(3, go, sigmoid);
+      // c⟨t⟩ = Γf ⊙ c⟨t−1⟩ + Γi ⊙ c̃
+      f.get(gf).get(cPrev).get(ps).op(Op.i32Add).load128(0).simd(Simd.f32x4Mul);
+      f.get(gi).get(gc).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(ct);
+      f.get(cOut).get(ps).op(Op.i32Add).get(ct).store128(0);
+      f.get(ct);
+      tanh(f, m);
+      f.set(tc);
+      f.get(e).get(ps).op(Op.i32Add).get(tc).store128(0);
+      f.get(aOut).get(ps).op(Op.i32Add).get(go).get(tc).simd(Simd.f32x4Mul).store128(0);
+    });
+  });
+  return f;
+}
+
+/** packRows(src, M, K, Mfull, w1, dst): dst[i0·K + k·w + r] = src[(i0 + r)·K + k] per row panel. */
+export function packRows(): FunctionBody {
+  const f = new FunctionBody('packRows', [I32, I32, I32, I32, I32, I32], []);
+  const src = 0, M = 1, K = 2, Mfull = 3, w1 = 4, dst = 5;
+  const i = f.local(I32), i0 = f.local(I32), w = f.local(I32), k = f.local(I32), from = f.local(I32), to = f.local(I32);
+  f.i32(0).set(i);
+  f.forUpTo(i, M, 1, () => {
+    // the panel of row i: [i0, i0 + w)
+    f.get(i).get(Mfull).op(Op.i32LtS, Op.if, VOID);
+    f.get(i).get(i).i32(GEMM_MR).op(Op.i32RemU, Op.i32Sub).set(i0).i32(GEMM_MR).set(w);
+    f.op(Op.else);
+    f.get(i).get(Mfull).get(w1).op(Op.i32Add, Op.i32LtS, Op.if, VOID);
+    f.get(Mfull).set(i0).get(w1).set(w);
+    f.op(Op.else);
+    f.get(Mfull).get(w1).op(Op.i32Add).set(i0).get(M).get(i0).op(Op.i32Sub).set(w);
+    f.op(Op.end, Op.end);
+    // from = src + 4·i·K;  to = dst + 4·(i0·K + (i − i0))
+    f.get(i).get(K).op(Op.i32Mul).i32(2).op(Op.i32Shl).get(src).op(Op.i32Add).set(from);
+    f.get(i0).get(K).op(Op.i32Mul).get(i).get(i0).op(Op.i32Sub, Op.i32Add).i32(2).op(Op.i32Shl).get(dst).op(Op.i32Add).set(to);
+    f.i32(0).set(k);
+    f.forUpTo(k, K, 1, () => {
+      f.get(to).get(from).mem(Op.f32Load).mem(Op.f32Store);
+      f.addTo(from, 4);
+      f.get(to).get(w).i32(2).op(Op.i32Shl, Op.i32Add).set(to);
+    });
+  });
+  return f;
+}
