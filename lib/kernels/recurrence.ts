@@ -14,20 +14,24 @@ export interface SequenceBuffers {
   gates: FloatArray; a: FloatArray; c: FloatArray; extra: FloatArray;
 }
 
+const f32 = (x: FloatArray | null): boolean => x === null || x instanceof Float32Array;
+
 /**
- * Runs the forward time loop of `mode` for T steps of B rows: gates [T·B, G·H] holds
- * X·W_ihᵀ + b_ih on entry and the activated gates on return; a, c, extra receive the states
- * exactly as the cell's stepForward would write them. WhhT is W_hhᵀ as packed by packB for
- * this pass, bHh the recurrent bias (or null). Returns false, having done nothing, when no
- * fused kernel applies; the caller then runs its own loop.
+ * Runs the forward pass of `mode` over T steps of B rows, the input projection included:
+ * X [T·B, I] (stride ldx from xOff), W_ih [G·H, I], biases [G·H] or null, WhhT = W_hhᵀ as
+ * packed by packB for this pass. gates, a, c, extra receive exactly what the layer's own
+ * loop writes (activated gates, states, the cell's extra cache). Returns false, having done
+ * nothing, when no fused kernel applies; the caller then runs its own loop.
  */
 export function fusedForward(
-  mode: string, w: SequenceBuffers, WhhT: Float64Array, bHh: FloatArray | null,
-  T: number, B: number, H: number, reverse: boolean,
+  mode: string, w: SequenceBuffers,
+  X: FloatArray, xOff: number, ldx: number, Wih: FloatArray, bIh: FloatArray | null,
+  WhhT: Float64Array, bHh: FloatArray | null,
+  T: number, B: number, I: number, H: number, reverse: boolean,
 ): boolean {
   const { gates, a, c, extra } = w;
-  if (mode !== 'lstm' || !(gates instanceof Float32Array && a instanceof Float32Array && c instanceof Float32Array &&
-    extra instanceof Float32Array && (bHh === null || bHh instanceof Float32Array))) return false;
+  if (mode !== 'lstm' || !(f32(gates) && f32(a) && f32(c) && f32(extra) && f32(X) && f32(Wih) && f32(bIh) && f32(bHh))) return false;
   if (!wasmActive('fusedForward')) return false;
-  return lstmForwardF32(loadGemmKernel()!, gates, a, c, extra, WhhT, bHh, T, B, H, reverse);
+  return lstmForwardF32(loadGemmKernel()!, X as Float32Array, xOff, ldx, Wih as Float32Array, bIh as Float32Array | null,
+    WhhT, bHh as Float32Array | null, gates as Float32Array, a as Float32Array, c as Float32Array, extra as Float32Array, T, B, I, H, reverse);
 }

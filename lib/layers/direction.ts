@@ -146,13 +146,14 @@ export class RecurrentDirection {
   forward(X: FloatArray, xOff: number, ldx: number, lengths: Int32Array | null): void {
     const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
     const Wih = this.weightIh.value, Whh = this.weightHh.value;
+    const packed = this.prepacked(B);
+    if (packed) packB(this.packedWhhT, Whh, 0, H, true, H, GH);
+    // the whole pass in one fused kernel where the backend has one for this cell and shape
+    if (packed && !lengths && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
+      this.packedWhhT, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
     if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
     gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
-    const packed = this.prepacked(B);
-    if (packed) packB(this.packedWhhT, Whh, 0, H, true, H, GH);
-    // the whole loop in one fused kernel where the backend has one for this cell and shape
-    if (packed && !lengths && fusedForward(cell.mode, w, this.packedWhhT, this.biasHh ? this.biasHh.value : null, T, B, H, this.reverse)) return;
     for (let s = 0; s < T; s++) {
       const t = this.reverse ? T - 1 - s : s;
       const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;

@@ -28,7 +28,7 @@ export const MC = 240;
 export interface GemmKernel {
   arena: Arena;
   run: (Mfull: number, w1: number, w2: number, N8: number, K: number, kc: number, mc: number, a: number, b: number, c: number) => void;
-  lstmStep: (g: number, hh: number, cPrev: number, cOut: number, aOut: number, e: number, B: number, H: number) => void;
+  lstmStep: (g: number, hh: number, bias: number, cPrev: number, cOut: number, aOut: number, e: number, B: number, H: number) => void;
   packRows: (src: number, M: number, K: number, Mfull: number, w1: number, dst: number) => void;
 }
 
@@ -111,7 +111,7 @@ const Registry = (globalThis as { FinalizationRegistry?: new (cb: (r: Reclaimed)
 const reclaim = Registry ? new Registry((r) => { if (r.k === kernel) r.k.arena.release(r.off, r.bytes); }) : null;
 
 /** Writes op(A) [M×K] (op(A)[i, k] = A[aOff + i·aRow + k·aCol]) at f32 index `at` in row panels. */
-function stageA(f32: Float32Array, at: number, A: Float32Array, aOff: number, aRow: number, aCol: number, M: number, K: number): void {
+export function stageA(f32: Float32Array, at: number, A: Float32Array, aOff: number, aRow: number, aCol: number, M: number, K: number): void {
   const [Mfull, w1] = rowPanels(M);
   for (let i0 = 0; i0 < M;) {
     const w = i0 < Mfull ? GEMM_MR : i0 === Mfull ? w1 : M - i0;
@@ -125,7 +125,7 @@ function stageA(f32: Float32Array, at: number, A: Float32Array, aOff: number, aR
 }
 
 /** Writes op(B) [K×N] (op(B)[k, j] = B[bOff + k·bRow + j·bCol]) at f32 index `at` in 8-column panels. */
-function stageB(f32: Float32Array, at: number, B: Float32Array, bOff: number, bRow: number, bCol: number, K: number, N: number): void {
+export function stageB(f32: Float32Array, at: number, B: Float32Array, bOff: number, bRow: number, bCol: number, K: number, N: number): void {
   let o = at;
   for (let j0 = 0; j0 < N; j0 += GEMM_NR) {
     const w = Math.min(GEMM_NR, N - j0);

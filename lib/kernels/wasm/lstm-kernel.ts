@@ -2,11 +2,11 @@
  * The fused LSTM forward step and the row packing its recurrence needs, written with the
  * emitter. Per time step (all f32 in wasm memory, byte addresses, H a multiple of 4):
  *
- *   lstmStep(g, hh, cPrev, cOut, aOut, e, B, H): for every row b and column j
- *     Γi = σ(g_i + hh_i)   Γf = σ(g_f + hh_f)   c̃ = tanh(g_g + hh_g)   Γo = σ(g_o + hh_o)
+ *   lstmStep(g, hh, bias, cPrev, cOut, aOut, e, B, H): for every row b and column j
+ *     Γi = σ(g_i + hh_i + b_i)   Γf = σ(…f)   c̃ = tanh(g_g + hh_g + b_g)   Γo = σ(…o)
  *     c⟨t⟩ = Γf ⊙ c⟨t−1⟩ + Γi ⊙ c̃,   tanh c⟨t⟩ → e,   a⟨t⟩ = Γo ⊙ tanh c⟨t⟩
- *   g: [B, 4H] pre-activations X·W_ihᵀ + b_ih + b_hh (gate blocks i, f, g, o), overwritten by
- *   the activated gates (the cache backward reads); hh: [B, 4H] = a⟨t−1⟩·W_hhᵀ; cPrev,
+ *   g: [B, 4H] = X·W_ihᵀ (gate blocks i, f, g, o), overwritten by the activated gates (the
+ *   cache backward reads); hh: [B, 4H] = a⟨t−1⟩·W_hhᵀ; bias: [4H] = b_ih + b_hh; cPrev,
  *   cOut, aOut, e: [B, H]. Four columns at a time (f32x4).
  *
  *   packRows(src, M, K, Mfull, w1, dst): the row-major [M×K] a⟨t−1⟩ into the GEMM's row
@@ -18,11 +18,11 @@ import { I32, Op, Simd, V128, VOID } from './opcodes.js';
 import { GEMM_MR } from './gemm-kernel.js';
 
 export function lstmStep(): FunctionBody {
-  const f = new FunctionBody('lstmStep', [I32, I32, I32, I32, I32, I32, I32, I32], []);
-  const g = 0, hh = 1, cPrev = 2, cOut = 3, aOut = 4, e = 5, B = 6, H = 7;
+  const f = new FunctionBody('lstmStep', [I32, I32, I32, I32, I32, I32, I32, I32, I32], []);
+  const g = 0, hh = 1, bias = 2, cPrev = 3, cOut = 4, aOut = 5, e = 6, B = 7, H = 8;
   const m = mathLocals(f);
   const gi = f.local(V128), gf = f.local(V128), gc = f.local(V128), go = f.local(V128), ct = f.local(V128), tc = f.local(V128);
-  const b = f.local(I32), j = f.local(I32), H4 = f.local(I32), pg = f.local(I32), ph = f.local(I32), ps = f.local(I32), rowBytes = f.local(I32);
+  const b = f.local(I32), j = f.local(I32), H4 = f.local(I32), pg = f.local(I32), ph = f.local(I32), ps = f.local(I32), rowBytes = f.local(I32), pb = f.local(I32);
   f.get(H).i32(2).op(Op.i32Shl).set(H4); // one gate block, bytes
   f.i32(0).set(b);
   f.forUpTo(b, B, 1, () => {
@@ -33,10 +33,13 @@ export function lstmStep(): FunctionBody {
       f.get(g).get(rowBytes).op(Op.i32Add).set(pg);
       f.get(hh).get(rowBytes).op(Op.i32Add).set(ph);
       f.get(b).get(H4).op(Op.i32Mul).get(j).op(Op.i32Add).set(ps);
+      f.get(bias).get(j).op(Op.i32Add).set(pb);
       const gate = (k: number, out: number, act: typeof sigmoid) => {
         f.get(pg); if (k) f.get(H4).i32(k).op(Op.i32Mul, Op.i32Add);
         f.load128(0);
         f.get(ph); if (k) f.get(H4).i32(k).op(Op.i32Mul, Op.i32Add);
+        f.load128(0).simd(Simd.f32x4Add);
+        f.get(pb); if (k) f.get(H4).i32(k).op(Op.i32Mul, Op.i32Add);
         f.load128(0).simd(Simd.f32x4Add);
         act(f, m);
         f.set(out);

@@ -1,39 +1,43 @@
 /**
- * The host side of the fused LSTM forward pass: the whole time loop runs on data resident in
- * wasm memory, so a step moves nothing through JavaScript. Per step (t in the direction's
- * order): packRows(a⟨t−1⟩) → gemm: hh = a⟨t−1⟩·W_hhᵀ (the packed W_hh that packB left
- * resident) → lstmStep (gates, c⟨t⟩, tanh c⟨t⟩, a⟨t⟩). Before the loop the pre-activations
- * X·W_ihᵀ + b_ih (already computed into `gates`) are copied in with b_hh added; after it the
- * activated gates, states and tanh c⟨t⟩ are copied back into the caller's arrays, which keep
+ * The host side of the fused LSTM forward pass: the whole sequence runs on data resident in
+ * wasm memory, so a step moves nothing through JavaScript. First X·W_ihᵀ for all T·B rows
+ * (X staged into row panels, W_ihᵀ packed, one GEMM into the gate buffer); then per step (t
+ * in the direction's order): packRows(a⟨t−1⟩) → gemm: hh = a⟨t−1⟩·W_hhᵀ (the packed W_hh
+ * that packB left resident) → lstmStep (+ b_ih + b_hh; gates, c⟨t⟩, tanh c⟨t⟩, a⟨t⟩). After
+ * the loop the activated gates, states and tanh c⟨t⟩ are copied into the caller's arrays, in
  * the layouts the TypeScript cells use (the backward pass reads them there).
  */
-import { type GemmKernel, KC, MC, region, residentOf } from './gemm-wasm.js';
+import { type GemmKernel, KC, MC, region, residentOf, stageA, stageB } from './gemm-wasm.js';
 import { rowPanels } from './gemm-kernel.js';
 
 /**
- * gates: [T·B, 4H] pre-activations in, activated gates out; a, c: [(T+1)·B, H] state slots
- * with the initial state in slot 0 (T when reverse); extra: [T·B, H] ← tanh c⟨t⟩;
- * WhhT: the Float64Array packB packed W_hhᵀ [H × 4H] into; bHh: [4H] or null.
- * False (nothing done) when W_hhᵀ is not resident with that shape, or H is not a multiple of 4.
+ * X: [T·B, I] rows of stride ldx from xOff; Wih: [4H, I]; bIh, bHh: [4H] or null;
+ * WhhT: the Float64Array packB packed W_hhᵀ [H × 4H] into; gates: [T·B, 4H] ← activated
+ * gates; a, c: [(T+1)·B, H] state slots with the initial state in slot 0 (T when reverse);
+ * extra: [T·B, H] ← tanh c⟨t⟩. False (nothing done) when W_hhᵀ is not resident with that
+ * shape, or H is not a multiple of 4.
  */
 export function lstmForwardF32(
   k: GemmKernel,
-  gates: Float32Array, a: Float32Array, c: Float32Array, extra: Float32Array,
+  X: Float32Array, xOff: number, ldx: number, Wih: Float32Array, bIh: Float32Array | null,
   WhhT: Float64Array, bHh: Float32Array | null,
-  T: number, B: number, H: number, reverse: boolean,
+  gates: Float32Array, a: Float32Array, c: Float32Array, extra: Float32Array,
+  T: number, B: number, I: number, H: number, reverse: boolean,
 ): boolean {
   const r = residentOf(WhhT), G = 4 * H;
-  if (!r || r.K !== H || r.N !== G || H % 4 !== 0 || T === 0 || B === 0) return false;
+  if (!r || r.K !== H || r.N !== G || H % 4 !== 0 || T === 0 || B === 0 || I === 0) return false;
   const rows = T * B, slots = (T + 1) * B * H, n = B * H;
   const gAt = region(k, 3, rows * G), aAt = region(k, 4, slots), cAt = region(k, 5, slots);
   const eAt = region(k, 6, rows * H), hhAt = region(k, 7, B * G), apAt = region(k, 8, n);
+  const xAt = region(k, 0, rows * I), wAt = region(k, 1, G * I), biasAt = region(k, 9, G);
   const f32 = k.arena.f32; // after the regions: a grow replaces the buffer
-  const g0 = gAt >> 2, a0 = aAt >> 2, c0 = cAt >> 2, e0 = eAt >> 2;
-  for (let i = 0; i < rows; i++) {
-    const o = i * G;
-    if (bHh) for (let j = 0; j < G; j++) f32[g0 + o + j] = gates[o + j] + bHh[j];
-    else for (let j = 0; j < G; j++) f32[g0 + o + j] = gates[o + j];
-  }
+  const g0 = gAt >> 2, a0 = aAt >> 2, c0 = cAt >> 2, e0 = eAt >> 2, b0 = biasAt >> 2;
+  // gates = X·W_ihᵀ for all rows; bias = b_ih + b_hh (added in each step)
+  stageA(f32, xAt >> 2, X, xOff, ldx, 1, rows, I);
+  stageB(f32, wAt >> 2, Wih, 0, 1, I, I, G);
+  const [xFull, x1, x2] = rowPanels(rows);
+  k.run(xFull, x1, x2, G, I, KC, MC, xAt, wAt, gAt);
+  for (let j = 0; j < G; j++) f32[b0 + j] = (bIh ? bIh[j] : 0) + (bHh ? bHh[j] : 0);
   const init = reverse ? T * n : 0;
   for (let i = init; i < init + n; i++) { f32[a0 + i] = a[i]; f32[c0 + i] = c[i]; }
 
@@ -43,7 +47,7 @@ export function lstmForwardF32(
     const prev = (reverse ? t + 1 : t) * n, out = (reverse ? t : t + 1) * n;
     k.packRows(aAt + 4 * prev, B, H, Mfull, w1, apAt);
     k.run(Mfull, w1, w2, G, H, KC, MC, apAt, r.off, hhAt);
-    k.lstmStep(gAt + 4 * t * B * G, hhAt, cAt + 4 * prev, cAt + 4 * out, aAt + 4 * out, eAt + 4 * t * n, B, H);
+    k.lstmStep(gAt + 4 * t * B * G, hhAt, biasAt, cAt + 4 * prev, cAt + 4 * out, aAt + 4 * out, eAt + 4 * t * n, B, H);
   }
 
   for (let i = 0; i < rows * G; i++) gates[i] = f32[g0 + i];
