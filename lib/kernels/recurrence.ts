@@ -6,7 +6,7 @@
  */
 import { wasmActive } from './backend.js';
 import { loadGemmKernel } from './wasm/gemm-wasm.js';
-import { lstmForwardF32 } from './wasm/lstm-wasm.js';
+import { cellForwardF32 } from './wasm/recurrence-wasm.js';
 import type { FloatArray } from '../tensor.js';
 
 /** The buffers of one direction's forward pass (see layers/direction.ts CellBuffers). */
@@ -30,8 +30,8 @@ export function fusedForward(
   T: number, B: number, I: number, H: number, reverse: boolean,
 ): boolean {
   const { gates, a, c, extra } = w;
-  if (mode !== 'lstm' || !(f32(gates) && f32(a) && f32(c) && f32(extra) && f32(X) && f32(Wih) && f32(bIh) && f32(bHh))) return false;
+  if ((mode !== 'lstm' && mode !== 'gru') || !(f32(gates) && f32(a) && (mode === 'gru' || f32(c)) && f32(extra) && f32(X) && f32(Wih) && f32(bIh) && f32(bHh))) return false;
   if (!wasmActive('fusedForward')) return false;
-  return lstmForwardF32(loadGemmKernel()!, X as Float32Array, xOff, ldx, Wih as Float32Array, bIh as Float32Array | null,
+  return cellForwardF32(loadGemmKernel()!, mode, X as Float32Array, xOff, ldx, Wih as Float32Array, bIh as Float32Array | null,
     WhhT, bHh as Float32Array | null, gates as Float32Array, a as Float32Array, c as Float32Array, extra as Float32Array, T, B, I, H, reverse);
 }

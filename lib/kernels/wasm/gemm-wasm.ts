@@ -17,7 +17,7 @@
 import { Arena, type WasmMemory } from './arena.js';
 import { assembleModule } from './emitter.js';
 import { GEMM_MR, GEMM_NR, gemmFunctions, rowPanels } from './gemm-kernel.js';
-import { lstmStep, packRows } from './lstm-kernel.js';
+import { gruStep, lstmStep, packRows } from './cell-kernels.js';
 
 /** K is summed in chunks of this many steps, so one [KC×8] B panel chunk (8 KiB) stays in L1, */
 export const KC = 256;
@@ -29,12 +29,13 @@ export interface GemmKernel {
   arena: Arena;
   run: (Mfull: number, w1: number, w2: number, N8: number, K: number, kc: number, mc: number, a: number, b: number, c: number) => void;
   lstmStep: (g: number, hh: number, bias: number, cPrev: number, cOut: number, aOut: number, e: number, B: number, H: number) => void;
+  gruStep: (g: number, hh: number, bias: number, aPrev: number, aOut: number, e: number, B: number, H: number) => void;
   packRows: (src: number, M: number, K: number, Mfull: number, w1: number, dst: number) => void;
 }
 
-/** The module: the GEMM (functions 0…MR, see gemm-kernel.ts), then the fused LSTM step. */
+/** The module: the GEMM (functions 0…MR, see gemm-kernel.ts), then the fused cell steps. */
 export function kernelModuleBytes(): Uint8Array {
-  return assembleModule([...gemmFunctions(), lstmStep(), packRows()], 1);
+  return assembleModule([...gemmFunctions(), lstmStep(), gruStep(), packRows()], 1);
 }
 
 /** The part of the WebAssembly namespace used here (lib targets ES2020 without DOM types). */
@@ -62,7 +63,8 @@ export function loadGemmKernel(): GemmKernel | null {
     const exports = new W.Instance(new W.Module(bytes), {}).exports;
     kernel = {
       arena: new Arena(exports.memory as WasmMemory), run: exports.gemm as GemmKernel['run'],
-      lstmStep: exports.lstmStep as GemmKernel['lstmStep'], packRows: exports.packRows as GemmKernel['packRows'],
+      lstmStep: exports.lstmStep as GemmKernel['lstmStep'], gruStep: exports.gruStep as GemmKernel['gruStep'],
+      packRows: exports.packRows as GemmKernel['packRows'],
     };
   } catch (e) {
     failure = e instanceof Error ? e.message : String(e);
