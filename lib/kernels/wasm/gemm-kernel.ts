@@ -148,16 +148,21 @@ function driver(): FunctionBody {
 }
 
 /**
- * How M rows are cut into tiles: Mfull rows in tiles of MR, then w1 and w2 rows (w2 ≤ w1 < MR).
+ * How M rows are cut into tiles, written into out = [Mfull, w1, w2]: Mfull rows in tiles of
+ * MR, then w1 and w2 rows (w2 ≤ w1 < MR).
  * A remainder of 1–3 rows joins the last full tile and the two are split evenly (M = 32:
  * 4 tiles of 6, then 4 + 4, instead of 5 tiles of 6 and one of 2, whose 4 accumulators
  * leave the adder waiting).
  */
-export function rowPanels(M: number): [Mfull: number, w1: number, w2: number] {
+export function rowPanels(M: number, out: Int32Array): Int32Array {
   const rest = M % GEMM_MR;
-  if (M < GEMM_MR || rest === 0 || rest >= GEMM_MR / 2 + 1) return [M - rest, rest, 0];
-  const edge = GEMM_MR + rest;
-  return [M - edge, Math.ceil(edge / 2), Math.floor(edge / 2)];
+  if (M < GEMM_MR || rest === 0 || rest >= GEMM_MR / 2 + 1) {
+    out[0] = M - rest; out[1] = rest; out[2] = 0;
+  } else {
+    const edge = GEMM_MR + rest;
+    out[0] = M - edge; out[1] = Math.ceil(edge / 2); out[2] = Math.floor(edge / 2);
+  }
+  return out;
 }
 
 /**

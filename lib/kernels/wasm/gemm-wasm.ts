@@ -112,15 +112,27 @@ interface Reclaimed { k: GemmKernel; off: number; bytes: number }
 const Registry = (globalThis as { FinalizationRegistry?: new (cb: (r: Reclaimed) => void) => { register(o: object, r: Reclaimed): void } }).FinalizationRegistry;
 const reclaim = Registry ? new Registry((r) => { if (r.k === kernel) r.k.arena.release(r.off, r.bytes); }) : null;
 
+/** rowPanels' answer for the current product: [Mfull, w1, w2] (one array, never reallocated). */
+export const panels = new Int32Array(3);
+
 /** Writes op(A) [M×K] (op(A)[i, k] = A[aOff + i·aRow + k·aCol]) at f32 index `at` in row panels. */
 export function stageA(f32: Float32Array, at: number, A: Float32Array, aOff: number, aRow: number, aCol: number, M: number, K: number): void {
-  const [Mfull, w1] = rowPanels(M);
+  rowPanels(M, panels);
+  const Mfull = panels[0], w1 = panels[1];
   for (let i0 = 0; i0 < M;) {
     const w = i0 < Mfull ? GEMM_MR : i0 === Mfull ? w1 : M - i0;
-    let o = at + i0 * K;
-    for (let k = 0; k < K; k++) {
-      let src = aOff + i0 * aRow + k * aCol;
-      for (let r = 0; r < w; r++, src += aRow) f32[o++] = A[src];
+    let o = at + i0 * K, src = aOff + i0 * aRow;
+    if (w === 6) {
+      // the full panels, unrolled (GEMM_MR = 6)
+      const r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
+      for (let k = 0; k < K; k++, src += aCol, o += 6) {
+        f32[o] = A[src]; f32[o + 1] = A[src + r1]; f32[o + 2] = A[src + r2];
+        f32[o + 3] = A[src + r3]; f32[o + 4] = A[src + r4]; f32[o + 5] = A[src + r5];
+      }
+    } else {
+      for (let k = 0; k < K; k++, src += aCol) {
+        for (let r = 0, s = src; r < w; r++, s += aRow) f32[o++] = A[s];
+      }
     }
     i0 += w;
   }
@@ -131,11 +143,20 @@ export function stageB(f32: Float32Array, at: number, B: Float32Array, bOff: num
   let o = at;
   for (let j0 = 0; j0 < N; j0 += GEMM_NR) {
     const w = Math.min(GEMM_NR, N - j0);
-    for (let k = 0; k < K; k++) {
-      let src = bOff + k * bRow + j0 * bCol;
-      let l = 0;
-      for (; l < w; l++, src += bCol) f32[o++] = B[src];
-      for (; l < GEMM_NR; l++) f32[o++] = 0;
+    let src = bOff + j0 * bCol;
+    if (w === 8) {
+      // whole panels, unrolled (GEMM_NR = 8)
+      const c1 = bCol, c2 = 2 * bCol, c3 = 3 * bCol, c4 = 4 * bCol, c5 = 5 * bCol, c6 = 6 * bCol, c7 = 7 * bCol;
+      for (let k = 0; k < K; k++, src += bRow, o += 8) {
+        f32[o] = B[src]; f32[o + 1] = B[src + c1]; f32[o + 2] = B[src + c2]; f32[o + 3] = B[src + c3];
+        f32[o + 4] = B[src + c4]; f32[o + 5] = B[src + c5]; f32[o + 6] = B[src + c6]; f32[o + 7] = B[src + c7];
+      }
+    } else {
+      for (let k = 0; k < K; k++, src += bRow) {
+        let l = 0;
+        for (let s = src; l < w; l++, s += bCol) f32[o++] = B[s];
+        for (; l < GEMM_NR; l++) f32[o++] = 0;
+      }
     }
   }
 }
@@ -152,8 +173,8 @@ function multiply(
 ): void {
   const N8 = Math.ceil(N / GEMM_NR) * GEMM_NR;
   const cAt = region(k, 2, M * N8);
-  const [Mfull, w1, w2] = rowPanels(M);
-  k.run(Mfull, w1, w2, N8, K, KC, MC, aAt, bAt, cAt);
+  rowPanels(M, panels);
+  k.run(panels[0], panels[1], panels[2], N8, K, KC, MC, aAt, bAt, cAt);
   const f32 = k.arena.f32;
   for (let i = 0; i < M; i++) {
     const src = cAt / 4 + i * N8, dst = cOff + i * ldc;

@@ -7,7 +7,7 @@
  * the loop the activated gates, states and the cell's extra cache are copied into the caller's arrays, in
  * the layouts the TypeScript cells use (the backward pass reads them there).
  */
-import { type GemmKernel, KC, MC, region, residentOf, stageA, stageB } from './gemm-wasm.js';
+import { type GemmKernel, KC, MC, panels, region, residentOf, stageA, stageB } from './gemm-wasm.js';
 import { rowPanels } from './gemm-kernel.js';
 
 /**
@@ -37,8 +37,8 @@ export function cellForwardF32(
   // gates = X·W_ihᵀ for all rows, in one GEMM
   stageA(f32, xAt >> 2, X, xOff, ldx, 1, rows, I);
   stageB(f32, wAt >> 2, Wih, 0, 1, I, I, G);
-  const [xFull, x1, x2] = rowPanels(rows);
-  k.run(xFull, x1, x2, G, I, KC, MC, xAt, wAt, gAt);
+  rowPanels(rows, panels);
+  k.run(panels[0], panels[1], panels[2], G, I, KC, MC, xAt, wAt, gAt);
   // biases: LSTM b_ih + b_hh [G]; GRU b_ih [G] then b_hh [G] (b_hn sits inside Γr ⊙ (…))
   for (let j = 0; j < G; j++) {
     const bi = bIh ? bIh[j] : 0, bh = bHh ? bHh[j] : 0;
@@ -49,7 +49,8 @@ export function cellForwardF32(
   for (let i = init; i < init + n; i++) f32[a0 + i] = a[i];
   if (lstm) for (let i = init; i < init + n; i++) f32[c0 + i] = c[i];
 
-  const [Mfull, w1, w2] = rowPanels(B);
+  rowPanels(B, panels);
+  const Mfull = panels[0], w1 = panels[1], w2 = panels[2];
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const prev = 4 * (reverse ? t + 1 : t) * n, out = 4 * (reverse ? t : t + 1) * n;
