@@ -45,6 +45,19 @@ export class Arena {
     return off;
   }
 
+  /**
+   * Makes the region at `off` (of `bytes`) hold `newBytes`: in place when it is the topmost
+   * region (its contents stay), else a new region (contents not copied). Returns its offset.
+   */
+  resize(off: number, bytes: number, newBytes: number): number {
+    if (off + ((bytes + 15) & ~15) === this.top) {
+      this.top = off;
+      return this.alloc(newBytes);
+    }
+    if (bytes > 0) this.release(off, bytes);
+    return this.alloc(newBytes);
+  }
+
   /** Returns a region of `bytes` bytes (as asked of alloc) at `off` for reuse. */
   release(off: number, bytes: number): void {
     this.free.push({ off, bytes: (bytes + 15) & ~15 });

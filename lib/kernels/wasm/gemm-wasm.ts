@@ -9,7 +9,7 @@
  * Precision: the sum over k is a float32 running sum (the TypeScript kernel sums in float64),
  * so results differ from it by float32 rounding, about √K·2⁻²⁴ relative to Σₖ|a·b|.
  *
- * Memory: the staging regions grow to the largest product seen (warm-up) and are then reused;
+ * Memory: one staging area grows to the largest operation seen (warm-up) and is then reused;
  * a B operand packed by `packBResident` stays in wasm memory, tied to the Float64Array the
  * layer packed into, until that array is garbage collected. Nothing here allocates per call
  * once warm.
@@ -82,26 +82,27 @@ export function resetGemmKernel(): void {
   kernel = null;
   failure = null;
   resident = new WeakMap();
-  scratch.fill(0);
-  scratchBytes.fill(0);
+  scratchAt = 0;
+  scratchBytes = 0;
 }
 
-// Staging regions by number (0-2: A, B, C of a product; 3-9: the fused recurrences'
-// sequence buffers): byte offsets and sizes.
-const scratch = new Array<number>(10).fill(0);
-const scratchBytes = new Array<number>(10).fill(0);
+// One staging area shared by every operation: each lays its buffers out from the start, so
+// wasm memory holds the largest single operation's operands, not the sum of all of them.
+let scratchAt = 0, scratchBytes = 0;
 
-/** The byte offset of staging region `which`, grown (to a power of two) to hold `floats` f32. */
-export function region(k: GemmKernel, which: number, floats: number): number {
-  const bytes = floats * 4;
-  if (bytes > scratchBytes[which]) {
-    if (scratchBytes[which] > 0) k.arena.release(scratch[which], scratchBytes[which]);
-    let size = 1024;
-    while (size < bytes) size *= 2;
-    scratch[which] = k.arena.alloc(size);
-    scratchBytes[which] = size;
+/** Rounds a count of f32 entries up to whole 16-byte vectors. */
+export const up4 = (floats: number): number => (floats + 3) & ~3;
+
+/**
+ * The byte offset of the staging area, grown (exactly, in place when it is the topmost
+ * region) to hold `floats` f32 entries. The caller owns it until its operation returns.
+ */
+export function scratch(k: GemmKernel, floats: number): number {
+  if (floats * 4 > scratchBytes) {
+    scratchAt = scratchBytes > 0 ? k.arena.resize(scratchAt, scratchBytes, floats * 4) : k.arena.alloc(floats * 4);
+    scratchBytes = floats * 4;
   }
-  return scratch[which];
+  return scratchAt;
 }
 
 /** Panels of op(B) [K×N] resident in wasm memory, by the Float64Array `packB` filled. */
@@ -166,13 +167,12 @@ export function residentOf(Bp: Float64Array): Resident | null {
   return resident.get(Bp) ?? null;
 }
 
-/** Runs the kernel on staged A and B and writes C (β = 0 overwrite, 1 add). */
+/** Runs the kernel on staged A and B into Cw at cAt and writes C (β = 0 overwrite, 1 add). */
 function multiply(
-  k: GemmKernel, aAt: number, bAt: number,
+  k: GemmKernel, aAt: number, bAt: number, cAt: number,
   C: Float32Array, cOff: number, ldc: number, M: number, N: number, K: number, beta: number,
 ): void {
   const N8 = Math.ceil(N / GEMM_NR) * GEMM_NR;
-  const cAt = region(k, 2, M * N8);
   rowPanels(M, panels);
   k.run(panels[0], panels[1], panels[2], N8, K, KC, MC, aAt, bAt, cAt);
   const f32 = k.arena.f32;
@@ -192,11 +192,12 @@ export function gemmF32(
   M: number, N: number, K: number, beta: number,
 ): void {
   const N8 = Math.ceil(N / GEMM_NR) * GEMM_NR;
-  const aAt = region(k, 0, M * K), bAt = region(k, 1, N8 * K);
-  const f32 = k.arena.f32; // after the regions: a grow replaces the buffer
+  const aF = up4(M * K), bF = N8 * K;
+  const aAt = scratch(k, aF + bF + M * N8), bAt = aAt + 4 * aF, cAt = bAt + 4 * bF;
+  const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
   stageA(f32, aAt / 4, A, aOff, aRow, aCol, M, K);
   stageB(f32, bAt / 4, B, bOff, bRow, bCol, K, N);
-  multiply(k, aAt, bAt, C, cOff, ldc, M, N, K, beta);
+  multiply(k, aAt, bAt, cAt, C, cOff, ldc, M, N, K, beta);
 }
 
 /** Packs op(B) [K×N] into wasm memory for later `gemmPackedF32` calls with the same `Bp`. */
@@ -233,9 +234,10 @@ export function gemmPackedF32(
 ): boolean {
   const r = resident.get(Bp);
   if (!r || r.K !== K || r.N !== N) return false;
-  const aAt = region(k, 0, M * K);
+  const aF = up4(M * K), N8 = Math.ceil(N / GEMM_NR) * GEMM_NR;
+  const aAt = scratch(k, aF + M * N8), cAt = aAt + 4 * aF;
   stageA(k.arena.f32, aAt / 4, A, aOff, aRow, aCol, M, K);
-  multiply(k, aAt, r.off, C, cOff, ldc, M, N, K, beta);
+  multiply(k, aAt, r.off, cAt, C, cOff, ldc, M, N, K, beta);
   return true;
 }
 

@@ -7,7 +7,7 @@
  * the loop the activated gates, states and the cell's extra cache are copied into the caller's arrays, in
  * the layouts the TypeScript cells use (the backward pass reads them there).
  */
-import { type GemmKernel, KC, MC, panels, region, residentOf, stageA, stageB } from './gemm-wasm.js';
+import { type GemmKernel, KC, MC, panels, residentOf, scratch, stageA, stageB, up4 } from './gemm-wasm.js';
 import { rowPanels } from './gemm-kernel.js';
 
 /**
@@ -29,10 +29,12 @@ export function cellForwardF32(
   // G·H a multiple of 8: the GEMM writes rows of whole 8-column panels (GRU: H % 8 = 0)
   if (!r || r.K !== H || r.N !== G || H % 4 !== 0 || G % 8 !== 0 || T === 0 || B === 0 || I === 0) return false;
   const rows = T * B, slots = (T + 1) * B * H, n = B * H;
-  const gAt = region(k, 3, rows * G), aAt = region(k, 4, slots), cAt = lstm ? region(k, 5, slots) : 0;
-  const eAt = region(k, 6, rows * H), hhAt = region(k, 7, B * G), apAt = region(k, 8, n);
-  const xAt = region(k, 0, rows * I), wAt = region(k, 1, G * I), biasAt = region(k, 9, 2 * G);
-  const f32 = k.arena.f32; // after the regions: a grow replaces the buffer
+  // the staging area, laid out: gates, a, c (LSTM), extra, hh, a⟨t−1⟩ panels, X panels, W_ihᵀ panels, biases
+  const cF = lstm ? up4(slots) : 0;
+  const gAt = scratch(k, rows * G + up4(slots) + cF + up4(rows * H) + B * G + up4(n) + up4(rows * I) + G * I + 2 * G);
+  const aAt = gAt + 4 * rows * G, cAt = aAt + 4 * up4(slots), eAt = cAt + 4 * cF, hhAt = eAt + 4 * up4(rows * H);
+  const apAt = hhAt + 4 * B * G, xAt = apAt + 4 * up4(n), wAt = xAt + 4 * up4(rows * I), biasAt = wAt + 4 * G * I;
+  const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
   const g0 = gAt >> 2, a0 = aAt >> 2, c0 = cAt >> 2, e0 = eAt >> 2, b0 = biasAt >> 2;
   // gates = X·W_ihᵀ for all rows, in one GEMM
   stageA(f32, xAt >> 2, X, xOff, ldx, 1, rows, I);
