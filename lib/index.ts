@@ -2,6 +2,7 @@ export * from './tensor.js';
 export * from './param.js';
 export * from './random.js';
 export { gemm } from './kernels/gemm.js';
+export { getBackend, setBackend, type BackendName } from './kernels/backend.js';
 export * from './activations/activation.js';
 export { sigmoid } from './activations/builtins.js';
 export * from './activations/registry.js';

@@ -3,8 +3,9 @@
 //   root      everything the package root exports (lib/index.ts). Two numbers apply:
 //             TARGET_GZIP, issue 6's goal of 20 KB, reported as met or NOT MET (not a pass/fail
 //             check: the library is 23.5 KB today and that is stated, not hidden), and
-//             BUDGET_GZIP, a regression guard at today's size plus a little room, which fails
-//             the run when the bundle grows past it.
+//             BUDGET_GZIP, a regression guard, which fails the run when the bundle grows past
+//             it: 32 KB since the WebAssembly backend (issue 11 sets the whole root at ≤ 32 KB
+//             with it; the backend added 4.6 KB gzip, 23.65 → 28.29 KB).
 //   all       every module of lib/ except the CLI (what a root exporting everything would cost)
 //   LSTM      an entry importing only LSTM: what tree-shaking leaves
 // It also fails if a bundle needs a Node built-in or refers to the globals process, Buffer,
@@ -21,7 +22,7 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const lib = join(root, 'lib');
 export const TARGET_GZIP = 20 * 1024;
-export const BUDGET_GZIP = 24 * 1024;
+export const BUDGET_GZIP = 32 * 1024;
 const FORBIDDEN = ['process', 'Buffer', 'require', '__dirname', '__filename', 'global'];
 
 function libModules(dir) {

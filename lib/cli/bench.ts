@@ -6,6 +6,7 @@
  *   small: B = 1,  T = 32, I = 16,  H = 32
  * FLOPs count 2·B·T·(I+H)·G·H per forward (G = 4 LSTM, 3 GRU, 1 RNN), ×3 for a training step.
  */
+import { getBackend } from '../kernels/backend.js';
 import { Recurrent } from '../layers/recurrent.js';
 import { SGD } from '../optimizers/sgd.js';
 import { Random } from '../random.js';
@@ -27,6 +28,8 @@ const MODES: Record<string, { mode: string; G: number }> = {
 };
 
 export interface BenchResult {
+  /** The kernels that ran: 'js' or 'wasm'. */
+  backend: 'js' | 'wasm';
   config: 'big' | 'small';
   cell: string;
   train_ms: number;
@@ -96,7 +99,7 @@ export function runBench(cell: string, config: 'big' | 'small', budgetMs = 1500)
   const infer = medianMs(() => harness.infer(), budgetMs);
   const train = medianMs(() => harness.train(), budgetMs);
   return {
-    config, cell, train_ms: train, infer_ms: infer,
+    backend: getBackend(), config, cell, train_ms: train, infer_ms: infer,
     train_gflops: (3 * flops) / (train * 1e6), infer_gflops: flops / (infer * 1e6),
   };
 }
@@ -114,7 +117,7 @@ export function benchCommand(argv: string[], out: (line: string) => void): numbe
   const cell = (flags.cell as string | undefined) ?? 'lstm';
   const { B, T, I, H } = BENCH_CONFIGS[config];
   const r = runBench(cell, config);
-  const line = `${cell} ${config} (B=${B} T=${T} I=${I} H=${H}): train step ${r.train_ms.toFixed(3)} ms (${r.train_gflops.toFixed(2)} GFLOP/s), inference ${r.infer_ms.toFixed(3)} ms (${r.infer_gflops.toFixed(2)} GFLOP/s)`;
+  const line = `${cell} ${config} [${r.backend}] (B=${B} T=${T} I=${I} H=${H}): train step ${r.train_ms.toFixed(3)} ms (${r.train_gflops.toFixed(2)} GFLOP/s), inference ${r.infer_ms.toFixed(3)} ms (${r.infer_gflops.toFixed(2)} GFLOP/s)`;
   if (flags.json) {
     process.stderr.write(line + '\n');
     out(JSON.stringify(r));

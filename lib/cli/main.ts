@@ -3,6 +3,7 @@
  * The rnnkit command line. Usage mistakes print one line and exit 2; failures of the work
  * itself exit 1. No stack traces unless RNNKIT_DEBUG is set.
  */
+import { setBackend } from '../kernels/backend.js';
 import { UsageError } from './args.js';
 import { benchCommand, benchUsage } from './bench.js';
 import { experimentCommand, experimentUsage } from './experiment.js';
@@ -22,6 +23,10 @@ commands:
   bench               time a training step and inference (ms, GFLOP/s)
   help                this text
 
+global options (any command):
+  --backend js|wasm   the kernels: TypeScript, or WebAssembly SIMD (default: wasm where
+                      the runtime compiles it, else js; also RNNKIT_BACKEND=js|wasm)
+
 run "rnnkit <command> --help" for a command's options`;
 
 type Command = (argv: string[], out: (line: string) => void) => number | Promise<number>;
@@ -34,9 +39,38 @@ const commands: Record<string, { run: Command; usage: string }> = {
   bench: { run: benchCommand, usage: benchUsage },
 };
 
+/**
+ * Removes every `--backend X` / `--backend=X` from argv (a global option, so the commands'
+ * own parsers never see it) and returns the last X, or null.
+ */
+function takeBackendOption(argv: string[]): { backend: string | null; rest: string[] } {
+  const rest: string[] = [];
+  let backend: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--backend') {
+      if (i + 1 >= argv.length) throw new UsageError('--backend needs a value: js or wasm');
+      backend = argv[++i];
+    } else if (arg.startsWith('--backend=')) backend = arg.slice('--backend='.length);
+    else rest.push(arg);
+  }
+  if (backend !== null && backend !== 'js' && backend !== 'wasm' && backend !== 'auto') {
+    throw new UsageError(`--backend must be js or wasm (or auto), got "${backend}"`);
+  }
+  return { backend, rest };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(line + '\n');
-  const [name, ...rest] = argv;
+  let name: string | undefined, rest: string[];
+  try {
+    const taken = takeBackendOption(argv);
+    [name, ...rest] = taken.rest;
+    if (taken.backend) setBackend(taken.backend as 'js' | 'wasm' | 'auto');
+  } catch (e) {
+    process.stderr.write(`rnnkit: ${e instanceof Error ? e.message : String(e)}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     out(usage);
     return name === undefined ? 2 : 0;

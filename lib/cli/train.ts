@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CharBatches } from '../data/char-batches.js';
 import { CharVocabulary } from '../data/char-vocabulary.js';
 import { generate } from '../generation/generate.js';
+import { getBackend } from '../kernels/backend.js';
 import { SequenceModel } from '../models/sequence-model.js';
 import { createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -200,7 +201,8 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   checkCheckpointWritable('train', savePath, () => checkpointOf(true));
 
   log(`rnnkit train: ${model.options.mode} H=${model.options.hiddenSize} L=${model.options.numLayers}, ${vocab.size} symbols, ` +
-    `${split} training / ${tokens.length - split} validation characters, T=${seqLen} B=${batch}, ${optName} lr=${lr}` +
+    `${split} training / ${tokens.length - split} validation characters, T=${seqLen} B=${batch}, ${optName} lr=${lr}, ` +
+    `backend ${getBackend()}` +
     (resumePath ? `, resuming at step ${startStep}` : ''));
 
   const validate = (): number => {

@@ -38,6 +38,8 @@
 import type { FloatArray } from '../tensor.js';
 import { rowsTimesColumns, rowsTimesPanels, scaleBlock, tilesUnpacked } from './gemm-direct.js';
 import { KC, MR, packPanels, packedProduct, panelEntries } from './gemm-packed.js';
+import { wasmActive } from './backend.js';
+import { dropResident, gemmF32, gemmPackedF32, loadGemmKernel, packBResident } from './wasm/gemm-wasm.js';
 
 export { gemmScratchAllocations } from './gemm-packed.js';
 
@@ -50,6 +52,28 @@ export { gemmScratchAllocations } from './gemm-packed.js';
 const PACKING_MIN_M = 32;
 const PACKING_MIN_N = 32;
 const PACKING_MIN_WORK = 1 << 16;
+
+/**
+ * When the WebAssembly kernel pays: it copies op(A), op(B) and C through wasm memory (about
+ * 1 ns an entry) and then does a multiply-add in about a tenth of what the TypeScript
+ * kernel takes, so it wins once M·N·K·WASM_GAIN exceeds the entries moved; a matrix-vector
+ * product (M = 1) against an unpacked B never does. (Prepacked B stays in wasm memory.)
+ */
+let WASM_GAIN = 0.4;
+
+/**
+ * Sets WASM_GAIN (default 0.4) and returns the previous value. Tests set Infinity so that
+ * every float32 product, however small, takes the wasm path.
+ */
+export function setWasmCrossover(gain: number): number {
+  const previous = WASM_GAIN;
+  WASM_GAIN = gain;
+  return previous;
+}
+
+function f32(X: FloatArray): X is Float32Array {
+  return X instanceof Float32Array;
+}
 
 /**
  * C[M×N] = op(A)·op(B) + beta·C, accumulated in float64 and rounded once on store.
@@ -75,6 +99,10 @@ export function gemm(
   const aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
   const bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
 
+  if (f32(C) && f32(A) && f32(B) && M * N * K * WASM_GAIN > M * K + K * N + M * N && wasmActive('gemm')) {
+    gemmF32(loadGemmKernel()!, C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, M, N, K, beta);
+    return C;
+  }
   if (M < MR) return rowsTimesColumns(C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, M, N, K, beta);
   // Unpacked tiles read 4 rows of op(A) and 4 columns of op(B) along k: fine for any K when
   // both are contiguous along k (A·Bᵀ), otherwise each k lands on new cache lines.
@@ -83,6 +111,18 @@ export function gemm(
     return tilesUnpacked(C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, M, N, K, beta);
   }
   return packedProduct(C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, null, M, N, K, beta);
+}
+
+/**
+ * Whether packing a B operand once (`packB`) and calling `gemmPacked` for many products of M
+ * rows beats calling `gemm` each time: for M < 4 on the TypeScript kernels (strided reads of B
+ * cost more than reading panels), and for every float32 product on the WebAssembly ones (the
+ * packed panels stay in wasm memory, so a step stages only A and C).
+ *
+ * @param B the operand that would be packed (its dtype decides which kernels run)
+ */
+export function prepackPays(M: number, B: FloatArray): boolean {
+  return M < MR || (f32(B) && wasmActive('prepackPays'));
 }
 
 /** Number of float64 entries `packB` writes for a [K×N] op(B). */
@@ -116,6 +156,9 @@ export function packB(
   if (K > 0 && N > 0) checkOperand('packB', 'B', B, bOff, ldb, transB ? N : K, transB ? K : N);
   const bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
   packPanels(out, B, bOff, bCol, bRow, N, K);
+  // the wasm backend keeps its own f32 copy in wasm memory, tied to `out`
+  if (K > 0 && N > 0 && f32(B) && wasmActive('packB')) packBResident(loadGemmKernel()!, out, B, bOff, bRow, bCol, K, N);
+  else dropResident(out);
   return out;
 }
 
@@ -144,6 +187,8 @@ export function gemmPacked(
   }
 
   const aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+  if (f32(C) && f32(A) && M * N * K * WASM_GAIN > M * K + M * N && wasmActive('gemmPacked') &&
+      gemmPackedF32(loadGemmKernel()!, C, cOff, ldc, A, aOff, aRow, aCol, Bp, M, N, K, beta)) return C;
   if (M < MR) return rowsTimesPanels(C, cOff, ldc, A, aOff, aRow, aCol, Bp, M, N, K, beta);
   // B, bOff, bRow, bCol are not read when op(B) comes prepacked
   return packedProduct(C, cOff, ldc, A, aOff, aRow, aCol, Bp, 0, 1, 1, Bp, M, N, K, beta);

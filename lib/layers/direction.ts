@@ -16,14 +16,13 @@
  * dW_hh is one GEMM.
  */
 import type { Cell, CellBuffers } from '../cells/cell.js';
-import { gemm, gemmPacked, packB, packedBLength } from '../kernels/gemm.js';
+import { gemm, gemmPacked, packB, packedBLength, prepackPays } from '../kernels/gemm.js';
 import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
+import { fusedForward } from '../kernels/recurrence.js';
 import { type Param, createParam } from '../param.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
 
 const EMPTY = new Float64Array(0);
-/** Below this batch size the recurrent weight is packed once per pass (see packedWhhT). */
-const PACKED_BELOW = 4;
 
 export class RecurrentDirection {
   /** W_ih: [G·H, I] (PyTorch weight_ih_l{k}{_reverse}); Wax in the docs' notation. */
@@ -37,12 +36,16 @@ export class RecurrentDirection {
 
   private readonly GH: number;
   /**
-   * For batches below PACKED_BELOW rows: W_hhᵀ [H × G·H] packed once per forward and W_hh
-   * [G·H × H] once per backward, reused at every time step (10–20% faster at B = 1). From
-   * B = 4 up, gemm's own packing is as fast, so these stay empty and cost no memory.
+   * When the kernels say prepacking pays for B rows (`prepackPays`: batches below 4 on the
+   * TypeScript kernels, 10–20% faster at B = 1; every float32 batch on the WebAssembly ones,
+   * which then keep the packed weight in wasm memory): W_hhᵀ [H × G·H] packed once per
+   * forward and W_hh [G·H × H] once per backward, reused at every time step. Otherwise gemm's
+   * own packing is as fast, and these stay empty and cost no memory. Made at first use.
    */
   private packedWhhT: Float64Array = EMPTY;
   private packedWhh: Float64Array = EMPTY;
+  /** Whether the current pass (forward or backward) uses the packed W_hh. */
+  private packedPass = false;
   private T = 0;
   private B = 0;
   private w: CellBuffers;
@@ -94,13 +97,21 @@ export class RecurrentDirection {
       dc: cell.hasCellState ? f(B * H) : EMPTY,
       dcPrev: cell.hasCellState ? f(B * H) : EMPTY,
     };
-    if (B < PACKED_BELOW && this.packedWhhT.length === 0) {
-      this.packedWhhT = new Float64Array(packedBLength(H, GH));
-      this.packedWhh = new Float64Array(packedBLength(GH, H));
-    }
     this.T = T;
     this.B = B;
     this.allocations++;
+  }
+
+  /** Whether this pass packs W_hh once (see packedWhhT); makes the packed buffers the first time. */
+  private prepacked(B: number): boolean {
+    if (!prepackPays(B, this.weightHh.value)) return false;
+    if (this.packedWhhT.length === 0) {
+      const { GH, hiddenSize: H } = this;
+      this.packedWhhT = new Float64Array(packedBLength(H, GH));
+      this.packedWhh = new Float64Array(packedBLength(GH, H));
+      this.allocations++;
+    }
+    return true;
   }
 
   /** Offset in `a`/`c` of the slot holding the initial state. */
@@ -135,11 +146,14 @@ export class RecurrentDirection {
    * the forward direction ends at its last valid step and the reverse one starts there.
    */
   forward(X: FloatArray, xOff: number, ldx: number, lengths: Int32Array | null): void {
-    const { w, T, B, GH, inputSize: I } = this;
+    const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
+    const Wih = this.weightIh.value;
+    // the whole pass in one fused kernel where the backend has one for this cell and shape
+    if (this.packForward() && !lengths && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
+      this.packedWhhT, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
     if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
-    gemm(w.gates, 0, GH, X, xOff, ldx, false, this.weightIh.value, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
-    this.packForward();
+    gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
     for (let s = 0; s < T; s++) this.recurrentStep(this.reverse ? T - 1 - s : s, lengths);
   }
 
@@ -156,9 +170,11 @@ export class RecurrentDirection {
     this.recurrentStep(t, null);
   }
 
-  /** Packs W_hhᵀ for the time loop when the batch is small (see packedWhhT). */
-  private packForward(): void {
-    if (this.B < PACKED_BELOW) packB(this.packedWhhT, this.weightHh.value, 0, this.hiddenSize, true, this.hiddenSize, this.GH);
+  /** Packs W_hhᵀ once for the time loop where that pays (see prepacked); returns whether it did. */
+  private packForward(): boolean {
+    this.packedPass = this.prepacked(this.B);
+    if (this.packedPass) packB(this.packedWhhT, this.weightHh.value, 0, this.hiddenSize, true, this.hiddenSize, this.GH);
+    return this.packedPass;
   }
 
   /** hh = a⟨t−1⟩·W_hhᵀ + b_hh, then the cell's step: a⟨t⟩ (and c⟨t⟩) from the gates of step t. */
@@ -166,7 +182,7 @@ export class RecurrentDirection {
     const { cell, w, B, GH, hiddenSize: H } = this;
     const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
     if (this.biasHh) broadcastRows(w.hh, 0, GH, B, GH, this.biasHh.value, 0);
-    if (B < PACKED_BELOW) gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, this.biasHh ? 1 : 0);
+    if (this.packedPass) gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, this.biasHh ? 1 : 0);
     else gemm(w.hh, 0, GH, w.a, prev, H, false, this.weightHh.value, 0, H, true, B, GH, H, this.biasHh ? 1 : 0);
     cell.stepForward(w, B, H, t * B, prev, out);
     if (lengths) this.carryPadded(lengths, t, prev, out);
@@ -240,7 +256,8 @@ export class RecurrentDirection {
       if (dcN) for (let i = 0; i < n; i++) w.dc[i] = dcN[dcOff + i];
       else w.dc.fill(0);
     }
-    if (B < PACKED_BELOW) packB(this.packedWhh, this.weightHh.value, 0, H, false, GH, H);
+    this.packedPass = this.prepacked(B);
+    if (this.packedPass) packB(this.packedWhh, this.weightHh.value, 0, H, false, GH, H);
   }
 
   /**
@@ -257,7 +274,7 @@ export class RecurrentDirection {
     cell.stepBackward(w, B, H, t * B, prev, out);
     if (lengths) this.passPadded(lengths, t);
     // daNext = (direct part) + dGatesHh⟨t⟩·W_hh
-    if (B < PACKED_BELOW) gemmPacked(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, this.packedWhh, B, H, GH, 1);
+    if (this.packedPass) gemmPacked(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, this.packedWhh, B, H, GH, 1);
     else gemm(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, this.weightHh.value, 0, H, false, B, H, GH, 1);
     const da = w.da; w.da = w.daPrev; w.daPrev = da;
     if (cell.hasCellState) { const dc = w.dc; w.dc = w.dcPrev; w.dcPrev = dc; }

@@ -240,10 +240,11 @@ describe('cli/main (the rnnkit process)', function () {
       expect(r.code, show(r)).to.equal(0);
       // the human line goes to stderr, so stdout is the JSON alone
       expect(nonEmptyLines(r.stdout)).to.have.length(1);
-      expect(r.stderr).to.match(/^rnn small \(B=1 T=32 I=16 H=32\): train step /);
+      expect(r.stdout.endsWith('}\n'), 'stdout ends with a newline').to.equal(true);
+      expect(r.stderr).to.match(/^rnn small \[wasm\] \(B=1 T=32 I=16 H=32\): train step /);
       const j = lastJson(r);
-      expect(Object.keys(j).sort()).to.deep.equal(['cell', 'config', 'infer_gflops', 'infer_ms', 'train_gflops', 'train_ms']);
-      expect(j).to.include({ config: 'small', cell: 'rnn' });
+      expect(Object.keys(j).sort()).to.deep.equal(['backend', 'cell', 'config', 'infer_gflops', 'infer_ms', 'train_gflops', 'train_ms']);
+      expect(j).to.include({ config: 'small', cell: 'rnn', backend: 'wasm' });
       for (const k of ['train_ms', 'infer_ms', 'train_gflops', 'infer_gflops']) {
         expect(j[k], k).to.be.a('number');
         expect(Number.isFinite(j[k]) && (j[k] as number) > 0, `${k} = ${j[k]}`).to.equal(true);
@@ -252,6 +253,21 @@ describe('cli/main (the rnnkit process)', function () {
       const flops = 2 * 1 * 32 * (16 + 32) * 1 * 32;
       expect(j.infer_gflops as number).to.be.closeTo(flops / ((j.infer_ms as number) * 1e6), 1e-9);
       expect(j.train_gflops as number).to.be.closeTo((3 * flops) / ((j.train_ms as number) * 1e6), 1e-9);
+    });
+
+    it('--backend js|wasm (anywhere on the line) and RNNKIT_BACKEND choose the kernels it reports', () => {
+      for (const [args, env, backend] of [
+        [['--backend', 'js', 'bench', '--config', 'small', '--cell', 'rnn', '--json'], {}, 'js'],
+        [['bench', '--config', 'small', '--backend=wasm', '--cell', 'rnn', '--json'], {}, 'wasm'],
+        [['bench', '--config', 'small', '--cell', 'rnn', '--json'], { RNNKIT_BACKEND: 'js' }, 'js'],
+      ] as const) {
+        const r = runCli(args, dir, cliEnv(env));
+        expect(r.code, show(r)).to.equal(0);
+        expect(lastJson(r).backend, args.join(' ')).to.equal(backend);
+        expect(r.stderr).to.contain(`[${backend}]`);
+      }
+      expectOneLineError(runCli(['bench', '--backend', 'gpu'], dir), /^rnnkit: --backend must be js or wasm \(or auto\), got "gpu"$/);
+      expectOneLineError(runCli(['bench', '--backend'], dir), /^rnnkit: --backend needs a value: js or wasm$/);
     });
 
     // Guards: a positional argument is refused, so `rnnkit bench small` cannot silently run the

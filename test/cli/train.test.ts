@@ -66,7 +66,7 @@ describe('cli/train', function () {
       mkdirSync(out);
       const r = runCli(['train', ...TINY, '--steps', '2', '--out', 'o', '--json'], out);
       expect(r.code, show(r)).to.equal(0);
-      const m = /^rnnkit train: lstm H=8 L=1, (\d+) symbols, (\d+) training \/ (\d+) validation characters, T=8 B=2, adam lr=0\.01$/m.exec(r.stderr);
+      const m = /^rnnkit train: lstm H=8 L=1, (\d+) symbols, (\d+) training \/ (\d+) validation characters, T=8 B=2, adam lr=0\.01, backend wasm$/m.exec(r.stderr);
       expect(m, show(r)).to.not.equal(null);
       const chars = [...corpus];
       expect(Number(m![1])).to.equal(new Set(chars).size);
@@ -139,7 +139,7 @@ describe('cli/train', function () {
       const r = train(['--steps', '4', '--out', 'p']);
       expect(r.code, show(r)).to.equal(0);
       const lines = nonEmptyLines(r.stdout);
-      expect(lines[0]).to.match(/^rnnkit train: lstm H=8 L=1, \d+ symbols, 2160 training \/ 240 validation characters, T=8 B=2, adam lr=0\.01$/);
+      expect(lines[0]).to.match(/^rnnkit train: lstm H=8 L=1, \d+ symbols, 2160 training \/ 240 validation characters, T=8 B=2, adam lr=0\.01, backend wasm$/);
       expect(r.stdout).to.match(/^done: 4 steps in \d+:\d\d, /m);
       expect(r.stdout).to.match(/^train loss \d+\.\d{4} \(perplexity \d+\.\d\d\), validation loss \d+\.\d{4} \(perplexity \d+\.\d\d\)$/m);
       expect(r.stdout).to.contain(`model: ${join('p', 'model.safetensors')}\n`);

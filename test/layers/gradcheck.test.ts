@@ -8,6 +8,7 @@ import { Recurrent } from '../../lib/layers/recurrent.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { finiteDifferenceCheck, formatResults, gradcheckRecurrent, worstResult } from '../helpers/gradcheck.js';
 import { rng, uniformTensor } from '../helpers/tensors.js';
+import { forEachBackend } from '../helpers/backends.js';
 
 const TOL = 1e-7;
 
@@ -95,6 +96,8 @@ function run(mode: string, v: Variant, seed: number): void {
   if (process.env.RNNKIT_GRADCHECK_VERBOSE) console.log(mode, v.label, worst.name, worst.error.toExponential(2), worst.scale.toExponential(2));
 }
 
+// float64 always runs on the TypeScript kernels: under the wasm backend too, nothing changes
+forEachBackend('gradcheck', () => {
 for (const mode of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm']) {
   describe(`gradcheck ${mode} (float64 central differences, rel. error ≤ ${TOL})`, () => {
     variants.forEach((v, i) => {
@@ -104,6 +107,7 @@ for (const mode of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm']) {
     });
   });
 }
+});
 
 describe('finiteDifferenceCheck (the checker itself)', () => {
   it('passes a correct gradient and catches one wrong entry', () => {

@@ -14,6 +14,7 @@ import { expect } from 'chai';
 import { Recurrent } from '../../lib/layers/recurrent.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { copyTensor, normalTensor, relError, rng, uniformTensor } from '../helpers/tensors.js';
+import { forEachBackend } from '../helpers/backends.js';
 
 const TOL = 1e-5;
 
@@ -140,7 +141,7 @@ function saturatedFraction(net: Recurrent, x: Tensor, h0: Tensor, output: Float6
 
 const CELLS = ['rnn_tanh', 'rnn_relu', 'gru', 'lstm'];
 
-describe(`float32 agrees with float64 within ${TOL} (reference tolerance)`, () => {
+forEachBackend(`float32 agrees with float64 within ${TOL} (reference tolerance)`, () => {
   describe('long sequences, T = 300', () => {
     CELLS.forEach((mode, i) => {
       it(mode, () => { expectAgreement({ mode, T: 300, B: 2, H: 8, seed: 31 + i }); });

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { Recurrent, type RecurrentOptions } from '../../lib/layers/recurrent.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { copy64, normalTensor, rng, transpose01, uniformTensor } from '../helpers/tensors.js';
+import { forEachBackend } from '../helpers/backends.js';
 
 const I = 3, H = 4;
 
@@ -30,7 +31,7 @@ function inputs(net: Recurrent, T: number, B: number, seed = 9) {
 
 const grads = (net: Recurrent) => net.params.map((p) => copy64(p.grad));
 
-describe('Recurrent workspaces', () => {
+forEachBackend('Recurrent workspaces', () => {
   for (const mode of ['rnn_tanh', 'gru', 'lstm']) {
     it(`${mode}: repeated forward+backward of one shape allocates nothing and returns the same views`, () => {
       const net = make(mode, { numLayers: 2, bidirectional: true, dtype: 'float32' });
@@ -85,7 +86,7 @@ describe('Recurrent workspaces', () => {
   });
 });
 
-describe('Recurrent gradient accumulation', () => {
+forEachBackend('Recurrent gradient accumulation', () => {
   for (const mode of ['rnn_tanh', 'rnn_relu', 'gru', 'lstm']) {
     it(`${mode}: two forward+backward passes give twice the grads of one (dx is not accumulated); a second backward needs a new forward; zeroGrad clears`, () => {
       const net = make(mode, { numLayers: 2, bidirectional: true });
@@ -117,7 +118,7 @@ describe('Recurrent gradient accumulation', () => {
   }
 });
 
-describe('Recurrent initialisation', () => {
+forEachBackend('Recurrent initialisation', () => {
   const opts = (seed: number, dtype: 'float32' | 'float64'): RecurrentOptions => ({
     mode: 'lstm', inputSize: 5, hiddenSize: 7, numLayers: 2, bidirectional: true, dtype, seed,
   });
@@ -157,7 +158,7 @@ describe('Recurrent initialisation', () => {
   });
 });
 
-describe('Recurrent initial states', () => {
+forEachBackend('Recurrent initial states', () => {
   for (const mode of ['rnn_tanh', 'gru', 'lstm']) {
     it(`${mode}: omitted h0${mode === 'lstm' ? '/c0' : ''} equals zeros (forward and backward)`, () => {
       const net = make(mode, { numLayers: 2, bidirectional: true });
@@ -184,7 +185,7 @@ describe('Recurrent initial states', () => {
   }
 });
 
-describe('Recurrent.gradNorms', () => {
+forEachBackend('Recurrent.gradNorms', () => {
   it('throws before the first forward', () => {
     expect(() => make('gru').gradNorms()).to.throw(Error, /GRU\.gradNorms/);
   });
@@ -217,7 +218,7 @@ describe('Recurrent.gradNorms', () => {
   }
 });
 
-describe('Recurrent batchFirst', () => {
+forEachBackend('Recurrent batchFirst', () => {
   for (const mode of ['rnn_relu', 'gru', 'lstm']) {
     it(`${mode}: batch-first is time-major transposed (output, dx), with identical states and grads`, () => {
       const cfg = { numLayers: 2, bidirectional: true };

@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { Seq2Seq, type Seq2SeqBatch, type Seq2SeqOptions } from '../../lib/models/seq2seq.js';
 import { type GradTarget, assertGradients, finiteDifferenceCheck } from '../helpers/gradcheck.js';
 import { copy64, rng } from '../helpers/tensors.js';
+import { forEachBackend } from '../helpers/backends.js';
 
 const SV = 7, TV = 6, E = 3, H = 3, S = 4, T = 3, B = 2;
 
@@ -35,7 +36,7 @@ function logLikelihood(model: Seq2Seq, src: number[], tokens: number[]): number 
   return -model.evaluate({ src: { data: src, shape: [src.length, 1] }, tgtIn: { data: tgtIn, shape: [tokens.length, 1] }, tgtOut: { data: tokens, shape: [tokens.length, 1] } });
 }
 
-describe('Seq2Seq', () => {
+forEachBackend('Seq2Seq', () => {
   describe('lossAndGrad against finite differences (float64, rel err ≤ 1e-7)', () => {
     const cases: { label: string; options: Partial<Seq2SeqOptions>; lengths?: number[] | null }[] = [
       { label: 'GRU, no attention', options: { attention: 'none' } },

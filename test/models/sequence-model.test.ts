@@ -14,6 +14,7 @@ import type { Random } from '../../lib/random.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { type GradTarget, assertGradients, finiteDifferenceCheck } from '../helpers/gradcheck.js';
 import { copy64, relError, rng, uniformTensor } from '../helpers/tensors.js';
+import { forEachBackend } from '../helpers/backends.js';
 
 const I = 3, H = 4, V = 5;
 
@@ -88,7 +89,7 @@ const cases: Case[] = [
   { label: 'variable lengths [3, 1, 4], many_to_many bce (rnn_tanh)', options: { mode: 'rnn_tanh', loss: 'bce' }, lengths: [3, 1, 4] },
 ];
 
-describe('SequenceModel', () => {
+forEachBackend('SequenceModel', () => {
   describe('lossAndGrad against finite differences (float64, rel err ≤ 1e-7)', () => {
     cases.forEach((c, i) => {
       it(c.label, () => {

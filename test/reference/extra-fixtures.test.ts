@@ -10,6 +10,7 @@ import path from 'node:path';
 import { compareFixture } from '../../lib/reference/compare.js';
 import type { ReferenceFixture } from '../../lib/reference/fixture.js';
 import { runReference } from '../../lib/reference/run.js';
+import { forEachBackend } from '../helpers/backends.js';
 
 const DIR = path.resolve(process.cwd(), 'test/fixtures/reference-extra');
 const TOL: Record<'float32' | 'float64', number> = { float32: 1e-5, float64: 1e-12 };
@@ -17,7 +18,7 @@ const TOL: Record<'float32' | 'float64', number> = { float32: 1e-5, float64: 1e-
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const fixtures = files.map((file) => ({ file, fixture: JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as ReferenceFixture }));
 
-describe('reference fixtures (test/fixtures/reference-extra)', () => {
+forEachBackend('reference fixtures (test/fixtures/reference-extra)', () => {
   it('has layer, model and seq2seq fixtures', () => {
     const kinds = fixtures.map((f) => f.fixture.kind);
     expect(kinds.filter((k) => k === 'layer')).to.have.length.at.least(5);

@@ -13,6 +13,7 @@ import { compareFixture } from '../../lib/reference/compare.js';
 import type { ReferenceFixture } from '../../lib/reference/fixture.js';
 import { runReference } from '../../lib/reference/run.js';
 import { loadFixtures, referenceDir } from '../helpers/reference.js';
+import { forEachBackend } from '../helpers/backends.js';
 
 const FLOAT32_TOL = 1e-5;
 const FLOAT64_TOL = 1e-12;
@@ -33,7 +34,7 @@ function expectWithin(fixture: ReferenceFixture, dtype: 'float32' | 'float64', t
   expectMatch(runReference(fixture, { dtype }), fixture, dtype, tol);
 }
 
-describe(`reference fixtures (${referenceDir()})`, () => {
+forEachBackend(`reference fixtures (${referenceDir()})`, () => {
   const all = loadFixtures();
   const layers = all.filter((f) => f.fixture.kind === 'layer');
   const models = all.filter((f) => f.fixture.kind === 'model');

@@ -9,7 +9,7 @@
  *     into the weights.
  */
 import { expect } from 'chai';
-import { NonFiniteError, type Param, Random, SequenceModel, SequenceTrainer, type Tensor, type TrainerOptions } from '../../lib/index.js';
+import { getBackend, NonFiniteError, type Param, Random, SequenceModel, SequenceTrainer, setBackend, type Tensor, type TrainerOptions } from '../../lib/index.js';
 import { bytesOf } from './helpers.js';
 
 const T = 120, B = 4, I = 2, H = 16, RHO = 4, STEPS = 50;
@@ -126,6 +126,15 @@ describe(`exploding gradients: tanh RNN, W_hh of spectral radius ≈ ${RHO}, T =
       expect(geo, dtype).to.be.greaterThan(10);
     }
   });
+
+  // The forward pass is chaotic (spectral radius 4 over 120 steps): the last bit of every
+  // float32 product decides the trajectory. On the same weights the loss is 1.37 in float32
+  // and 0.45 in float64 with the TypeScript kernels, 0.26 with the WebAssembly ones (a float32
+  // running sum). Whether 50 clipped steps lower it is then a property of one trajectory, not
+  // of clipping, so these tests pin the kernels that the expected trajectory was seen with.
+  let previous: 'js' | 'wasm' = 'js';
+  before(() => { previous = getBackend(); setBackend('js'); });
+  after(() => setBackend(previous));
 
   for (const optimizer of [{ name: 'sgd', lr: 0.1 }, { name: 'adam', lr: 0.01 }]) {
     it(`clipping on (clipNorm 1, ${optimizer.name} lr ${optimizer.lr}): ${STEPS} steps, no NaN or Infinity in any loss or weight, and the loss falls`, () => {

@@ -2,11 +2,12 @@
 // module runs in Node (ESM and CommonJS hosts), Deno, Bun and a browser page. Each host loads
 // rnnkit its own way and the fixtures its own way, then calls `runChecks(lib, fixtures)`.
 //
-//   lib       { runReference, compareFixture, SequenceModel, createOptimizer }
+//   lib       { runReference, compareFixture, SequenceModel, createOptimizer, setBackend, getBackend }
 //   fixtures  [{ name, json }]: parsed `rnn-reference/1` objects
 //
-// Checks: every fixture recomputed in float32 within the reference tolerance, then a short
-// training run (a small LSTM, Adam, a fixed synthetic batch) whose loss must fall.
+// Checks: the default kernel backend is wasm (every runtime of the matrix compiles it); every
+// fixture recomputed in float32 within the reference tolerance under each backend (js, wasm);
+// then a short training run (a small LSTM, Adam, a fixed synthetic batch) whose loss must fall.
 
 /** The reference tolerance (see ../shared/reference/README.md). */
 export const TOLERANCE = 1e-5;
@@ -79,18 +80,33 @@ export function runChecks(lib, fixtures, { log = () => {}, label = '' } = {}) {
     record(name, outcome.ok, outcome.detail);
   };
 
-  for (const name of ['runReference', 'compareFixture', 'SequenceModel', 'createOptimizer']) {
+  for (const name of ['runReference', 'compareFixture', 'SequenceModel', 'createOptimizer', 'setBackend', 'getBackend']) {
     if (typeof lib[name] !== 'function') record(`export ${name}`, false, `not a function (${typeof lib[name]})`);
   }
   if (fixtures.length === 0) record('fixtures', false, 'no rnn-reference/1 fixture given');
-  for (const { name, json } of fixtures) {
-    check(`fixture ${name}`, () => {
-      const computed = lib.runReference(json, { dtype: 'float32' });
-      const { worst, worstTensor } = lib.compareFixture(computed, json);
-      const ok = worst <= TOLERANCE;
-      return { ok, detail: `worst ${fmt(worst)} at ${worstTensor || '-'} (tolerance ${fmt(TOLERANCE)})` };
-    });
+  // the default backend ('auto') must be wasm in every runtime of the matrix; then every
+  // fixture under each backend
+  check('kernel backend', () => {
+    const backend = lib.getBackend();
+    return { ok: backend === 'wasm', detail: `auto chose ${backend}` };
+  });
+  for (const backend of ['js', 'wasm']) {
+    try {
+      lib.setBackend(backend);
+    } catch (e) {
+      record(`setBackend('${backend}')`, false, `threw ${e && e.message ? e.message : e}`);
+      continue;
+    }
+    for (const { name, json } of fixtures) {
+      check(`fixture ${name} [${backend}]`, () => {
+        const computed = lib.runReference(json, { dtype: 'float32' });
+        const { worst, worstTensor } = lib.compareFixture(computed, json);
+        const ok = worst <= TOLERANCE;
+        return { ok, detail: `worst ${fmt(worst)} at ${worstTensor || '-'} (tolerance ${fmt(TOLERANCE)})` };
+      });
+    }
   }
+  lib.setBackend('auto');
   check(`train lstm ${TRAIN_STEPS} adam steps`, () => {
     const losses = trainLosses(lib);
     const first = losses[0], last = losses[losses.length - 1];

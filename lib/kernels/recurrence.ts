@@ -1,0 +1,37 @@
+/**
+ * Whole-sequence kernels: a recurrent layer direction asks these to run its time loop, and
+ * runs its own per-step loop (gemm + the cell's TypeScript step) when they decline. They
+ * decline on the TypeScript backend, for float64, for cells without a fused kernel, and when
+ * the shapes do not fit one; the layer never asks which backend is active.
+ */
+import { wasmActive } from './backend.js';
+import { loadGemmKernel } from './wasm/gemm-wasm.js';
+import { cellForwardF32 } from './wasm/recurrence-wasm.js';
+import type { FloatArray } from '../tensor.js';
+
+/** The buffers of one direction's forward pass (see layers/direction.ts CellBuffers). */
+export interface SequenceBuffers {
+  gates: FloatArray; a: FloatArray; c: FloatArray; extra: FloatArray;
+}
+
+const f32 = (x: FloatArray | null): boolean => x === null || x instanceof Float32Array;
+
+/**
+ * Runs the forward pass of `mode` over T steps of B rows, the input projection included:
+ * X [T·B, I] (stride ldx from xOff), W_ih [G·H, I], biases [G·H] or null, WhhT = W_hhᵀ as
+ * packed by packB for this pass. gates, a, c, extra receive exactly what the layer's own
+ * loop writes (activated gates, states, the cell's extra cache). Returns false, having done
+ * nothing, when no fused kernel applies; the caller then runs its own loop.
+ */
+export function fusedForward(
+  mode: string, w: SequenceBuffers,
+  X: FloatArray, xOff: number, ldx: number, Wih: FloatArray, bIh: FloatArray | null,
+  WhhT: Float64Array, bHh: FloatArray | null,
+  T: number, B: number, I: number, H: number, reverse: boolean,
+): boolean {
+  const { gates, a, c, extra } = w;
+  if ((mode !== 'lstm' && mode !== 'gru') || !(f32(gates) && f32(a) && (mode === 'gru' || f32(c)) && f32(extra) && f32(X) && f32(Wih) && f32(bIh) && f32(bHh))) return false;
+  if (!wasmActive('fusedForward')) return false;
+  return cellForwardF32(loadGemmKernel()!, mode, X as Float32Array, xOff, ldx, Wih as Float32Array, bIh as Float32Array | null,
+    WhhT, bHh as Float32Array | null, gates as Float32Array, a as Float32Array, c as Float32Array, extra as Float32Array, T, B, I, H, reverse);
+}

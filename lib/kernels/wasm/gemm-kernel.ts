@@ -1,0 +1,177 @@
+/**
+ * The f32 GEMM micro-kernels and their driver, written with the emitter (the XNNPACK
+ * wasmsimd "loadsplat" pattern, see STYLE.md):
+ *
+ *     C[M×N8] = Ap·Bp            (all in WebAssembly memory, f32, byte addresses)
+ *
+ * Layouts (f32 entries; N8 = N rounded up to 8, MR = GEMM_MR):
+ *   Ap  op(A) in row panels of MR rows, then up to two narrower ones (`rowPanels`), each
+ *       interleaved along k: the panel of rows i0…i0+w−1 starts at i0·K and holds
+ *       op(A)[i0 + r, k] at i0·K + k·w + r.
+ *   Bp  op(B) in column panels of 8, interleaved along k, zero past N:
+ *       Bp[p·8K + 8k + l] = op(B)[k, 8p + l].
+ *   C   row-major [M×N8] (the columns past N are written and ignored).
+ *
+ * A tile `tile{w}x8` keeps w×8 entries of C in 2w f32x4 accumulators; each step of k loads
+ * the 8 entries of the B panel (two v128 loads) and broadcasts each of the w entries of A
+ * (v128.load32_splat) into two multiply-adds: 2w mul+add pairs per 2 + w loads. With
+ * w = 6 that is 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 SIMD registers
+ * V8 allocates on x64.
+ *
+ * The driver `gemm(Mfull, w1, w2, N8, K, kc, mc, a, b, c)` blocks K in chunks of kc so
+ * that one [kc×8] B panel chunk (kc·32 bytes) stays in L1 while a block of mc rows of A
+ * passes over it; the chunks after the first add to C (accumulate ≠ 0), so the sum over k
+ * is a float32 running sum in k order.
+ */
+import { FunctionBody } from './emitter.js';
+import { I32, Op, Simd, V128, VOID } from './opcodes.js';
+
+/** Rows of the full register tile. */
+export const GEMM_MR = 6;
+/** Columns of a B panel (two f32x4). */
+export const GEMM_NR = 8;
+
+/**
+ * tile{w}x8(a, b, kb, c, ldc, accumulate): C[0:w, 0:8] (+)= Σ_{k<kb} A[k·w + r]·B[8k + l],
+ * a and b the byte addresses of the panels at the chunk's first k, ldc C's row stride in bytes.
+ * The k loop is unrolled by 2 (one more step when kb is odd).
+ */
+function tile(w: number): FunctionBody {
+  const f = new FunctionBody(`tile${w}x8`, [I32, I32, I32, I32, I32, I32], []);
+  const a = 0, b = 1, kb = 2, c = 3, ldc = 4, accumulate = 5;
+  const acc: number[] = [];
+  for (let i = 0; i < 2 * w; i++) acc.push(f.local(V128));
+  const b0 = f.local(V128), b1 = f.local(V128), va = f.local(V128), row = f.local(I32), pairs = f.local(I32);
+
+  // accumulators start at C (accumulate) or 0
+  f.get(accumulate).op(Op.if, VOID);
+  f.get(c).set(row);
+  for (let r = 0; r < w; r++) {
+    f.get(row).load128(0).set(acc[2 * r]).get(row).load128(16).set(acc[2 * r + 1]);
+    if (r < w - 1) f.get(row).get(ldc).op(Op.i32Add).set(row);
+  }
+  f.op(Op.else);
+  for (let i = 0; i < 2 * w; i++) f.i32(0).simd(Simd.i32x4Splat).set(acc[i]); // bits 0 = +0.0f
+  f.op(Op.end);
+
+  /** One step of k reading A at a + aAt and B at b + bAt (bytes). */
+  const step = (aAt: number, bAt: number) => {
+    f.get(b).load128(bAt).set(b0).get(b).load128(bAt + 16).set(b1);
+    for (let r = 0; r < w; r++) {
+      f.get(a).simd(Simd.v128Load32Splat, aAt + 4 * r).set(va);
+      f.get(acc[2 * r]).get(va).get(b0).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(acc[2 * r]);
+      f.get(acc[2 * r + 1]).get(va).get(b1).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(acc[2 * r + 1]);
+    }
+  };
+
+  // for each pair of k steps
+  f.get(kb).i32(1).op(Op.i32ShrS).tee(pairs).op(Op.if, VOID, Op.loop, VOID);
+  step(0, 0);
+  step(4 * w, 4 * GEMM_NR);
+  f.addTo(a, 8 * w).addTo(b, 8 * GEMM_NR);
+  f.get(pairs).i32(1).op(Op.i32Sub).tee(pairs).op(Op.brIf, 0);
+  f.op(Op.end, Op.end);
+  // the odd step
+  f.get(kb).i32(1).op(Op.i32And, Op.if, VOID);
+  step(0, 0);
+  f.op(Op.end);
+
+  // store the tile
+  for (let r = 0; r < w; r++) {
+    f.get(c).get(acc[2 * r]).store128(0).get(c).get(acc[2 * r + 1]).store128(16);
+    if (r < w - 1) f.get(c).get(ldc).op(Op.i32Add).set(c);
+  }
+  return f;
+}
+
+/**
+ * gemm(Mfull, w1, w2, N8, K, kc, mc, a, b, c): C = Ap·Bp in the layouts above, for
+ * M = Mfull + w1 + w2 rows: Mfull rows in tiles of MR, then a tile of w1 and one of w2 rows
+ * (0 ≤ w2 ≤ w1 < MR). K ≥ 1, kc ≥ 1, mc a multiple of MR. Loops, outer to inner: chunks of
+ * kc along k; blocks of mc rows (an [mc×kc] block of A stays in L2); 8-column panels of B
+ * (one [kc×8] chunk stays in L1); tiles of MR rows. tile{w}x8 is function w − 1.
+ */
+function driver(): FunctionBody {
+  const f = new FunctionBody('gemm', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], []);
+  const Mfull = 0, w1 = 1, w2 = 2, N8 = 3, K = 4, kc = 5, mc = 6, a = 7, b = 8, c = 9;
+  const pc = f.local(I32), kb = f.local(I32), j = f.local(I32), i = f.local(I32), ic = f.local(I32), iEnd = f.local(I32);
+  const bPanel = f.local(I32), ldc = f.local(I32);
+  /** Pushes the tile call's arguments for rows starting at local `row`, `w` rows wide (a local or constant). */
+  const tileArgs = (row: () => void, w: () => void) => {
+    row(); f.get(K).op(Op.i32Mul).get(pc); w(); f.op(Op.i32Mul, Op.i32Add).i32(2).op(Op.i32Shl).get(a).op(Op.i32Add);
+    f.get(bPanel).get(kb);
+    row(); f.get(N8).op(Op.i32Mul).get(j).op(Op.i32Add).i32(2).op(Op.i32Shl).get(c).op(Op.i32Add);
+    f.get(ldc).get(pc);
+  };
+  /** bPanel = b + 4·(j·K + 8·pc): B panel j/8 at j·K entries, the chunk at 8·pc. */
+  const setPanel = () => {
+    f.get(j).get(K).op(Op.i32Mul).get(pc).i32(GEMM_NR).op(Op.i32Mul).op(Op.i32Add).i32(2).op(Op.i32Shl).get(b).op(Op.i32Add).set(bPanel);
+  };
+  /** Calls tile{width}x8 when the local `wl` equals width, for every width 1…MR−1. */
+  const callEdge = (rowAt: () => void, wl: number) => {
+    for (let r = 1; r < GEMM_MR; r++) {
+      f.get(wl).i32(r).op(Op.i32Eq, Op.if, VOID);
+      tileArgs(rowAt, () => f.i32(r));
+      f.op(Op.call, r - 1, Op.end);
+    }
+  };
+  f.get(N8).i32(2).op(Op.i32Shl).set(ldc);
+  f.i32(0).set(pc);
+  f.forUpTo(pc, K, 0, () => {
+    // kb = min(kc, K − pc)
+    f.get(K).get(pc).op(Op.i32Sub).tee(kb).get(kc).op(Op.i32GtS, Op.if, VOID).get(kc).set(kb).op(Op.end);
+    f.i32(0).set(ic);
+    f.forUpTo(ic, Mfull, 0, () => {
+      f.get(ic).get(mc).op(Op.i32Add).tee(iEnd).get(Mfull).op(Op.i32GtS, Op.if, VOID).get(Mfull).set(iEnd).op(Op.end);
+      f.i32(0).set(j);
+      f.forUpTo(j, N8, GEMM_NR, () => {
+        setPanel();
+        f.get(ic).set(i);
+        f.forUpTo(i, iEnd, GEMM_MR, () => {
+          tileArgs(() => f.get(i), () => f.i32(GEMM_MR));
+          f.op(Op.call, GEMM_MR - 1);
+        });
+      });
+      f.get(iEnd).set(ic);
+    });
+    // the last w1 + w2 rows
+    f.i32(0).set(j);
+    f.forUpTo(j, N8, GEMM_NR, () => {
+      setPanel();
+      callEdge(() => f.get(Mfull), w1);
+      f.get(Mfull).get(w1).op(Op.i32Add).set(i);
+      callEdge(() => f.get(i), w2);
+    });
+    f.get(pc).get(kb).op(Op.i32Add).set(pc);
+  });
+  return f;
+}
+
+/**
+ * How M rows are cut into tiles, written into out = [Mfull, w1, w2]: Mfull rows in tiles of
+ * MR, then w1 and w2 rows (w2 ≤ w1 < MR).
+ * A remainder of 1–3 rows joins the last full tile and the two are split evenly (M = 32:
+ * 4 tiles of 6, then 4 + 4, instead of 5 tiles of 6 and one of 2, whose 4 accumulators
+ * leave the adder waiting).
+ */
+export function rowPanels(M: number, out: Int32Array): Int32Array {
+  const rest = M % GEMM_MR;
+  if (M < GEMM_MR || rest === 0 || rest >= GEMM_MR / 2 + 1) {
+    out[0] = M - rest; out[1] = rest; out[2] = 0;
+  } else {
+    const edge = GEMM_MR + rest;
+    out[0] = M - edge; out[1] = Math.ceil(edge / 2); out[2] = Math.floor(edge / 2);
+  }
+  return out;
+}
+
+/**
+ * The GEMM functions: tile1x8 … tile{MR}x8 (they must be functions 0…MR−1 of the module,
+ * the driver calls them by index), then gemm.
+ */
+export function gemmFunctions(): FunctionBody[] {
+  const functions: FunctionBody[] = [];
+  for (let w = 1; w <= GEMM_MR; w++) functions.push(tile(w));
+  functions.push(driver());
+  return functions;
+}
