@@ -1,0 +1,40 @@
+/** Input and output helpers shared by the task commands. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../args.js';
+import { readLines } from './data-files.js';
+import type { UnknownCounter } from './vocabulary.js';
+
+/** The --out folder (default ./rnnkit-out), refused when it is a file. */
+export function outFolder(command: string, flag: string | undefined): string {
+  const out = flag ?? 'rnnkit-out';
+  if (out === '') throw new UsageError(`${command}: --out needs a folder name, got ""`);
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`${command}: --out ${out} is a file, not a folder`);
+  return out;
+}
+
+/** The --save path, default OUT/<name>. */
+export function savePath(flag: string | undefined, out: string, name: string): string {
+  return flag ?? join(out, name);
+}
+
+/** predict's input lines: --input FILE, or standard input. */
+export function inputLines(command: string, path: string | undefined): string[] {
+  if (path !== undefined) return readLines(command, 'input file', path);
+  const text = readFileSync(0, 'utf8');
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** "3 unknown symbols (2 distinct: "é", "ß") mapped to <unk>" */
+export function unknownText(u: UnknownCounter, what = 'symbols'): string {
+  const shown = [...u.distinct].slice(0, 8).map((s) => JSON.stringify(s)).join(', ');
+  return `${u.tokens} unknown ${what}${u.tokens > 0 ? ` (${u.distinct.size} distinct: ${shown}${u.distinct.size > 8 ? ', …' : ''}) mapped to <unk>` : ''}`;
+}
+
+/** Requires a flag. */
+export function required<T>(command: string, name: string, value: T | undefined, usage: string): T {
+  if (value === undefined) throw new UsageError(`${command}: --${name} is required\n${usage}`);
+  return value;
+}
