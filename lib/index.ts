@@ -29,7 +29,7 @@ export { clipGradNorm, gradNorm, type ClipGradNormOptions } from './clipping/cli
 export { clipGradValue } from './clipping/clip-grad-value.js';
 export type { Optimizer, OptimizerName, OptimizerState, HyperParameters, HyperParameterValue } from './optimizers/optimizer.js';
 export { SGD, type SGDOptions } from './optimizers/sgd.js';
-export { Adam, type AdamOptions } from './optimizers/adam.js';
+export { Adam, AdamW, type AdamOptions, type AdamWOptions } from './optimizers/adam.js';
 export { RMSprop, type RMSpropOptions } from './optimizers/rmsprop.js';
 export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { createOptimizer, optimizerSpecNames, type OptimizerSpec } from './optimizers/create-optimizer.js';
@@ -38,3 +38,7 @@ export { encodeStateJSON, decodeStateJSON } from './serialization/json.js';
 export { stateDictOf, loadStateDict } from './serialization/state-dict.js';
 export type { StateFile, DecodeOptions } from './serialization/format-rules.js';
 export * from './serialization/checkpoint.js';
+export {
+  Schedule, StepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ReduceLROnPlateau, createSchedule, scheduleNames,
+  type ScheduleName, type ScheduleOptions, type ScheduleState, type ScheduleSpec, type ReduceLROnPlateauOptions,
+} from './optimizers/schedules.js';

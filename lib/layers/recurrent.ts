@@ -307,9 +307,14 @@ export class Recurrent {
   /** Every check forward makes (x, h0, c0, lengths), named by `op`; returns [T, B]; changes nothing. */
   checkInputs(op: string, x: Tensor, h0?: Tensor | null, c0?: Tensor | null, lengths?: ArrayLike<number> | null): [number, number] {
     const [T, B] = this.checkInput(op, x);
+    this.checkStatesAndLengths(op, T, B, h0, c0, lengths);
+    return [T, B];
+  }
+
+  /** The checks of checkInputs after x's, for a caller that checked its own input of T steps and B rows. */
+  checkStatesAndLengths(op: string, T: number, B: number, h0?: Tensor | null, c0?: Tensor | null, lengths?: ArrayLike<number> | null): void {
     if (lengths != null) checkLengths(op, lengths, T, B);
     this.checkStates(op, ['h0', 'c0'], h0, c0, B);
-    return [T, B];
   }
 
   /** Checks x the way forward does (named by `op`) and returns [T, B]; changes nothing. */

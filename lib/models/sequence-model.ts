@@ -8,9 +8,13 @@
  * an encoder–decoder); `many_to_one` predicts once from each sequence's last valid step.
  * g2 is softmax for cross-entropy, σ for binary cross-entropy, and for MSE any registered
  * activation (identity by default).
+ *
+ * With `embedding`, the model reads token ids instead of feature vectors:
+ * x⟨t⟩ = W_emb[id⟨t⟩] (PyTorch's nn.Embedding, parameter `embedding.weight`, listed first).
  */
 import type { Activation } from '../activations/activation.js';
 import { getActivation } from '../activations/registry.js';
+import { Embedding, type EmbeddingOptions } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import { copyRows } from '../kernels/elementwise.js';
 import { Recurrent, type RecurrentGradients, type RecurrentOutput } from '../layers/recurrent.js';
@@ -26,7 +30,8 @@ export type Topology = 'many_to_many' | 'many_to_one';
 export interface SequenceModelOptions {
   /** `rnn_tanh`, `rnn_relu`, `rnn_<activation>`, `gru` or `lstm`. */
   mode: string;
-  inputSize: number;
+  /** I: features per step; with `embedding`, optional and equal to embeddingDim. */
+  inputSize?: number;
   hiddenSize: number;
   /** V: outputs per prediction (classes for cross-entropy). */
   outputSize: number;
@@ -43,7 +48,18 @@ export interface SequenceModelOptions {
   outputActivation?: string;
   /** Prefix for every parameter name, e.g. `decoder.` (default none). */
   namePrefix?: string;
+  /** Token ids in, through an embedding [N, E] (default none: x is [T, B, I] features). */
+  embedding?: EmbeddingOptions | null;
 }
+
+/** Token ids [T, B] (integers in [0, N)), the input of a model with an embedding. */
+export interface TokenIds {
+  readonly data: ArrayLike<number>;
+  readonly shape: readonly number[];
+}
+
+/** What a model reads: features [T, B, I], or token ids [T, B] when it has an embedding. */
+export type ModelInput = Tensor | TokenIds;
 
 /** Extra inputs of a forward pass. */
 export interface SequenceInputs {
@@ -80,17 +96,22 @@ interface ModelWorkspace {
 
 export class SequenceModel {
   readonly rnn: Recurrent;
+  /** The input embedding, or null when the model reads features. */
+  readonly embedding: Embedding | null;
   readonly head: Linear;
   readonly loss: Loss;
   readonly g2: Activation;
   readonly topology: Topology;
   readonly outputSize: number;
   readonly options: Readonly<Required<SequenceModelOptions>>;
-  /** Every parameter: the recurrent stack's in PyTorch order, then head.weight, head.bias. */
+  /** Every parameter: embedding.weight (if any), the recurrent stack's in PyTorch order, then head.weight, head.bias. */
   readonly params: Param[];
   private ws: ModelWorkspace | null = null;
   /** dL/dh0 and dL/dc0 of the last lossAndGrad (what an encoder feeding h0 needs). */
   stateGradients: RecurrentGradients | null = null;
+  /** With an embedding: the embedded input of the last forward [T, B, E] and its ids. */
+  private embedded: Tensor | null = null;
+  private ids: ArrayLike<number> = [];
 
   constructor(options: SequenceModelOptions) {
     const op = 'SequenceModel';
@@ -103,25 +124,37 @@ export class SequenceModel {
       throw new TypeError(`${op}: outputActivation applies to the mse loss only, got ${loss.name}`);
     }
     this.g2 = getActivation(g2Name, op);
-    this.rnn = asOperation(op, () => new Recurrent({ ...options, batchFirst: false }));
+    const e = options.embedding ?? null;
+    const inputSize = options.inputSize ?? (e === null ? undefined : checkObject<EmbeddingOptions>(op, 'embedding', e).embeddingDim);
+    const { mode, hiddenSize, numLayers, bidirectional, bias, dtype, seed, namePrefix } = options;
+    this.rnn = asOperation(op, () => new Recurrent({ mode, inputSize: inputSize!, hiddenSize, numLayers, bidirectional, bias, dtype, seed, namePrefix }));
+    this.embedding = e === null ? null : new Embedding(e, this.rnn.dtype, namePrefix ?? '', op);
+    if (this.embedding && this.embedding.embeddingDim !== this.rnn.inputSize) {
+      throw new RangeError(`${op}: inputSize is ${this.rnn.inputSize} but embedding.embeddingDim is ${this.embedding.embeddingDim}; they must be equal`);
+    }
     this.outputSize = outputSize;
     this.topology = topology;
     this.loss = loss;
     const rnn = this.rnn;
     this.head = new Linear(rnn.directions * rnn.hiddenSize, outputSize, rnn.bias, rnn.dtype, `${options.namePrefix ?? ''}head`);
-    this.params = [...rnn.params, ...this.head.params];
+    this.params = [...(this.embedding?.params ?? []), ...rnn.params, ...this.head.params];
     this.options = {
       mode: rnn.mode, inputSize: rnn.inputSize, hiddenSize: rnn.hiddenSize, outputSize,
       numLayers: rnn.numLayers, bidirectional: rnn.bidirectional, bias: rnn.bias, dtype: rnn.dtype,
       seed: options.seed ?? 0, topology, loss: loss.name, outputActivation: g2Name,
       namePrefix: options.namePrefix ?? '',
+      embedding: this.embedding && { numEmbeddings: this.embedding.numEmbeddings, embeddingDim: this.embedding.embeddingDim, paddingIdx: this.embedding.paddingIdx },
     };
     this.resetParameters(this.options.seed);
   }
 
-  /** PyTorch's default initialisation, seeded: U(−1/√H, 1/√H) for the stack, U(−1/√F, 1/√F) for the head. */
+  /**
+   * PyTorch's default initialisation, seeded: U(−1/√H, 1/√H) for the stack, U(−1/√F, 1/√F)
+   * for the head, N(0, 1) for the embedding (its padding row zero).
+   */
   resetParameters(seed = 0): void {
     this.rnn.resetParameters(seed);
+    this.embedding?.resetParameters(new Random((seed ^ 0xe3bed) >>> 0));
     const rng = new Random((seed ^ 0x5eed) >>> 0);
     const k = 1 / Math.sqrt(this.head.inFeatures);
     for (const p of this.head.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
@@ -135,15 +168,42 @@ export class SequenceModel {
     return this.rnn.dtype;
   }
 
-  /** Runs the model on x [T, B, I]. The returned tensors are views valid until the next call. */
-  forward(x: Tensor, inputs: SequenceInputs = {}): Prediction {
+  /**
+   * Runs the model on x [T, B, I] (token ids [T, B] with an embedding). The returned tensors
+   * are views valid until the next call.
+   */
+  forward(x: ModelInput, inputs: SequenceInputs = {}): Prediction {
     // checked here (not through asOperation, whose closure would allocate on every call)
-    this.rnn.checkInputs('SequenceModel.forward', x, inputs?.h0, inputs?.c0, inputs?.lengths);
+    this.checkInputs('SequenceModel.forward', x, inputs);
     return this.run(x, inputs);
   }
 
-  private run(x: Tensor, inputs: SequenceInputs): Prediction {
-    const state = this.rnn.forwardUnchecked(x, inputs.h0, inputs.c0, inputs.lengths); // callers checked
+  /** Checks x (features or token ids), h0, c0 and lengths as forward does, named by `op`; returns [T, B]. */
+  checkInputs(op: string, x: ModelInput, inputs: SequenceInputs = {}): [number, number] {
+    if (!this.embedding) return this.rnn.checkInputs(op, x as Tensor, inputs?.h0, inputs?.c0, inputs?.lengths);
+    const { data, shape } = checkTensorLike<TokenIds>(op, 'x', x);
+    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+      throw new RangeError(`${op}: x must be token ids of shape [T, B] with positive sizes, got ${shapeText(shape)}`);
+    }
+    checkDataLength(op, 'x', data, shape);
+    this.embedding.checkIds(op, 'x', data);
+    this.rnn.checkStatesAndLengths(op, shape[0], shape[1], inputs?.h0, inputs?.c0, inputs?.lengths);
+    return [shape[0], shape[1]];
+  }
+
+  /** With an embedding: x⟨t⟩ = W_emb[id⟨t⟩] into a buffer kept per (T, B). */
+  private embed(x: TokenIds): Tensor {
+    const emb = this.embedding!, T = x.shape[0], B = x.shape[1], E = emb.embeddingDim;
+    let t = this.embedded;
+    if (!t || t.shape[0] !== T || t.shape[1] !== B) t = this.embedded = { data: allocate(this.dtype, T * B * E), shape: [T, B, E] };
+    emb.forward(t.data, 0, E, x.data, T * B);
+    this.ids = x.data;
+    return t;
+  }
+
+  private run(x: ModelInput, inputs: SequenceInputs): Prediction {
+    const input = this.embedding ? this.embed(x) : (x as Tensor);
+    const state = this.rnn.forwardUnchecked(input, inputs.h0, inputs.c0, inputs.lengths); // callers checked
     const T = x.shape[0], B = x.shape[1];
     const ws = this.reserve(T, B, state);
     const V = this.outputSize;
@@ -184,7 +244,7 @@ export class SequenceModel {
    * averaged over the batch) and accumulates dL/dθ into every param's grad.
    * target: class indices [T, B] / [B] for cross-entropy; values [T, B, V] / [B, V] otherwise.
    */
-  lossAndGrad(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
+  lossAndGrad(x: ModelInput, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
     this.checkBatch('SequenceModel.lossAndGrad', x, target, inputs);
     return this.lossAndGradUnchecked(x, target, inputs);
   }
@@ -193,7 +253,7 @@ export class SequenceModel {
    * lossAndGrad without the batch checks, for a caller that has just made them with
    * `checkBatch` (the trainer checks before it zeroes the gradients).
    */
-  lossAndGradUnchecked(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
+  lossAndGradUnchecked(x: ModelInput, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
     const loss = this.score(x, target, inputs);
     const ws = this.ws!, DH = this.head.inFeatures;
     // for mse the loss gave dL/dy; dz = g2'(z) ⊙ dy
@@ -207,25 +267,26 @@ export class SequenceModel {
       this.head.backward(ws.dz, this.rnn.forwardOutput(), 0, DH, ws.rows, ws.dOutput, 0, false);
     }
     this.stateGradients = this.rnn.backwardUnchecked(ws.dOutput, null, null);
+    this.embedding?.backward(this.stateGradients.dx.data, 0, this.embedding.embeddingDim, this.ids, ws.T * ws.B);
     return loss;
   }
 
   /** The loss on a batch without gradients (validation). Same shapes as lossAndGrad. */
-  evaluate(x: Tensor, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
+  evaluate(x: ModelInput, target: Tensor | { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): number {
     this.checkBatch('SequenceModel.evaluate', x, target, inputs);
     return this.score(x, target, inputs);
   }
 
   /** Runs a checked batch forward and returns the loss; dL/dz (dL/dy for mse) is left in the workspace. */
-  private score(x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs): number {
+  private score(x: ModelInput, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs): number {
     this.run(x, inputs);
     const ws = this.ws!;
     return this.loss.lossAndGrad(ws.dz, this.loss.name === 'mse' ? ws.y : ws.z, 0, ws.rows, this.outputSize, target.data, 0, ws.weights, 0, 1 / ws.B);
   }
 
   /** Every check lossAndGrad makes on a batch (x, h0, c0, lengths, then target), named by `op`; changes nothing. */
-  checkBatch(op: string, x: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): void {
-    const [T, B] = this.rnn.checkInputs(op, x, inputs?.h0, inputs?.c0, inputs?.lengths);
+  checkBatch(op: string, x: ModelInput, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs = {}): void {
+    const [T, B] = this.checkInputs(op, x, inputs);
     const { data, shape } = checkTensorLike<typeof target>(op, 'target', target);
     const V = this.outputSize;
     const classes = this.loss.targets === 'class';

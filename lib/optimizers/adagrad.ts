@@ -1,7 +1,8 @@
 /**
- * Adagrad, exactly as PyTorch 1.13 `torch.optim.Adagrad` (dense gradients, without weight
- * decay). At step t = 1, 2, … for each parameter θ with gradient g:
+ * Adagrad, exactly as PyTorch 1.13 `torch.optim.Adagrad` (dense gradients). At step
+ * t = 1, 2, … for each parameter θ with gradient g:
  *
+ *     g ← g + λ·θ                               L2 weight decay λ (default 0)
  *     clr = lr / (1 + (t − 1)·lrDecay)
  *     s ← s + g²                                s = sum, starting at initialAccumulatorValue
  *     std = sqrt(s) + eps
@@ -19,6 +20,8 @@ export interface AdagradOptions {
   readonly eps?: number;
   /** s at t = 0, ≥ 0 (default 0). */
   readonly initialAccumulatorValue?: number;
+  /** λ ≥ 0: L2 penalty added to the gradient (default 0). */
+  readonly weightDecay?: number;
 }
 
 export interface AdagradHyperParameters extends HyperParameters {
@@ -26,6 +29,7 @@ export interface AdagradHyperParameters extends HyperParameters {
   readonly lrDecay: number;
   readonly eps: number;
   readonly initialAccumulatorValue: number;
+  readonly weightDecay: number;
 }
 
 /** The options, their checks and PyTorch's defaults. */
@@ -34,6 +38,7 @@ export const ADAGRAD_RULES: Readonly<Record<keyof AdagradHyperParameters, Rule>>
   lrDecay: nonNegative(0),
   eps: nonNegative(1e-10),
   initialAccumulatorValue: nonNegative(0),
+  weightDecay: nonNegative(0),
 };
 
 export class Adagrad extends OptimizerBase<AdagradHyperParameters> {
@@ -43,13 +48,13 @@ export class Adagrad extends OptimizerBase<AdagradHyperParameters> {
   }
 
   step(): void {
-    const { lr, lrDecay, eps } = this.hp;
+    const { lr, lrDecay, eps, weightDecay: wd } = this.hp;
     const t = ++this.t;
     const clr = lr / (1 + (t - 1) * lrDecay);
     for (let i = 0; i < this.params.length; i++) {
       const theta = this.params[i].value, g = this.params[i].grad, s = this.bufferArrays[0][i]; // sum
       for (let j = 0; j < theta.length; j++) {
-        const gj = g[j];
+        const gj = wd !== 0 ? g[j] + wd * theta[j] : g[j];
         const sj = s[j] + gj * gj;
         s[j] = sj;
         const std = Math.sqrt(sj) + eps;

@@ -13,8 +13,8 @@ import type { Param } from '../param.js';
 import { type FloatArray, allocate, dtypeOf, sizeOf } from '../tensor.js';
 import { checkBoolean, checkChoice, checkInteger, checkKeys, checkLength, checkNumber, checkObject, checkRecord, describe, isFloatArray, shapeText } from '../validate.js';
 
-/** The optimizers rnnkit implements (PyTorch 1.13 `torch.optim` semantics, no weight decay). */
-export type OptimizerName = 'sgd' | 'adam' | 'rmsprop' | 'adagrad';
+/** The optimizers rnnkit implements (PyTorch 1.13 `torch.optim` semantics). */
+export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
 
 /** A hyper-parameter value: a number, a flag, or a tuple such as Adam's `betas`. */
 export type HyperParameterValue = number | boolean | readonly number[];
@@ -65,6 +65,11 @@ export interface Optimizer {
   readonly stepCount: number;
   /** The current hyper-parameters (a copy). */
   readonly hyperParameters: HyperParameters;
+  /**
+   * The learning rate the next `step()` uses. A schedule (see schedules.ts) sets it between
+   * steps, as PyTorch's schedulers set `param_group['lr']`.
+   */
+  lr: number;
   /** One update: reads every `p.grad`, writes every `p.value` in place. Allocates nothing. */
   step(): void;
   /** A snapshot of hyper-parameters, step count and buffers (copies, not views). */
@@ -99,6 +104,12 @@ export const nonNegative = (fallback?: number): Rule => [fallback, (op, name, v)
 export const unitInterval = (fallback: number): Rule => [fallback, (op, name, v) => checkNumber(op, name, v, 0, 1)];
 /** A flag, false by default. */
 export const flag: Rule = [false, checkBoolean];
+
+/**
+ * Hyper-parameters that checkpoints written before they existed do not hold: a state without
+ * one takes the default (weight decay arrived after the first checkpoint format).
+ */
+const ADDED_LATER = new Set(['weightDecay']);
 
 /**
  * Buffers whose entries are sums or averages of squares, so never negative (exp_avg_sq,
@@ -145,6 +156,14 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
     return copyHyperParameters(this.hp);
   }
 
+  get lr(): number {
+    return this.hp.lr as number;
+  }
+
+  set lr(value: number) {
+    (this.hp as Record<string, HyperParameterValue>).lr = checkNumber(`${this.op}.lr`, 'lr', value, 0);
+  }
+
   abstract step(): void;
 
   /**
@@ -160,7 +179,8 @@ export abstract class OptimizerBase<H extends HyperParameters> implements Optimi
     const hp: Record<string, HyperParameterValue> = {};
     for (const key of keys) {
       const [fallback, check] = this.rules[key];
-      hp[key] = o[key] === undefined && fallback !== undefined && !complete ? fallback : check(op, complete ? `${where}.${key}` : key, o[key], hp);
+      const absent = o[key] === undefined && fallback !== undefined && (!complete || ADDED_LATER.has(key));
+      hp[key] = absent ? fallback : check(op, complete ? `${where}.${key}` : key, o[key], hp);
     }
     return hp as H;
   }

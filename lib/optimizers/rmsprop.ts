@@ -1,7 +1,8 @@
 /**
- * RMSprop, exactly as PyTorch 1.13 `torch.optim.RMSprop` (single-tensor path, without weight
- * decay). For each parameter θ with gradient g:
+ * RMSprop, exactly as PyTorch 1.13 `torch.optim.RMSprop` (single-tensor path). For each
+ * parameter θ with gradient g:
  *
+ *     g ← g + λ·θ                                   L2 weight decay λ (default 0)
  *     v ← α·v + (1 − α)·g²                          v = square_avg
  *     if centered:
  *         gAvg ← α·gAvg + (1 − α)·g                 gAvg = grad_avg
@@ -31,6 +32,8 @@ export interface RMSpropOptions {
   readonly momentum?: number;
   /** Normalize by an estimate of the gradient's variance (default false). */
   readonly centered?: boolean;
+  /** λ ≥ 0: L2 penalty added to the gradient (default 0). */
+  readonly weightDecay?: number;
 }
 
 export interface RMSpropHyperParameters extends HyperParameters {
@@ -39,6 +42,7 @@ export interface RMSpropHyperParameters extends HyperParameters {
   readonly eps: number;
   readonly momentum: number;
   readonly centered: boolean;
+  readonly weightDecay: number;
 }
 
 /** The options, their checks and PyTorch's defaults. */
@@ -48,6 +52,7 @@ export const RMSPROP_RULES: Readonly<Record<keyof RMSpropHyperParameters, Rule>>
   eps: nonNegative(1e-8),
   momentum: nonNegative(0),
   centered: flag,
+  weightDecay: nonNegative(0),
 };
 
 export class RMSprop extends OptimizerBase<RMSpropHyperParameters> {
@@ -56,7 +61,7 @@ export class RMSprop extends OptimizerBase<RMSpropHyperParameters> {
   }
 
   step(): void {
-    const { lr, alpha, eps, momentum, centered } = this.hp;
+    const { lr, alpha, eps, momentum, centered, weightDecay: wd } = this.hp;
     // buffers per parameter (see bufferNamesFor): [0] v (square_avg), then b (momentum_buffer)
     // if μ > 0, then gAvg (grad_avg, last) if centered
     const B = this.bufferArrays;
@@ -66,7 +71,7 @@ export class RMSprop extends OptimizerBase<RMSpropHyperParameters> {
       const gAvg = centered ? B[B.length - 1][i] : v;
       const b = momentum > 0 ? B[1][i] : v;
       for (let j = 0; j < theta.length; j++) {
-        const gj = g[j];
+        const gj = wd !== 0 ? g[j] + wd * theta[j] : g[j];
         const vj = alpha * v[j] + (1 - alpha) * gj * gj;
         v[j] = vj;
         let avg: number;

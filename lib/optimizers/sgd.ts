@@ -1,7 +1,8 @@
 /**
  * Stochastic gradient descent with optional momentum, dampening and Nesterov momentum, exactly
- * as PyTorch 1.13 `torch.optim.SGD` (without weight decay). For each parameter θ with gradient g:
+ * as PyTorch 1.13 `torch.optim.SGD`. For each parameter θ with gradient g:
  *
+ *     g ← g + λ·θ                         L2 weight decay λ (default 0)
  *     if μ ≠ 0:
  *         b ← g                           at the first step (t = 0; no dampening applied)
  *         b ← μ·b + (1 − τ)·g             afterwards
@@ -25,6 +26,8 @@ export interface SGDOptions {
   readonly dampening?: number;
   /** Nesterov momentum (default false); needs μ > 0 and τ = 0. */
   readonly nesterov?: boolean;
+  /** λ ≥ 0: L2 penalty added to the gradient (default 0). */
+  readonly weightDecay?: number;
 }
 
 export interface SGDHyperParameters extends HyperParameters {
@@ -32,6 +35,7 @@ export interface SGDHyperParameters extends HyperParameters {
   readonly momentum: number;
   readonly dampening: number;
   readonly nesterov: boolean;
+  readonly weightDecay: number;
 }
 
 /** The options and their checks (PyTorch's defaults; lr has none). */
@@ -45,6 +49,7 @@ export const SGD_RULES: Readonly<Record<keyof SGDHyperParameters, Rule>> = {
     }
     return v as boolean;
   }],
+  weightDecay: nonNegative(0),
 };
 
 export class SGD extends OptimizerBase<SGDHyperParameters> {
@@ -53,21 +58,21 @@ export class SGD extends OptimizerBase<SGDHyperParameters> {
   }
 
   step(): void {
-    const { lr, momentum, dampening, nesterov } = this.hp;
+    const { lr, momentum, dampening, nesterov, weightDecay: wd } = this.hp;
     const first = this.t === 0;
     for (let i = 0; i < this.params.length; i++) {
       const theta = this.params[i].value, g = this.params[i].grad;
       if (momentum !== 0) {
         const b = this.bufferArrays[0][i]; // momentum_buffer
         for (let j = 0; j < theta.length; j++) {
-          const gj = g[j];
+          const gj = wd !== 0 ? g[j] + wd * theta[j] : g[j];
           const bj = first ? gj : momentum * b[j] + (1 - dampening) * gj;
           b[j] = bj;
           const d = nesterov ? gj + momentum * bj : bj;
           theta[j] += -lr * d;
         }
       } else {
-        for (let j = 0; j < theta.length; j++) theta[j] += -lr * g[j];
+        for (let j = 0; j < theta.length; j++) theta[j] += -lr * (wd !== 0 ? g[j] + wd * theta[j] : g[j]);
       }
     }
     this.t++;

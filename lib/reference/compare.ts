@@ -47,6 +47,7 @@ export function compareFixture(computed: ReferenceFixture, expected: ReferenceFi
   (expected.steps ?? []).forEach((s, i) => {
     const c = computed.steps?.[i];
     for (const k of ['loss', 'grad_norm'] as const) add(`steps[${i}].${k}`, c?.[k], s[k]);
+    if (s.lr !== undefined) add(`steps[${i}].lr`, c?.lr, s.lr);
     for (const k of ['grads', 'clipped_grads', 'params_after'] as const) maps(`steps[${i}].${k}`, c?.[k], s[k]);
   });
   let worst = 0, worstTensor = '';

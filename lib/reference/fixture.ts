@@ -5,7 +5,7 @@
  * is checked against the shape the config implies when it is read.
  */
 import { type DType, type Tensor, formatShape } from '../tensor.js';
-import { checkBoolean, checkChoice, checkDataLength, checkInteger, checkObject, describe, sameShape, shapeText } from '../validate.js';
+import { checkBoolean, checkChoice, checkDataLength, checkInteger, checkKeys, checkObject, describe, sameShape, shapeText } from '../validate.js';
 
 /** A tensor as fixtures write it: row-major numbers and a shape. */
 export interface FixtureTensor {
@@ -41,11 +41,13 @@ export interface StepRecord {
   grads: TensorMap;
   clipped_grads: TensorMap;
   params_after: TensorMap;
+  /** The learning rate the step used (present when a schedule or weight decay is configured). */
+  lr?: number;
 }
 
 export interface ReferenceFixture {
   format: 'rnn-reference/1';
-  kind: 'layer' | 'model';
+  kind: 'layer' | 'model' | 'seq2seq';
   name: string;
   generator?: string;
   config: FixtureConfig;
@@ -59,6 +61,16 @@ export interface ReferenceFixture {
 
 /** The operation every fixture error names. */
 export const OP = 'runReference';
+
+/** The top-level keys each kind may hold: a key outside these is refused, never skipped. */
+const TOP_KEYS = {
+  layer: ['upstream', 'expected', 'grads'],
+  model: ['steps'],
+  seq2seq: ['expected', 'grads'],
+} as const;
+
+/** The config keys of layer and model fixtures (seq2seq fixtures have their own, see seq2seq.ts). */
+export const STACK_CONFIG_KEYS = ['mode', 'input_size', 'hidden_size', 'num_layers', 'bidirectional', 'bias', 'seq_len', 'batch'];
 
 /**
  * The required tensor `section.name` of a fixture, checked: {shape, data} of exactly `shape`,
@@ -82,16 +94,27 @@ export function fixtureInput(f: ReferenceFixture, section: 'inputs' | 'upstream'
   return { data: toTyped(fixtureTensor(f, section, name, shape), dtype), shape };
 }
 
-/** Validates the common structure of a fixture; throws an error naming what is wrong. */
+/**
+ * Validates the common structure of a fixture (format, kind, its top-level keys, and for
+ * layer and model fixtures the stack's config); throws an error naming what is wrong.
+ */
 export function checkFixture(f: unknown): ReferenceFixture {
   const { format, kind, config } = checkObject(OP, 'fixture', f);
   checkChoice(OP, 'format', format, ['rnn-reference/1']);
-  checkChoice(OP, 'kind', kind, ['layer', 'model']);
+  const k = checkChoice(OP, 'kind', kind, ['layer', 'model', 'seq2seq']);
+  checkKeys(OP, 'fixture', f as object, ['format', 'kind', 'name', 'generator', 'config', 'params', 'inputs', ...TOP_KEYS[k]]);
   for (const key of ['config', 'params', 'inputs']) checkObject(OP, key, (f as Record<string, unknown>)[key]);
+  if (k === 'seq2seq') return f as ReferenceFixture;
   const c = config as Record<string, unknown>;
   for (const key of ['input_size', 'hidden_size', 'num_layers', 'seq_len', 'batch']) checkInteger(OP, `config.${key}`, c[key]);
   for (const key of ['bidirectional', 'bias']) checkBoolean(OP, `config.${key}`, c[key]);
   return f as ReferenceFixture;
+}
+
+/** Refuses any key of a section (inputs, upstream, …) outside `keys`: every key must be honoured. */
+export function checkSection(f: ReferenceFixture, section: 'inputs' | 'upstream' | 'expected' | 'grads', keys: readonly string[]): void {
+  const table = f[section];
+  if (table !== undefined) checkKeys(OP, section, checkObject(OP, section, table), keys);
 }
 
 /** The recurrent stack a fixture's config describes. */

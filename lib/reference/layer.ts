@@ -6,8 +6,8 @@
  */
 import { Recurrent } from '../layers/recurrent.js';
 import type { DType } from '../tensor.js';
-import { asOperation } from '../validate.js';
-import { OP, type ReferenceFixture, type TensorMap, fixtureInput, fromTyped, stackOptions } from './fixture.js';
+import { asOperation, checkKeys } from '../validate.js';
+import { OP, type ReferenceFixture, STACK_CONFIG_KEYS, type TensorMap, checkSection, fixtureInput, fromTyped, stackOptions } from './fixture.js';
 import { loadFixtureParams } from './params.js';
 
 /** Σ a ⊙ b in float64. */
@@ -19,12 +19,17 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 export function runLayerFixture(f: ReferenceFixture, dtype: DType): ReferenceFixture {
   const c = f.config;
+  checkKeys(OP, 'config', c, STACK_CONFIG_KEYS);
   const net = asOperation(OP, () => new Recurrent(stackOptions(c, dtype)));
   loadFixtureParams(net.params, f);
   const T = c.seq_len, B = c.batch, D = net.directions, H = c.hidden_size;
   const state = [c.num_layers * D, B, H], outShape = [T, B, D * H];
   // the states: h, and c for LSTM
   const s = net.hasCellState ? ['h', 'c'] : ['h'];
+  checkSection(f, 'inputs', ['x', ...s.map((k) => `${k}0`)]);
+  checkSection(f, 'upstream', ['output', ...s.map((k) => `${k}_n`)]);
+  checkSection(f, 'expected', ['output', 'loss', ...s.map((k) => `${k}_n`)]);
+  checkSection(f, 'grads', ['x', ...s.map((k) => `${k}0`), ...net.params.map((p) => p.name)]);
   const x = fixtureInput(f, 'inputs', 'x', [T, B, c.input_size], dtype);
   const [h0, c0] = s.map((k) => fixtureInput(f, 'inputs', `${k}0`, state, dtype));
   const up = fixtureInput(f, 'upstream', 'output', outShape, dtype);

@@ -105,13 +105,16 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
  * minutes and gigabytes to list).
  */
 function expectedShapes(o: SequenceModelOptions, count: number): { name: string; shape: number[] }[] | null {
-  const L = o.numLayers ?? 1, I = o.inputSize, H = o.hiddenSize, V = o.outputSize, prefix = o.namePrefix ?? '';
+  const e = o.embedding as { numEmbeddings?: unknown; embeddingDim?: unknown } | null | undefined;
+  if (e != null && (typeof e !== 'object' || !Number.isSafeInteger(e.numEmbeddings) || !Number.isSafeInteger(e.embeddingDim))) return null;
+  const L = o.numLayers ?? 1, I = o.inputSize ?? (e?.embeddingDim as number), H = o.hiddenSize, V = o.outputSize, prefix = o.namePrefix ?? '';
   const G = o.mode === 'lstm' ? 4 : o.mode === 'gru' ? 3 : typeof o.mode === 'string' && o.mode.startsWith('rnn_') ? 1 : 0;
   if (!G || typeof prefix !== 'string' || ![I, H, V, L].every((v) => Number.isSafeInteger(v) && v >= 1)) return null;
   const D = o.bidirectional === true ? 2 : 1, GH = G * H, bias = o.bias !== false;
   if (2 * L * D > count) throw new RangeError(`${OP_LOAD}: rnnkit.model numLayers ${L} needs at least ${2 * L * D} tensors, but the file holds ${count}`);
   const shapes: { name: string; shape: number[] }[] = [];
   const add = (name: string, ...shape: number[]) => shapes.push({ name: prefix + name, shape });
+  if (e) add('embedding.weight', e.numEmbeddings as number, e.embeddingDim as number);
   for (let k = 0; k < L; k++) {
     for (const suffix of D > 1 ? [`l${k}`, `l${k}_reverse`] : [`l${k}`]) {
       add(`weight_ih_${suffix}`, GH, k ? D * H : I);

@@ -10,6 +10,7 @@ import { clipGradValue } from '../clipping/clip-grad-value.js';
 import type { SequenceInputs, SequenceModel } from '../models/sequence-model.js';
 import { type OptimizerSpec, createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer, OptimizerSnapshot } from '../optimizers/optimizer.js';
+import { Schedule, type ScheduleSpec, createSchedule } from '../optimizers/schedules.js';
 import type { Param } from '../param.js';
 import type { FloatArray, Tensor } from '../tensor.js';
 import { checkChoice, checkObject, checkPositive } from '../validate.js';
@@ -29,6 +30,12 @@ export interface TrainerOptions {
   clipValue?: number | null;
   /** What to do when the loss or a gradient is NaN or ±Infinity: throw (default) or skip the update. */
   nonFinite?: 'throw' | 'skip';
+  /**
+   * A learning-rate schedule over this trainer's optimizer, or a spec such as
+   * {name: 'step_lr', step_size: 100, gamma: 0.5}. It is stepped after every update the
+   * trainer applies; ReduceLROnPlateau is left to the caller (`trainer.schedule.step(metric)`).
+   */
+  schedule?: Schedule | ScheduleSpec | null;
 }
 
 export interface StepResult {
@@ -49,6 +56,7 @@ export class Trainer<M extends Trainable = SequenceModel> {
   readonly clipNorm: number | null;
   readonly clipValue: number | null;
   readonly nonFinite: 'throw' | 'skip';
+  readonly schedule: Schedule | null;
   /** Steps taken (skipped ones included). */
   steps = 0;
   private readonly result: StepResult = { loss: 0, gradNorm: 0, skipped: false };
@@ -69,6 +77,11 @@ export class Trainer<M extends Trainable = SequenceModel> {
     this.clipValue = clip('clipValue');
     this.nonFinite = checkChoice(op, 'nonFinite', options.nonFinite ?? 'throw', ['throw', 'skip'] as const);
     this.optimizer = isOptimizer ? (opt as Optimizer) : createOptimizer(model.params, opt as OptimizerSpec);
+    const schedule = options.schedule;
+    if (schedule instanceof Schedule && schedule.optimizer !== this.optimizer) {
+      throw new TypeError(`${op}: the schedule must have been created over the trainer's optimizer`);
+    }
+    this.schedule = schedule == null ? null : schedule instanceof Schedule ? schedule : createSchedule(this.optimizer, schedule);
   }
 
   /**
@@ -98,7 +111,10 @@ export class Trainer<M extends Trainable = SequenceModel> {
       this.optimizerBefore = optimizer.snapshot(this.optimizerBefore);
       optimizer.step();
       const bad = firstNonFinite(params, 'value');
-      if (!bad) return result;
+      if (!bad) {
+        if (this.schedule && this.schedule.name !== 'reduce_lr_on_plateau') this.schedule.step();
+        return result;
+      }
       params.forEach((p, i) => p.value.set(before[i]));
       optimizer.restore(this.optimizerBefore);
       why = `after the ${optimizer.name} update ${bad}`;

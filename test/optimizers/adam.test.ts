@@ -110,7 +110,7 @@ describe('optimizers/Adam', () => {
   }
 
   it('has PyTorch defaults', () => {
-    expect(new Adam([param('w', [1])]).hyperParameters).to.deep.equal({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, amsgrad: false });
+    expect(new Adam([param('w', [1])]).hyperParameters).to.deep.equal({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, amsgrad: false, weightDecay: 0 });
   });
 
   it('rejects bad options with messages naming the option and its range', () => {

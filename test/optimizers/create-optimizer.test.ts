@@ -14,44 +14,44 @@ describe('optimizers/createOptimizer', () => {
   it('builds each optimizer from a fixture spec, with PyTorch defaults for missing keys', () => {
     const sgd = createOptimizer(params(), { name: 'sgd', lr: 0.1 });
     expect(sgd).to.be.instanceOf(SGD);
-    expect(sgd.hyperParameters).to.deep.equal({ lr: 0.1, momentum: 0, dampening: 0, nesterov: false });
+    expect(sgd.hyperParameters).to.deep.equal({ lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 });
 
     const mom = createOptimizer(params(), { name: 'sgd_momentum', lr: 0.1, momentum: 0.9, nesterov: true });
     expect(mom).to.be.instanceOf(SGD);
-    expect(mom.hyperParameters).to.deep.equal({ lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true });
+    expect(mom.hyperParameters).to.deep.equal({ lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0 });
 
     const adam = createOptimizer(params(), { name: 'adam', lr: 0.01, betas: [0.9, 0.999], eps: 1e-08 });
     expect(adam).to.be.instanceOf(Adam);
-    expect(adam.hyperParameters).to.deep.equal({ lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, amsgrad: false });
+    expect(adam.hyperParameters).to.deep.equal({ lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, amsgrad: false, weightDecay: 0 });
 
     const rms = createOptimizer(params(), { name: 'rmsprop', lr: 0.01, alpha: 0.9, eps: 1e-8 });
     expect(rms).to.be.instanceOf(RMSprop);
-    expect(rms.hyperParameters).to.deep.equal({ lr: 0.01, alpha: 0.9, eps: 1e-8, momentum: 0, centered: false });
+    expect(rms.hyperParameters).to.deep.equal({ lr: 0.01, alpha: 0.9, eps: 1e-8, momentum: 0, centered: false, weightDecay: 0 });
 
     const ada = createOptimizer(params(), { name: 'adagrad', lr: 0.1, eps: 1e-10, initial_accumulator_value: 0, lr_decay: 0.01 });
     expect(ada).to.be.instanceOf(Adagrad);
-    expect(ada.hyperParameters).to.deep.equal({ lr: 0.1, lrDecay: 0.01, eps: 1e-10, initialAccumulatorValue: 0 });
+    expect(ada.hyperParameters).to.deep.equal({ lr: 0.1, lrDecay: 0.01, eps: 1e-10, initialAccumulatorValue: 0, weightDecay: 0 });
 
-    expect(createOptimizer(params(), { name: 'adam' }).hyperParameters).to.deep.equal({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, amsgrad: false });
-    expect(createOptimizer(params(), { name: 'rmsprop' }).hyperParameters).to.deep.equal({ lr: 1e-2, alpha: 0.99, eps: 1e-8, momentum: 0, centered: false });
-    expect(createOptimizer(params(), { name: 'adagrad' }).hyperParameters).to.deep.equal({ lr: 1e-2, lrDecay: 0, eps: 1e-10, initialAccumulatorValue: 0 });
+    expect(createOptimizer(params(), { name: 'adam' }).hyperParameters).to.deep.equal({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, amsgrad: false, weightDecay: 0 });
+    expect(createOptimizer(params(), { name: 'rmsprop' }).hyperParameters).to.deep.equal({ lr: 1e-2, alpha: 0.99, eps: 1e-8, momentum: 0, centered: false, weightDecay: 0 });
+    expect(createOptimizer(params(), { name: 'adagrad' }).hyperParameters).to.deep.equal({ lr: 1e-2, lrDecay: 0, eps: 1e-10, initialAccumulatorValue: 0, weightDecay: 0 });
     expect(createOptimizer(params(), { name: 'adam', weight_decay: 0 })).to.be.instanceOf(Adam);
   });
 
   it('lists the accepted names', () => {
-    expect(optimizerSpecNames).to.deep.equal(['sgd', 'sgd_momentum', 'adam', 'rmsprop', 'adagrad']);
-    expect(() => createOptimizer(params(), { name: 'adamw', lr: 0.1 }))
-      .to.throw(TypeError, /createOptimizer: spec\.name must be one of "sgd", "sgd_momentum", "adam", "rmsprop", "adagrad", got "adamw"/);
+    expect(optimizerSpecNames).to.deep.equal(['sgd', 'sgd_momentum', 'adam', 'adamw', 'rmsprop', 'adagrad']);
+    expect(() => createOptimizer(params(), { name: 'adamax', lr: 0.1 }))
+      .to.throw(TypeError, /createOptimizer: spec\.name must be one of "sgd", "sgd_momentum", "adam", "adamw", "rmsprop", "adagrad", got "adamax"/);
     expect(() => createOptimizer(params(), {} as never)).to.throw(TypeError, /spec\.name must be one of/);
     expect(() => createOptimizer(params(), null as never)).to.throw(TypeError, /spec must be an object/);
   });
 
-  it('rejects unknown keys, weight decay and bad values, leaving the parameters untouched', () => {
+  it('rejects unknown keys and bad values, leaving the parameters untouched', () => {
     const ps = params();
     expect(() => createOptimizer(ps, { name: 'adam', lr: 0.01, beta1: 0.9 }))
       .to.throw(TypeError, /createOptimizer: spec has an unknown key "beta1"; the keys are "name", "lr", "betas", "eps", "amsgrad", "weight_decay"/);
     expect(() => createOptimizer(ps, { name: 'adagrad', lrDecay: 0.1 })).to.throw(TypeError, /unknown key "lrDecay".*"lr_decay", "eps", "initial_accumulator_value"/);
-    expect(() => createOptimizer(ps, { name: 'sgd', lr: 0.1, weight_decay: 1e-4 })).to.throw(RangeError, /createOptimizer: spec\.weight_decay must be 0, got 0\.0001/);
+    expect(() => createOptimizer(ps, { name: 'sgd', lr: 0.1, weight_decay: -1e-4 })).to.throw(RangeError, /SGD: weightDecay must be in \[0, Infinity\], got -0\.0001/);
     expect(() => createOptimizer(ps, { name: 'sgd' })).to.throw(TypeError, /SGD: lr must be a finite number, got undefined/);
     expect(() => createOptimizer(ps, { name: 'sgd_momentum', lr: 0.1 })).to.throw(RangeError, /"sgd_momentum" needs momentum > 0, got undefined/);
     expect(() => createOptimizer(ps, { name: 'sgd_momentum', lr: 0.1, momentum: 0 })).to.throw(RangeError, /needs momentum > 0, got 0/);

@@ -110,7 +110,7 @@ describe('optimizers/state', () => {
     const a = new Adam(pa, { lr: 0.01, betas: [0.8, 0.9] });
     const b = new Adam(pb, { lr: 0.5 });
     b.setState(a.getState());
-    expect(b.hyperParameters).to.deep.equal({ lr: 0.01, betas: [0.8, 0.9], eps: 1e-8, amsgrad: false });
+    expect(b.hyperParameters).to.deep.equal({ lr: 0.01, betas: [0.8, 0.9], eps: 1e-8, amsgrad: false, weightDecay: 0 });
     for (let t = 0; t < 3; t++) {
       setGrads(pa, t);
       setGrads(pb, t);
@@ -128,7 +128,7 @@ describe('optimizers/state', () => {
       ['a negative step', (s) => ({ ...s, step: -1 }), /state\.step must be ≥ 0, got -1/],
       ['a fractional step', (s) => ({ ...s, step: 1.5 }), /state\.step must be an integer/],
       ['a missing hyper-parameter', (s) => ({ ...s, hyperParameters: { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8 } }), /Adam\.setState: state\.hyperParameters\.amsgrad must be a boolean, got undefined/],
-      ['an unknown hyper-parameter', (s) => ({ ...s, hyperParameters: { ...s.hyperParameters, weightDecay: 0 } }), /state\.hyperParameters has an unknown key "weightDecay"; the keys are "lr", "betas", "eps", "amsgrad"/],
+      ['an unknown hyper-parameter', (s) => ({ ...s, hyperParameters: { ...s.hyperParameters, momentum: 0 } }), /state\.hyperParameters has an unknown key "momentum"; the keys are "lr", "betas", "eps", "amsgrad", "weightDecay"/],
       ['an invalid hyper-parameter', (s) => ({ ...s, hyperParameters: { ...s.hyperParameters, betas: [0.9, 1] } }), /betas\[1\] must be in \[0, 1\)/],
       ['hyper-parameters that need other buffers', (s) => ({ ...s, hyperParameters: { ...s.hyperParameters, amsgrad: true } }),
         /call for buffers \[exp_avg, exp_avg_sq, max_exp_avg_sq\] but this Adam holds \[exp_avg, exp_avg_sq\]/],

@@ -236,7 +236,7 @@ const rows: Row[] = [
   { api: 'Seq2Seq.beamSearch', label: 'endToken −1', call: (c) => c.seq.beamSearch(c.one, { beamWidth: 2, maxLength: 3, endToken: -1 }), cls: RangeError, parts: ['Seq2Seq.beamSearch', 'endToken', '≥ 0', 'got -1'] },
 
   // ——— Trainer ———
-  { api: 'SequenceTrainer', label: 'optimizer name "adamw"', call: (c) => new SequenceTrainer(c.model, { optimizer: { name: 'adamw' } }), cls: TypeError, parts: ['createOptimizer', 'spec.name', '"adam"', 'got "adamw"'] },
+  { api: 'SequenceTrainer', label: 'optimizer name "adamax"', call: (c) => new SequenceTrainer(c.model, { optimizer: { name: 'adamax' } }), cls: TypeError, parts: ['createOptimizer', 'spec.name', '"adamw"', 'got "adamax"'] },
   { api: 'SequenceTrainer', label: 'clipNorm 0', call: (c) => new SequenceTrainer(c.model, { optimizer: c.trainer.optimizer, clipNorm: 0 }), cls: RangeError, parts: ['Trainer', 'clipNorm', 'got 0'] },
   { api: 'SequenceTrainer', label: 'clipNorm "1"', call: (c) => new SequenceTrainer(c.model, { optimizer: c.trainer.optimizer, clipNorm: '1' as unknown as number }), cls: TypeError, parts: ['Trainer', 'clipNorm', 'finite number', 'got "1"'] },
   { api: 'SequenceTrainer', label: 'clipValue −1', call: (c) => new SequenceTrainer(c.model, { optimizer: c.trainer.optimizer, clipValue: -1 }), cls: RangeError, parts: ['Trainer', 'clipValue', 'got -1'] },
@@ -261,7 +261,7 @@ const rows: Row[] = [
   { api: 'Adam', label: 'two parameters with one name', call: () => new Adam([createParam('w', [2], 'float32'), createParam('w', [3], 'float32')]), cls: RangeError, parts: ['Adam', 'params[1].name "w"', 'twice'] },
   { api: 'RMSprop', label: 'a float32 value with a float64 grad', call: () => new RMSprop([{ name: 'w', shape: [2], value: new Float32Array(2), grad: new Float64Array(2) }]), cls: TypeError, parts: ['RMSprop', 'params[0] ("w").grad', 'float32', 'got Float64Array(2)'] },
   { api: 'createOptimizer', label: 'sgd_momentum without momentum', call: (c) => createOptimizer(c.opt.sgd.params as Param[], { name: 'sgd_momentum', lr: 0.1 }), cls: RangeError, parts: ['createOptimizer', 'sgd_momentum', 'momentum > 0', 'got undefined'] },
-  { api: 'createOptimizer', label: 'weight_decay 0.01', call: (c) => createOptimizer(c.opt.adam.params as Param[], { name: 'adam', weight_decay: 0.01 }), cls: RangeError, parts: ['createOptimizer', 'spec.weight_decay', 'must be 0', 'got 0.01'] },
+  { api: 'createOptimizer', label: 'weight_decay -0.01', call: (c) => createOptimizer(c.opt.adam.params as Param[], { name: 'adam', weight_decay: -0.01 }), cls: RangeError, parts: ['Adam', 'weightDecay', '[0, Infinity]', 'got -0.01'] },
 
   // ——— optimizers: setState ———
   { api: 'Adam.setState', label: 'state of an SGD', call: (c) => c.opt.adam.setState(c.opt.sgd.getState()), cls: TypeError, parts: ['Adam.setState', 'state.optimizer', 'one of "adam"', 'got "sgd"'] },
