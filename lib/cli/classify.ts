@@ -19,7 +19,7 @@ import { type ClassificationScores, classificationScores, scoreTable } from './t
 import { type TaskRecord, readTaskModel, saveFormatOf, writeTaskModel } from './tasks/model-file.js';
 import { SPLIT_RULE, splitByHash } from './tasks/split.js';
 import { dispatch } from './tasks/subcommands.js';
-import { MODEL_FLAGS, TRAINING_FLAGS, describeModel, modelFromFlags, trainerFromFlags, writeLossPlot } from './tasks/train-flags.js';
+import { MODEL_FLAGS, TRAINING_FLAGS, describeModel, modelFromFlags, vocabularySizeOf, trainerFromFlags, writeLossPlot } from './tasks/train-flags.js';
 import { TOKENIZATIONS, type Tokenization, tokenize } from './tasks/tokens.js';
 import { PAD, UNK, type UnknownCounter, Vocabulary, unknownCounter } from './tasks/vocabulary.js';
 
@@ -122,7 +122,7 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
     if (i >= 0) throw new UsageError(`${cmd}: ${path} line ${rows[i].line}: the text has no ${how === 'word' ? 'words' : 'characters'}`);
   }
 
-  const model = modelFromFlags(flags, { inputSize: vocab.size, outputSize: labels.length, topology: 'many_to_one', bidirectionalByDefault: false });
+  const model = modelFromFlags(flags, { inputSize: vocab.size, outputSize: labels.length, embeddingByDefault: how === 'char' ? 32 : 64, topology: 'many_to_one', bidirectionalByDefault: false });
   const trainer = trainerFromFlags(model, flags);
   const B = (flags.batch as number | undefined) ?? 32;
   const json = Boolean(flags.json);
@@ -131,7 +131,7 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
     `${labels.length} labels, ${vocab.size} ${how === 'char' ? 'characters' : 'words'} (with ${PAD}, ${UNK}), ${describeModel(model)}`);
 
   const rng = new Random((flags.seed as number | undefined) ?? 1);
-  const batch = new TokenBatch(vocab.size, model.dtype);
+  const batch = TokenBatch.for(model);
   const lengths = trainSeqs.map((s) => s.length);
   let order: number[][] = [];
   const result = await fit({
@@ -156,10 +156,11 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
       });
       return { loss: loss / validLabels.length, scores: { accuracy: correct / validLabels.length } };
     },
+    afterValidation: (v) => { if (trainer.schedule && Number.isFinite(v.loss)) trainer.schedule.step(v.loss); },
     log, quiet: Boolean(flags.quiet),
   });
 
-  const record: ClassifyRecord = { task: 'classify', input: 'one-hot', tokens: how, vocab: [...vocab.symbols], labels };
+  const record: ClassifyRecord = { task: 'classify', input: model.embedding ? 'embedding' : 'one-hot', tokens: how, vocab: [...vocab.symbols], labels };
   writeTaskModel(modelPath, model, record, result.history, result.steps);
   const plots = [writeLossPlot(outDir, 'classify', result.history, 'line')];
   const accuracy = result.best.scores?.accuracy ?? NaN;
@@ -205,7 +206,7 @@ function load(cmd: string, path: string): { model: SequenceModel; record: Classi
   const { model, record } = readTaskModel(cmd, path, 'classify');
   const r = record as ClassifyRecord;
   const vocab = Vocabulary.fromJSON(path, 'vocabulary', r.vocab);
-  if (!Array.isArray(r.labels) || r.labels.length !== model.outputSize || !TOKENIZATIONS.includes(r.tokens) || vocab.size !== model.options.inputSize) {
+  if (!Array.isArray(r.labels) || r.labels.length !== model.outputSize || !TOKENIZATIONS.includes(r.tokens) || vocab.size !== vocabularySizeOf(model)) {
     throw new UsageError(`${cmd}: ${path}: the task record does not fit the model (labels, tokens or vocabulary size)`);
   }
   return { model, record: r, vocab };
@@ -249,7 +250,7 @@ function test(argv: string[], out: (line: string) => void): number {
 
 /** Predictions for seqs scored against gold labels; an empty text is predicted from one <unk>. */
 function scoreRows(model: SequenceModel, record: ClassifyRecord, seqs: number[][], gold: string[]): ClassificationScores {
-  const batch = new TokenBatch(model.options.inputSize, model.dtype);
+  const batch = TokenBatch.for(model);
   const p = probabilities(model, seqs.map((s) => (s.length > 0 ? s : [1])), batch);
   return classificationScores(gold, p.map((row) => record.labels[argmaxOf(row)]), record.labels);
 }
@@ -277,7 +278,7 @@ function predict(argv: string[], out: (line: string) => void): number {
   const unknown = unknownCounter();
   const seqs = encodeTexts(vocab, lines, record.tokens, unknown);
   const k = Math.min((flags.k as number | undefined) ?? 0, record.labels.length);
-  const batch = new TokenBatch(model.options.inputSize, model.dtype);
+  const batch = TokenBatch.for(model);
   const p = probabilities(model, seqs.map((s) => (s.length > 0 ? s : [1])), batch);
   p.forEach((row, i) => {
     if (seqs[i].length === 0) { out(''); return; }

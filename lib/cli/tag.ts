@@ -17,7 +17,7 @@ import { classificationScores, scoreTable } from './tasks/metrics.js';
 import { type TaskRecord, readTaskModel, saveFormatOf, writeTaskModel } from './tasks/model-file.js';
 import { SPLIT_RULE, splitByHash } from './tasks/split.js';
 import { dispatch } from './tasks/subcommands.js';
-import { MODEL_FLAGS, TRAINING_FLAGS, describeModel, modelFromFlags, trainerFromFlags, writeLossPlot } from './tasks/train-flags.js';
+import { MODEL_FLAGS, TRAINING_FLAGS, describeModel, modelFromFlags, vocabularySizeOf, trainerFromFlags, writeLossPlot } from './tasks/train-flags.js';
 import { PAD, UNK, Vocabulary, unknownCounter } from './tasks/vocabulary.js';
 
 const TRAIN_FLAGS: FlagSpecs = {
@@ -108,7 +108,7 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
   const trainTags = trainRows.map((s) => s.tags.map((t) => tagId.get(t)!));
   const validTags = validRows.map((s) => s.tags.map((t) => tagId.get(t)!));
 
-  const model = modelFromFlags(flags, { inputSize: vocab.size, outputSize: tags.length, topology: 'many_to_many', bidirectionalByDefault: true });
+  const model = modelFromFlags(flags, { inputSize: vocab.size, outputSize: tags.length, embeddingByDefault: 64, topology: 'many_to_many', bidirectionalByDefault: true });
   const trainer = trainerFromFlags(model, flags);
   const B = (flags.batch as number | undefined) ?? 32;
   const json = Boolean(flags.json);
@@ -118,7 +118,7 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
     `${tags.length} tags, ${vocab.size} words (with ${PAD}, ${UNK}), ${describeModel(model)}`);
 
   const rng = new Random((flags.seed as number | undefined) ?? 1);
-  const batch = new TokenBatch(vocab.size, model.dtype);
+  const batch = TokenBatch.for(model);
   const lengths = trainSeqs.map((s) => s.length);
   let order: number[][] = [];
   const result = await fit({
@@ -147,10 +147,11 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
       });
       return { loss: loss / n, scores: { accuracy: correct / n } };
     },
+    afterValidation: (v) => { if (trainer.schedule && Number.isFinite(v.loss)) trainer.schedule.step(v.loss); },
     log, quiet: Boolean(flags.quiet),
   });
 
-  const record: TagRecord = { task: 'tag', input: 'one-hot', vocab: [...vocab.symbols], tags };
+  const record: TagRecord = { task: 'tag', input: model.embedding ? 'embedding' : 'one-hot', vocab: [...vocab.symbols], tags };
   writeTaskModel(modelPath, model, record, result.history, result.steps);
   const plots = [writeLossPlot(outDir, 'tag', result.history, 'token')];
   const accuracy = result.best.scores?.accuracy ?? NaN;
@@ -195,7 +196,7 @@ function argmaxOf(p: ArrayLike<number>): number {
 /** The most likely tag of every token of every sentence (sentences without tokens: []). */
 function predictTags(model: SequenceModel, record: TagRecord, seqs: number[][]): string[][] {
   const out = seqs.map((s) => new Array<string>(s.length));
-  const batch = new TokenBatch(model.options.inputSize, model.dtype);
+  const batch = TokenBatch.for(model);
   const nonEmpty = seqs.map((s, i) => [s, i] as const).filter(([s]) => s.length > 0);
   forEachPrediction(model, nonEmpty.map(([s]) => s), batch, (i, t, p) => { out[nonEmpty[i][1]][t] = record.tags[argmaxOf(p)]; });
   return out;
@@ -205,7 +206,7 @@ function load(cmd: string, path: string): { model: SequenceModel; record: TagRec
   const { model, record } = readTaskModel(cmd, path, 'tag');
   const r = record as TagRecord;
   const vocab = Vocabulary.fromJSON(path, 'vocabulary', r.vocab);
-  if (!Array.isArray(r.tags) || r.tags.length !== model.outputSize || vocab.size !== model.options.inputSize) {
+  if (!Array.isArray(r.tags) || r.tags.length !== model.outputSize || vocab.size !== vocabularySizeOf(model)) {
     throw new UsageError(`${cmd}: ${path}: the task record does not fit the model (tags or vocabulary size)`);
   }
   return { model, record: r, vocab };

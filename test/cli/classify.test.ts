@@ -34,7 +34,8 @@ describe('cli/classify', function () {
     expect(listFiles(join(dir, 'out'))).to.deep.equal(['classify-loss.svg', 'classify.safetensors']);
     const ck = loadCheckpointFile(join(dir, 'out', 'classify.safetensors'));
     const record = JSON.parse(ck.extra.task) as Record<string, unknown>;
-    expect(record).to.include({ task: 'classify', tokens: 'char', input: 'one-hot' });
+    expect(record).to.include({ task: 'classify', tokens: 'char', input: 'embedding' });
+    expect(ck.model.embedding?.embeddingDim).to.equal(32);
     expect(record.labels).to.deep.equal(['neg', 'pos']);
     expect((record.vocab as string[]).slice(0, 2)).to.deep.equal(['<pad>', '<unk>']);
     expect(ck.model.options.topology).to.equal('many_to_one');
@@ -77,11 +78,14 @@ describe('cli/classify', function () {
     expect(Number(p1)).to.be.greaterThan(Number(p2));
   });
 
-  it('word tokens: the vocabulary holds words', () => {
+  it('word tokens: the vocabulary holds words; --embedding 0 reads one-hot vectors', () => {
     writeFileSync(join(dir, 'words.tsv'), Array.from({ length: 60 }, (_, i) => (i % 2 ? 'a\tthe red one' : 'b\tthe blue one')).join('\n'));
-    const r = runCli(['classify', 'train', '--data', 'words.tsv', '--valid', 'words.tsv', '--tokens', 'word', '--out', 'w', '--hidden', '4', '--epochs', '1', '--quiet'], dir);
+    const r = runCli(['classify', 'train', '--data', 'words.tsv', '--valid', 'words.tsv', '--tokens', 'word', '--embedding', '0', '--out', 'w', '--hidden', '4', '--epochs', '1', '--quiet'], dir);
     expect(r.code, show(r)).to.equal(0);
-    const record = JSON.parse(loadCheckpointFile(join(dir, 'w', 'classify.safetensors')).extra.task) as { vocab: string[] };
+    const ck = loadCheckpointFile(join(dir, 'w', 'classify.safetensors'));
+    expect(ck.model.embedding).to.equal(null);
+    const record = JSON.parse(ck.extra.task) as { vocab: string[]; input: string };
+    expect(record.input).to.equal('one-hot');
     expect(record.vocab.slice(2).sort()).to.deep.equal(['blue', 'one', 'red', 'the']);
   });
 

@@ -1,9 +1,10 @@
 /**
  * Padded batches of token-id sequences, time-major as the models want them:
- * ids [T, B] (0 = padding past a row's length), lengths [B], and the model's input x, which is
- * one-hot [T, B, V] (zero on padding) until the models take token ids through an embedding.
+ * ids [T, B] (0 = padding past a row's length), lengths [B], and the model's input x: the ids
+ * themselves for a model with an embedding, else one-hot vectors [T, B, V] (zero on padding).
  * The buffers are reused while T and B stay the same.
  */
+import type { SequenceModel } from '../../models/sequence-model.js';
 import { type FloatArray, type Tensor, allocate } from '../../tensor.js';
 import type { Random } from '../../random.js';
 
@@ -17,7 +18,14 @@ export class TokenBatch {
   private oneHot: FloatArray | null = null;
   private x: Tensor | null = null;
 
-  constructor(readonly vocabSize: number, readonly dtype: 'float32' | 'float64' = 'float32') {}
+  /** vocabSize V; `ids`: the model reads token ids (an embedding), not one-hot vectors. */
+  constructor(readonly vocabSize: number, readonly dtype: 'float32' | 'float64' = 'float32', readonly ids_ = false) {}
+
+  /** A batch shaped for `model`'s input. */
+  static for(model: SequenceModel): TokenBatch {
+    const e = model.embedding;
+    return new TokenBatch(e ? e.numEmbeddings : model.options.inputSize, model.dtype, e !== null);
+  }
 
   /** Fills the batch with sequences[rows[0]], sequences[rows[1]], …, padded to the longest. */
   fill(sequences: readonly (readonly number[])[], rows: readonly number[]): this {
@@ -39,9 +47,14 @@ export class TokenBatch {
     return this;
   }
 
-  /** The model input: one-hot rows of the ids (zero rows on padding). */
+  /**
+   * The model input: the ids [T, B] for a model with an embedding (typed as a Tensor for the
+   * trainer's signature; the model tells ids from features by its own options), else one-hot
+   * rows of the ids (zero rows on padding).
+   */
   input(): Tensor {
     const { T, B } = this, V = this.vocabSize;
+    if (this.ids_) return (this.x ??= { data: this.ids, shape: [T, B] } as unknown as Tensor);
     if (!this.x) {
       this.oneHot = allocate(this.dtype, T * B * V);
       this.x = { data: this.oneHot, shape: [T, B, V] };

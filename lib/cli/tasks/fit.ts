@@ -26,6 +26,8 @@ export interface FitOptions {
   /** Trains on batch `i` of the current epoch; returns its loss per unit. */
   trainStep(i: number): number;
   validate(): Validation;
+  /** Called with every validation (a ReduceLROnPlateau schedule steps here). */
+  afterValidation?(v: Validation): void;
   /** Where log lines go (stderr when stdout is for --json). */
   log(line: string): void;
   quiet?: boolean;
@@ -69,6 +71,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     lastEval = step;
     history.validation.push([step, last.loss]);
     history.time.push([step, elapsed()]);
+    o.afterValidation?.(last);
     const improved = last.loss < best.loss || !Number.isFinite(best.loss);
     if (improved) {
       best = last; bestStep = step;

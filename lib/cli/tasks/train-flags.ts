@@ -18,6 +18,7 @@ export const MODEL_FLAGS: FlagSpecs = {
   hidden: { kind: 'integer', min: 1, max: 4096, value: 'H', help: 'hidden units per direction (default 64)' },
   layers: { kind: 'integer', min: 1, max: 16, value: 'L', help: 'stacked layers (default 1)' },
   bidirectional: { kind: 'boolean', help: 'read each sequence both ways (--bidirectional=false to turn off)' },
+  embedding: { kind: 'integer', min: 0, max: 4096, value: 'E', help: 'token embedding size (default 32 for characters, 64 for words; 0: one-hot input)' },
 };
 
 /** Flags of the training run. */
@@ -27,13 +28,17 @@ export const TRAINING_FLAGS: FlagSpecs = {
   batch: { kind: 'integer', min: 1, max: 4096, value: 'B', help: 'examples per step (default 32)' },
   lr: { kind: 'number', min: 0, help: 'Adam learning rate (default 0.005)' },
   'clip-norm': { kind: 'number', min: 0, help: 'clip the global gradient norm (default 5; 0 turns it off)' },
+  'reduce-lr': { kind: 'number', min: 0, max: 1, value: 'F', help: 'multiply the learning rate by F after 2 validations without a better loss (ReduceLROnPlateau; default 0.5; 1: off)' },
   'min-count': { kind: 'integer', min: 1, value: 'N', help: 'keep symbols seen at least N times in training; others become <unk> (default 1)' },
   seed: { kind: 'integer', min: 0, max: 2 ** 32 - 1, value: 'S', help: 'seed for weights and batch order (default 1)' },
   'eval-every': { kind: 'integer', min: 1, value: 'N', help: 'validate every N steps (default once an epoch)' },
 };
 
 export interface ModelChoice {
+  /** The vocabulary size. */
   inputSize: number;
+  /** The embedding size when --embedding is not given. */
+  embeddingByDefault: number;
   outputSize: number;
   topology: Topology;
   bidirectionalByDefault: boolean;
@@ -41,9 +46,12 @@ export interface ModelChoice {
 
 /** The model the flags describe. */
 export function modelFromFlags(flags: Parsed['flags'], c: ModelChoice): SequenceModel {
+  const E = (flags.embedding as number | undefined) ?? c.embeddingByDefault;
   return new SequenceModel({
     mode: CELLS[(flags.cell as string | undefined) ?? 'lstm'],
-    inputSize: c.inputSize, outputSize: c.outputSize,
+    // token ids through an embedding (padding id 0 gets no gradient), or one-hot vectors
+    ...(E > 0 ? { embedding: { numEmbeddings: c.inputSize, embeddingDim: E, paddingIdx: 0 } } : { inputSize: c.inputSize }),
+    outputSize: c.outputSize,
     hiddenSize: (flags.hidden as number | undefined) ?? 64,
     numLayers: (flags.layers as number | undefined) ?? 1,
     bidirectional: (flags.bidirectional as boolean | undefined) ?? c.bidirectionalByDefault,
@@ -54,13 +62,24 @@ export function modelFromFlags(flags: Parsed['flags'], c: ModelChoice): Sequence
 
 export function trainerFromFlags(model: SequenceModel, flags: Parsed['flags']): SequenceTrainer {
   const clip = (flags['clip-norm'] as number | undefined) ?? 5;
-  return new SequenceTrainer(model, { optimizer: { name: 'adam', lr: (flags.lr as number | undefined) ?? 0.005 }, clipNorm: clip > 0 ? clip : null });
+  const factor = (flags['reduce-lr'] as number | undefined) ?? 0.5;
+  return new SequenceTrainer(model, {
+    optimizer: { name: 'adam', lr: (flags.lr as number | undefined) ?? 0.005 }, clipNorm: clip > 0 ? clip : null,
+    // stepped by the fit loop with each validation loss
+    schedule: factor < 1 ? { name: 'reduce_lr_on_plateau', factor, patience: 2 } : null,
+  });
 }
 
 /** A one-line description of a model: "lstm H=64 L=1 bidirectional, 12,345 parameters". */
 export function describeModel(model: SequenceModel): string {
   const o = model.options, n = model.params.reduce((s, p) => s + p.value.length, 0);
-  return `${o.mode} H=${o.hiddenSize} L=${o.numLayers}${o.bidirectional ? ' bidirectional' : ''}, ${n.toLocaleString('en-US')} parameters`;
+  const input = model.embedding ? `embedding ${model.embedding.numEmbeddings}×${model.embedding.embeddingDim}` : `one-hot ${o.inputSize}`;
+  return `${input} → ${o.mode} H=${o.hiddenSize} L=${o.numLayers}${o.bidirectional ? ' bidirectional' : ''}, ${n.toLocaleString('en-US')} parameters`;
+}
+
+/** The vocabulary size a model reads: its embedding's rows, or its one-hot width. */
+export function vocabularySizeOf(model: SequenceModel): number {
+  return model.embedding ? model.embedding.numEmbeddings : model.options.inputSize;
 }
 
 /** Writes OUT/<task>-loss.svg (training and validation loss per step) and returns its path. */
