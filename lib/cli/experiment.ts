@@ -12,13 +12,14 @@ import { SequenceModel } from '../models/sequence-model.js';
 import { Random } from '../random.js';
 import { SequenceTrainer } from '../training/trainer.js';
 import { UsageError, parseArgs } from './args.js';
+import { g2pExperiment, g2pUsage } from './experiments/g2p.js';
 import { namesExperiment, namesUsage } from './experiments/names.js';
 import { writeFileAtomic } from './files.js';
 import { heatmap } from './plots/heatmap.js';
 import { lineChart } from './plots/line-chart.js';
 import { Progress, formatDuration } from './progress.js';
 
-export const EXPERIMENTS = ['long-term', 'names'] as const;
+export const EXPERIMENTS = ['long-term', 'names', 'g2p'] as const;
 export const CELLS = ['rnn_tanh', 'gru', 'lstm'] as const;
 export type Cell = (typeof CELLS)[number];
 
@@ -50,7 +51,9 @@ export const experimentUsage = `usage: rnnkit experiment long-term [--seq-len T]
   --json      end with one line of JSON holding every number
   --quiet     no progress display on stderr
 
-${namesUsage}`;
+${namesUsage}
+
+${g2pUsage}`;
 
 export interface LongTermConfig {
   seqLen: number;
@@ -235,7 +238,7 @@ function parseLongTerm(argv: string[]): { cfg: LongTermConfig; out: string; json
 }
 
 /** The experiments on real data (lib/cli/experiments), each with its own flags. */
-const REAL_DATA: Record<string, (argv: string[], out: (line: string) => void) => Promise<number>> = { names: namesExperiment };
+const REAL_DATA: Record<string, (argv: string[], out: (line: string) => void) => Promise<number>> = { names: namesExperiment, g2p: g2pExperiment };
 
 export async function experimentCommand(argv: string[], out: (line: string) => void): Promise<number> {
   if (argv.length > 0 && Object.prototype.hasOwnProperty.call(REAL_DATA, argv[0])) return REAL_DATA[argv[0]](argv.slice(1), out);

@@ -166,7 +166,7 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
   const validUnknown = unknownCounter();
   const encode = (p: TextPair, u?: UnknownCounter): Encoded => ({ src: srcVocab.encode(srcTok(p), u), tgt: [...tgtVocab.encode(tgtTok(p), u), TGT_END] });
   const trainPairs = trainRows.map((p) => encode(p)), validPairs = validRows.map((p) => encode(p, validUnknown));
-  const longest = Math.max(...trainPairs.map((p) => p.tgt.length));
+  const longest = trainPairs.reduce((m, p) => Math.max(m, p.tgt.length), 0);
 
   const options: TranslatorOptions = {
     mode: CELLS[(flags.cell as string | undefined) ?? 'lstm'], srcVocab: srcVocab.size, tgtVocab: tgtVocab.size,
