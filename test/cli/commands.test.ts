@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { type FlagSpecs, UsageError, formatUsage, parseArgs } from '../../lib/cli/args.js';
 import { CLASSIFY_FLAGS } from '../../lib/cli/classify.js';
 import { TAG_FLAGS } from '../../lib/cli/tag.js';
+import { TRANSLATE_FLAGS } from '../../lib/cli/translate.js';
 import { referenceDir } from '../helpers/reference.js';
 import {
   cliEnv, expectOneLineError, lastJson, listFiles, nonEmptyLines, requireBuiltCli, runCli, show, tempDir,
@@ -172,7 +173,7 @@ describe('cli/main (the rnnkit process)', function () {
   });
 
   it('every command and subcommand answers --help with a usage that lists every flag it accepts', () => {
-    for (const [task, subcommands] of Object.entries({ classify: CLASSIFY_FLAGS, tag: TAG_FLAGS })) {
+    for (const [task, subcommands] of Object.entries({ classify: CLASSIFY_FLAGS, tag: TAG_FLAGS, translate: TRANSLATE_FLAGS })) {
       const all = runCli([task, '--help'], dir);
       expect(all.code, show(all)).to.equal(0);
       expect(all.stdout).to.match(new RegExp(`^usage: rnnkit ${task} train\\|test\\|predict`));
