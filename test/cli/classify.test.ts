@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CLI, type CliResult, cliEnv, expectOneLineError, lastJson, listFiles, loadCheckpointFile, nonEmptyLines, requireBuiltCli, runCli, show, tempDir } from './helpers.js';
 import { markerLines } from './task-data.js';
 
@@ -95,6 +95,33 @@ describe('cli/classify', function () {
     const s = lastJson(r);
     expect(s).to.include({ steps: 0, stopped_by: 'time-limit', best_step: 0 });
     expect(existsSync(join(dir, 't0', 'classify.safetensors'))).to.equal(true);
+  });
+
+  it('Ctrl-C stops at the next step, saves the best model so far, and exits 130', async function () {
+    const child = spawn(process.execPath,
+      [CLI, 'classify', 'train', '--data', 'train.tsv', '--out', 'int', '--hidden', '8', '--epochs', '100000', '--eval-every', '3', '--json'],
+      { cwd: dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', sent = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      // stderr is a pipe: one plain line per validation
+      if (!sent && /^step \d+ epoch /m.test(stderr)) { sent = true; child.kill('SIGINT'); }
+    });
+    const guard = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.on('close', (c, s) => resolve({ code: c, signal: s }));
+    });
+    clearTimeout(guard);
+    const r = { code, signal, stdout, stderr };
+    expect(sent, show(r)).to.equal(true);
+    if ('Deno' in globalThis && code === null) expect(signal, show(r)).to.equal('SIGINT');
+    else expect(code, show(r)).to.equal(130);
+    const j = lastJson(r);
+    expect(j.stopped_by).to.equal('interrupt');
+    expect(j.steps as number).to.be.at.least(3);
+    expect(r.stderr).to.match(/^interrupted at step \d+$/m);
+    expect(loadCheckpointFile(join(dir, 'int', 'classify.safetensors')).step).to.equal(j.steps);
   });
 
   describe('bad input: one line naming file and line, exit 2, nothing written', () => {
