@@ -42,3 +42,6 @@ export {
   Schedule, StepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ReduceLROnPlateau, createSchedule, scheduleNames,
   type ScheduleName, type ScheduleOptions, type ScheduleState, type ScheduleSpec, type ReduceLROnPlateauOptions,
 } from './optimizers/schedules.js';
+export { beamSearch, type BeamSearchOptions, type Hypothesis } from './generation/beam-search.js';
+export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
+export { Attention, type AttentionScore, attentionScores } from './layers/attention.js';

@@ -135,23 +135,41 @@ export class RecurrentDirection {
    * the forward direction ends at its last valid step and the reverse one starts there.
    */
   forward(X: FloatArray, xOff: number, ldx: number, lengths: Int32Array | null): void {
-    const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
-    const Wih = this.weightIh.value, Whh = this.weightHh.value;
+    const { w, T, B, GH, inputSize: I } = this;
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
     if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
-    gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
-    const packed = B < PACKED_BELOW;
-    if (packed) packB(this.packedWhhT, Whh, 0, H, true, H, GH);
-    for (let s = 0; s < T; s++) {
-      const t = this.reverse ? T - 1 - s : s;
-      const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
-      // hh = a⟨t−1⟩·W_hhᵀ + b_hh
-      if (this.biasHh) broadcastRows(w.hh, 0, GH, B, GH, this.biasHh.value, 0);
-      if (packed) gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, this.biasHh ? 1 : 0);
-      else gemm(w.hh, 0, GH, w.a, prev, H, false, Whh, 0, H, true, B, GH, H, this.biasHh ? 1 : 0);
-      cell.stepForward(w, B, H, t * B, prev, out);
-      if (lengths) this.carryPadded(lengths, t, prev, out);
-    }
+    gemm(w.gates, 0, GH, X, xOff, ldx, false, this.weightIh.value, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
+    this.packForward();
+    for (let s = 0; s < T; s++) this.recurrentStep(this.reverse ? T - 1 - s : s, lengths);
+  }
+
+  /**
+   * Step t of a forward run one step at a time, for a decoder whose input x⟨t⟩ depends on
+   * its output at t − 1 (input feeding): X holds x⟨t⟩'s B rows at xOff with stride ldx.
+   * Steps must come in order 0, 1, …, T − 1, after `setInitial`; forward direction only.
+   */
+  forwardStep(X: FloatArray, xOff: number, ldx: number, t: number): void {
+    const { w, B, GH, inputSize: I } = this;
+    if (t === 0) this.packForward();
+    if (this.biasIh) broadcastRows(w.gates, t * B * GH, GH, B, GH, this.biasIh.value, 0);
+    gemm(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.weightIh.value, 0, I, true, B, GH, I, this.biasIh ? 1 : 0);
+    this.recurrentStep(t, null);
+  }
+
+  /** Packs W_hhᵀ for the time loop when the batch is small (see packedWhhT). */
+  private packForward(): void {
+    if (this.B < PACKED_BELOW) packB(this.packedWhhT, this.weightHh.value, 0, this.hiddenSize, true, this.hiddenSize, this.GH);
+  }
+
+  /** hh = a⟨t−1⟩·W_hhᵀ + b_hh, then the cell's step: a⟨t⟩ (and c⟨t⟩) from the gates of step t. */
+  private recurrentStep(t: number, lengths: Int32Array | null): void {
+    const { cell, w, B, GH, hiddenSize: H } = this;
+    const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
+    if (this.biasHh) broadcastRows(w.hh, 0, GH, B, GH, this.biasHh.value, 0);
+    if (B < PACKED_BELOW) gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, this.biasHh ? 1 : 0);
+    else gemm(w.hh, 0, GH, w.a, prev, H, false, this.weightHh.value, 0, H, true, B, GH, H, this.biasHh ? 1 : 0);
+    cell.stepForward(w, B, H, t * B, prev, out);
+    if (lengths) this.carryPadded(lengths, t, prev, out);
   }
 
   /** For rows padded at step t: a⟨t⟩ = a⟨t−1⟩ (and c). */
@@ -205,33 +223,55 @@ export class RecurrentDirection {
     gradNorms: Float64Array | null, normsOff: number,
     lengths: Int32Array | null,
   ): void {
-    const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
+    const { T, B, GH, inputSize: I } = this;
+    this.beginBackward(dhN, dhOff, dcN, dcOff);
+    for (let s = T - 1; s >= 0; s--) this.backwardStep(this.reverse ? T - 1 - s : s, dOut, dOff, ldo, gradNorms, normsOff, lengths);
+    this.endBackward(X, xOff, ldx);
+    gemm(dX, dxOff, ldx, this.w.dGates, 0, GH, false, this.weightIh.value, 0, I, false, T * B, I, GH, accumulate ? 1 : 0);
+  }
+
+  /** Starts BPTT: dL/da⟨last⟩ = dhN (and dcN), zeros when null. */
+  beginBackward(dhN: FloatArray | null, dhOff: number, dcN: FloatArray | null, dcOff: number): void {
+    const { w, B, GH, hiddenSize: H } = this;
     const n = B * H;
-    const Wih = this.weightIh.value, Whh = this.weightHh.value;
     if (dhN) for (let i = 0; i < n; i++) w.da[i] = dhN[dhOff + i];
     else w.da.fill(0);
-    if (cell.hasCellState) {
+    if (this.cell.hasCellState) {
       if (dcN) for (let i = 0; i < n; i++) w.dc[i] = dcN[dcOff + i];
       else w.dc.fill(0);
     }
-    const packed = B < PACKED_BELOW;
-    if (packed) packB(this.packedWhh, Whh, 0, H, false, GH, H);
-    for (let s = T - 1; s >= 0; s--) {
-      const t = this.reverse ? T - 1 - s : s;
-      const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
-      // da = dOutput⟨t⟩ + daNext
-      if (!lengths) addRows(w.da, 0, H, dOut, dOff + t * B * ldo, ldo, B, H);
-      else for (let b = 0; b < B; b++) if (t < lengths[b]) addRows(w.da, b * H, H, dOut, dOff + (t * B + b) * ldo, ldo, 1, H);
-      if (gradNorms) gradNorms[normsOff + t] = Math.sqrt(sumOfSquares(w.da, 0, n));
-      cell.stepBackward(w, B, H, t * B, prev, out);
-      if (lengths) this.passPadded(lengths, t);
-      // daNext = (direct part) + dGatesHh⟨t⟩·W_hh
-      if (packed) gemmPacked(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, this.packedWhh, B, H, GH, 1);
-      else gemm(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, Whh, 0, H, false, B, H, GH, 1);
-      const da = w.da; w.da = w.daPrev; w.daPrev = da;
-      if (cell.hasCellState) { const dc = w.dc; w.dc = w.dcPrev; w.dcPrev = dc; }
-    }
-    // weight gradients: one GEMM each over all T·B rows
+    if (B < PACKED_BELOW) packB(this.packedWhh, this.weightHh.value, 0, H, false, GH, H);
+  }
+
+  /**
+   * One step of BPTT, in reverse time order: da = dOutput⟨t⟩ + daNext, the cell's step
+   * backward (dGates rows of step t), daNext = daPrev + dGatesHh⟨t⟩·W_hh.
+   */
+  backwardStep(t: number, dOut: FloatArray, dOff: number, ldo: number, gradNorms: Float64Array | null, normsOff: number, lengths: Int32Array | null): void {
+    const { cell, w, B, GH, hiddenSize: H } = this;
+    const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
+    // da = dOutput⟨t⟩ + daNext
+    if (!lengths) addRows(w.da, 0, H, dOut, dOff + t * B * ldo, ldo, B, H);
+    else for (let b = 0; b < B; b++) if (t < lengths[b]) addRows(w.da, b * H, H, dOut, dOff + (t * B + b) * ldo, ldo, 1, H);
+    if (gradNorms) gradNorms[normsOff + t] = Math.sqrt(sumOfSquares(w.da, 0, B * H));
+    cell.stepBackward(w, B, H, t * B, prev, out);
+    if (lengths) this.passPadded(lengths, t);
+    // daNext = (direct part) + dGatesHh⟨t⟩·W_hh
+    if (B < PACKED_BELOW) gemmPacked(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, this.packedWhh, B, H, GH, 1);
+    else gemm(w.daPrev, 0, H, w.dGatesHh, t * B * GH, GH, false, this.weightHh.value, 0, H, false, B, H, GH, 1);
+    const da = w.da; w.da = w.daPrev; w.daPrev = da;
+    if (cell.hasCellState) { const dc = w.dc; w.dc = w.dcPrev; w.dcPrev = dc; }
+  }
+
+  /** dL/dx⟨t⟩ after `backwardStep(t)`: dX rows of step t (stride ldx, at dxOff) = dGates⟨t⟩·W_ih. */
+  stepInputGrad(t: number, dX: FloatArray, dxOff: number, ldx: number): void {
+    const { B, GH, inputSize: I } = this;
+    gemm(dX, dxOff, ldx, this.w.dGates, t * B * GH, GH, false, this.weightIh.value, 0, I, false, B, I, GH, 0);
+  }
+
+  /** Ends BPTT: dW_hh += dGatesHhᵀ·a⟨t−1⟩ and dW_ih += dGatesᵀ·X, one GEMM each over all T·B rows; bias sums. */
+  endBackward(X: FloatArray, xOff: number, ldx: number): void {
+    const { w, T, B, GH, hiddenSize: H, inputSize: I } = this;
     const prevBase = this.reverse ? B * H : 0;
     gemm(this.weightHh.grad, 0, H, w.dGatesHh, 0, GH, true, w.a, prevBase, H, false, GH, H, T * B, 1);
     gemm(this.weightIh.grad, 0, I, w.dGates, 0, GH, true, X, xOff, ldx, false, GH, I, T * B, 1);
@@ -239,7 +279,6 @@ export class RecurrentDirection {
       addColumnSums(this.biasIh.grad, 0, w.dGates, 0, GH, T * B, GH);
       addColumnSums(this.biasHh.grad, 0, w.dGatesHh, 0, GH, T * B, GH);
     }
-    gemm(dX, dxOff, ldx, w.dGates, 0, GH, false, Wih, 0, I, false, T * B, I, GH, accumulate ? 1 : 0);
   }
 
   /** dL/da⟨init⟩ after backward: [B, H] at offset 0. */

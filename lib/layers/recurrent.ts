@@ -22,6 +22,7 @@ import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
 import { checkBoolean, checkChoice, checkFinite, checkFloatTensor, checkInteger, checkObject, checkTensor, describe } from '../validate.js';
 import { RecurrentDirection } from './direction.js';
+import { applyMask, checkDropout, drawMask } from './dropout.js';
 
 export interface RecurrentOptions {
   /** `rnn_tanh`, `rnn_relu`, `rnn_<registered activation>`, `gru` or `lstm`. */
@@ -44,6 +45,11 @@ export interface RecurrentOptions {
   seed?: number;
   /** Prefix for parameter names, e.g. `encoder.` → `encoder.weight_ih_l0` (default none). */
   namePrefix?: string;
+  /**
+   * p in [0, 1): dropout on the outputs of every layer but the last, in training mode only
+   * (PyTorch's `dropout` argument; default 0). Masks are drawn from `rng`, seeded by `seed`.
+   */
+  dropout?: number;
 }
 
 export interface RecurrentOutput {
@@ -89,11 +95,16 @@ interface Workspace {
   outputs: FloatArray[];
   /** Per layer k < L−1: dL/d(output of layer k) [T·B, D·H], written by layer k+1. */
   dOutputs: FloatArray[];
+  /** With dropout, per layer k < L−1: its mask and its dropped output (layer k+1's input) [T·B, D·H]. */
+  masks: FloatArray[];
+  dropped: FloatArray[];
   dx: FloatArray;
   hN: FloatArray;
   cN: FloatArray | null;
   dh0: FloatArray;
   dc0: FloatArray | null;
+  /** Step-by-step runs only (see beginSteps): the layer-0 input [T·B, I] the caller fills. */
+  xSteps: FloatArray | null;
   /** batch-first only: time-major copies of x, output, dOutput, dx. */
   xT: FloatArray | null;
   outputBF: FloatArray | null;
@@ -117,6 +128,14 @@ export class Recurrent {
   readonly bias: boolean;
   readonly batchFirst: boolean;
   readonly dtype: DType;
+  /** Dropout between layers (0: none). */
+  readonly dropout: number;
+  /** Training mode: dropout is applied (PyTorch's default). `eval()` turns it off. */
+  training = true;
+  /** The generator dropout masks are drawn from (seeded by `seed`; save its state to resume exactly). */
+  readonly rng: Random;
+  /** Whether the last forward applied dropout. */
+  private dropped = false;
   /** [layer][direction] */
   readonly layers: RecurrentDirection[][];
   /** Every parameter in PyTorch's state_dict order. */
@@ -146,6 +165,8 @@ export class Recurrent {
     this.batchFirst = checkBoolean(op, 'batchFirst', options.batchFirst ?? false);
     this.dtype = checkChoice(op, 'dtype', options.dtype ?? 'float32', ['float32', 'float64'] as const);
     const seed = checkInteger(op, 'seed', options.seed ?? 0, 0);
+    this.dropout = checkDropout(op, 'dropout', options.dropout ?? 0);
+    this.rng = new Random((seed ^ 0xd50) >>> 0);
     const prefix = options.namePrefix ?? '';
     if (typeof prefix !== 'string') throw new TypeError(`${op}: namePrefix must be a string, got ${describe(prefix)}`);
     const D = this.bidirectional ? 2 : 1, H = this.hiddenSize;
@@ -178,6 +199,17 @@ export class Recurrent {
     const rng = new Random(checkInteger(`${this.kind}.resetParameters`, 'seed', seed, 0));
     const k = 1 / Math.sqrt(this.hiddenSize);
     for (const p of this.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
+  }
+
+  /** Training mode (default): dropout applies. Returns this. */
+  train(mode = true): this {
+    this.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode: no dropout. Returns this. */
+  eval(): this {
+    return this.train(false);
   }
 
   /** Sets every parameter gradient to zero. */
@@ -216,8 +248,13 @@ export class Recurrent {
     this.masked = lengths != null;
     if (lengths != null) for (let b = 0; b < B; b++) ws.lengths[b] = lengths[b];
     const lens = this.masked ? ws.lengths : null;
+    this.dropped = this.dropout > 0 && this.training;
     for (let k = 0; k < this.numLayers; k++) {
-      const input = k === 0 ? X : ws.outputs[k - 1];
+      if (k > 0 && this.dropped) {
+        drawMask(ws.masks[k - 1], 0, T * B * DH, this.dropout, this.rng);
+        applyMask(ws.dropped[k - 1], ws.outputs[k - 1], ws.masks[k - 1], T * B * DH);
+      }
+      const input = k === 0 ? X : this.layerInput(k);
       const width = k === 0 ? this.inputSize : DH;
       const out = ws.outputs[k];
       for (let d = 0; d < D; d++) {
@@ -266,7 +303,7 @@ export class Recurrent {
     const H = this.hiddenSize, D = this.directions, DH = D * H, L = this.numLayers;
     for (let k = L - 1; k >= 0; k--) {
       const dOut = k === L - 1 ? dTop : ws.dOutputs[k];
-      const input = k === 0 ? this.x : ws.outputs[k - 1];
+      const input = k === 0 ? this.x : this.layerInput(k);
       const width = k === 0 ? this.inputSize : DH;
       const dInput = k === 0 ? ws.dx : ws.dOutputs[k - 1];
       for (let d = 0; d < D; d++) {
@@ -280,9 +317,84 @@ export class Recurrent {
         copyRows(ws.dh0, s, H, dir.initialGrad, 0, H, B, H);
         if (ws.dc0) copyRows(ws.dc0, s, H, dir.initialCellGrad, 0, H, B, H);
       }
+      // through the dropout before layer k: dL/d(output of k−1) = dL/d(dropped) ⊙ mask
+      if (k > 0 && this.dropped) applyMask(dInput, dInput, ws.masks[k - 1], T * B * DH);
     }
     if (ws.dxBF) transposeTB(ws.dxBF, ws.dx, T, B, this.inputSize);
     return ws.gradients;
+  }
+
+  /**
+   * Runs the stack one step at a time, for a decoder whose input at step t depends on its
+   * output at t − 1 (input feeding). Unidirectional, time-major, no lengths. Returns the input
+   * buffer X [T·B, I]: fill the B rows of step t, then call `forwardStep(t)` for t = 0…T−1;
+   * the top layer's a⟨t⟩ is then rows t·B… of `forwardOutput()`, and after the last step
+   * `lastState()` holds h_n and c_n. h0, c0: [L, B, H] data, or null for zeros. Callers check
+   * shapes (this is the unchecked path models build on).
+   */
+  beginSteps(T: number, B: number, h0: FloatArray | null, c0: FloatArray | null): FloatArray {
+    if (this.bidirectional || this.batchFirst || this.dropout > 0) throw new TypeError(`${this.kind}.beginSteps: runs step by step only unidirectional, time-major stacks without dropout`);
+    const ws = this.reserve(T, B), H = this.hiddenSize;
+    ws.xSteps ??= allocate(this.dtype, T * B * this.inputSize);
+    this.x = ws.xSteps;
+    this.masked = false;
+    this.layers.forEach(([dir], k) => dir.setInitial(h0, k * B * H, c0, k * B * H));
+    this.backwardReady = true;
+    return ws.xSteps;
+  }
+
+  /** Step t of a run begun by `beginSteps`: every layer, bottom to top. */
+  forwardStep(t: number): void {
+    const ws = this.ws!, { T, B } = ws, H = this.hiddenSize;
+    for (let k = 0; k < this.numLayers; k++) {
+      const width = k === 0 ? this.inputSize : H;
+      const dir = this.layers[k][0];
+      dir.forwardStep(k === 0 ? ws.xSteps! : ws.outputs[k - 1], t * B * width, width, t);
+      if (t !== T - 1) continue;
+      copyRows(ws.hN, k * B * H, H, dir.states, dir.finalOffset(), H, B, H);
+      if (ws.cN) copyRows(ws.cN, k * B * H, H, dir.cellStates, dir.finalOffset(), H, B, H);
+    }
+  }
+
+  /**
+   * Starts BPTT for a run begun by `beginSteps`: dhN, dcN [L, B, H] data or null. Then call
+   * `backwardStep(t, dTop)` for t = T−1…0 and `endStepBackward()`.
+   */
+  beginStepBackward(dhN: FloatArray | null, dcN: FloatArray | null): void {
+    const B = this.ready(`${this.kind}.beginStepBackward`).B, H = this.hiddenSize;
+    this.layers.forEach(([dir], k) => dir.beginBackward(dhN, k * B * H, dcN, k * B * H));
+  }
+
+  /**
+   * One step of BPTT: dTop holds dL/da⟨t⟩ of the top layer (rows of step t, stride H, complete
+   * by now). Returns the array whose rows of step t hold dL/dx⟨t⟩ [B, I] (valid until the next call).
+   */
+  backwardStep(t: number, dTop: FloatArray): FloatArray {
+    const ws = this.ws!, B = ws.B, H = this.hiddenSize, L = this.numLayers;
+    for (let k = L - 1; k >= 0; k--) {
+      const dir = this.layers[k][0], width = k === 0 ? this.inputSize : H;
+      dir.backwardStep(t, k === L - 1 ? dTop : ws.dOutputs[k], 0, H, ws.gradNorms, k * ws.T, null);
+      dir.stepInputGrad(t, k === 0 ? ws.dx : ws.dOutputs[k - 1], t * B * width, width);
+    }
+    return ws.dx;
+  }
+
+  /** Ends BPTT of a step-by-step run: weight gradients (accumulated) and dL/dh0, dL/dc0. */
+  endStepBackward(): RecurrentGradients {
+    const ws = this.ready(`${this.kind}.endStepBackward`), B = ws.B, H = this.hiddenSize;
+    this.backwardReady = false;
+    this.layers.forEach(([dir], k) => {
+      const width = k === 0 ? this.inputSize : H;
+      dir.endBackward(k === 0 ? this.x! : ws.outputs[k - 1], 0, width);
+      copyRows(ws.dh0, k * B * H, H, dir.initialGrad, 0, H, B, H);
+      if (ws.dc0) copyRows(ws.dc0, k * B * H, H, dir.initialCellGrad, 0, H, B, H);
+    });
+    return ws.gradients;
+  }
+
+  /** Layer k's input (k ≥ 1): the previous layer's output, or its dropped copy in training. */
+  private layerInput(k: number): FloatArray {
+    return this.dropped ? this.ws!.dropped[k - 1] : this.ws!.outputs[k - 1];
   }
 
   /** The result of the last forward (output, h_n, c_n views). */
@@ -362,12 +474,14 @@ export class Recurrent {
     // a unidirectional layer's output is its state slots 1…T, contiguous: a view, not a copy
     const outputs = this.layers.map((dirs) => (D === 1 ? dirs[0].states.subarray(B * H, (T + 1) * B * H) : f(T * B * DH)));
     const dOutputs = Array.from({ length: L - 1 }, () => f(T * B * DH));
+    const drop = () => Array.from({ length: this.dropout > 0 ? L - 1 : 0 }, () => f(T * B * DH));
     const lstm = this.hasCellState, bf = this.batchFirst;
     const ws: Workspace = {
-      T, B, outputs, dOutputs,
+      T, B, outputs, dOutputs, masks: drop(), dropped: drop(),
       dx: f(T * B * I),
       hN: f(L * D * B * H), cN: lstm ? f(L * D * B * H) : null,
       dh0: f(L * D * B * H), dc0: lstm ? f(L * D * B * H) : null,
+      xSteps: null,
       xT: bf ? f(T * B * I) : null,
       outputBF: bf ? f(T * B * DH) : null,
       dOutputT: bf ? f(T * B * DH) : null,

@@ -1,168 +1,379 @@
 /**
- * Encoder–decoder for Tx ≠ Ty (translation, reversing, sorting): the encoder reads x⟨1…Tx⟩
- * and its final state a⟨Tx⟩ (and c⟨Tx⟩) starts the decoder, a many-to-many model over
- * output tokens whose input at step t is the previous token (one-hot).
+ * Encoder–decoder for Tx ≠ Ty (translation, grapheme-to-phoneme, reversing), with token
+ * embeddings on both sides and optional Luong attention, exactly as the `seq2seq` reference
+ * fixtures define it (../shared/reference/README.md):
  *
- * Training uses teacher forcing: the decoder reads  start, y⟨1⟩, …, y⟨Ty−1⟩  and predicts
- * y⟨1⟩ … y⟨Ty⟩; the gradient reaching the decoder's initial state flows into the encoder
- * as dL/da⟨Tx⟩. Inference decodes greedily or by beam search.
+ *   encoder   h̄⟨1…S⟩ = recurrent stack (optionally bidirectional) over W_src[src], each row
+ *             read for its first srcLengths[b] steps (packed-sequence semantics)
+ *   bridge    the decoder's initial state per layer = the encoder's final states of that
+ *             layer, directions concatenated [h_fwd; h_bwd] (and so for c): Hd = D·H
+ *   decoder   step t reads [W_tgt[y⟨t−1⟩]; h̃⟨t−1⟩] (h̃ only with input feeding, zeros at t = 0),
+ *             h⟨t⟩ = its top layer, h̃⟨t⟩ = attention(h⟨t⟩, h̄) (or h⟨t⟩ without attention)
+ *   output    logits⟨t⟩ = W_head h̃⟨t⟩ + b_head; the loss is the cross-entropy summed over
+ *             every target position whose id is not padding, divided by B
  *
- * Parameter names: `encoder.weight_ih_l0`, …, `decoder.weight_ih_l0`, …, `decoder.head.weight`.
+ * Training uses teacher forcing (`lossAndGrad` with tgtIn = start, y⟨1⟩, …); BPTT runs the
+ * decoder backward step by step (input feeding carries dL/dh̃⟨t−1⟩ from step t), then the
+ * attention's gradient into the memory and the bridge's into the encoder's final states.
+ * Greedy decoding and beam search (`greedy`, `beamSearch`) live in generation/beam-search.ts.
+ *
+ * Parameter names: `encoder.embedding.weight`, `encoder.weight_ih_l0`, …,
+ * `decoder.embedding.weight`, `decoder.weight_ih_l0`, …, `decoder.attention.*`,
+ * `decoder.head.weight`, `decoder.head.bias`.
  */
-import { Recurrent, type RecurrentOutput } from '../layers/recurrent.js';
+import { type BeamSearchOptions, type Hypothesis, beamSearch } from '../generation/beam-search.js';
+import { Attention, type AttentionScore, attentionScores } from '../layers/attention.js';
+import { Embedding } from '../layers/embedding.js';
+import { Linear } from '../layers/linear.js';
+import { Recurrent } from '../layers/recurrent.js';
+import { copyRows, addRows } from '../kernels/elementwise.js';
+import type { Loss } from '../losses/loss.js';
+import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
-import { type DType, type Tensor, allocate, sizeOf } from '../tensor.js';
-import { StateCarry } from '../training/state-carry.js';
-import { asOperation, checkDataLength, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
-import { argmax, logSoftmax } from '../generation/sample.js';
-import { SequenceModel } from './sequence-model.js';
+import { Random } from '../random.js';
+import { type DType, type FloatArray, type Tensor, allocate } from '../tensor.js';
+import { asOperation, checkBoolean, checkChoice, checkDataLength, checkInteger, checkKeys, checkObject, checkTensorLike, describe, shapeText } from '../validate.js';
 
 export interface Seq2SeqOptions {
-  /** Cell of both encoder and decoder: `rnn_tanh`, `gru`, `lstm`, … */
+  /** Cell of both sides: `rnn_tanh`, `rnn_relu`, `gru` or `lstm`. */
   mode: string;
-  /** Features per source step (the source vocabulary for one-hot sources). */
-  inputSize: number;
-  /** Output tokens, the start token included. */
-  outputVocab: number;
+  /** Source tokens (ids 0…srcVocab−1, padding included). */
+  srcVocab: number;
+  /** Target tokens (padding and start token included). */
+  tgtVocab: number;
+  /** E: embedding width of both sides. */
+  embeddingDim: number;
+  /** H: hidden units of each encoder direction; the decoder has D·H. */
   hiddenSize: number;
+  /** L: layers of each side (default 1). */
   numLayers?: number;
+  /** A bidirectional encoder (default false). */
+  bidirectionalEncoder?: boolean;
+  /** `none` (default), `dot`, `general` or `mlp`. */
+  attention?: 'none' | AttentionScore;
+  /** Feed h̃⟨t−1⟩ into the decoder's input at step t (default false). */
+  inputFeed?: boolean;
+  /** The padding id of both sides (default 0): no embedding gradient, no loss. */
+  paddingIdx?: number;
+  /** The decoder's first input (default 1). */
+  startToken?: number;
+  /** With false, no bias in the recurrent stacks and the head (default true). */
   bias?: boolean;
   dtype?: DType;
   seed?: number;
-  /** The token the decoder reads first (default 0). */
-  startToken?: number;
 }
 
-export interface BeamSearchOptions {
-  beamWidth: number;
-  maxLength: number;
-  /** Decoding of a hypothesis stops after this token (kept in the output). */
-  endToken?: number;
+/** A teacher-forced batch: token ids, time-major. */
+export interface Seq2SeqBatch {
+  /** [S, B] source ids. */
+  src: TokenTensor;
+  /** B lengths in 1…S (default: every row is S long). */
+  srcLengths?: ArrayLike<number> | null;
+  /** [T, B] decoder inputs: the start token, then the target shifted right. */
+  tgtIn: TokenTensor;
+  /** [T, B] targets; the padding id where a row has ended. */
+  tgtOut: TokenTensor;
 }
 
-export interface Hypothesis {
-  tokens: number[];
-  /** Σ log p of its tokens. */
-  logProb: number;
+export interface TokenTensor {
+  readonly data: ArrayLike<number>;
+  readonly shape: readonly number[];
+}
+
+export interface Seq2SeqOutput {
+  /** [T, B, tgtVocab] */
+  readonly logits: Tensor;
+  /** α [T, B, S], or null without attention. */
+  readonly attention: Tensor | null;
+}
+
+const OPTION_KEYS = ['mode', 'srcVocab', 'tgtVocab', 'embeddingDim', 'hiddenSize', 'numLayers', 'bidirectionalEncoder',
+  'attention', 'inputFeed', 'paddingIdx', 'startToken', 'bias', 'dtype', 'seed'];
+
+interface Workspace {
+  S: number;
+  T: number;
+  B: number;
+  srcEmbedded: Tensor;
+  /** the decoder's initial states [L, B, Hd] */
+  h0: FloatArray;
+  c0: FloatArray | null;
+  /** h̃ [T·B, Hd], logits and their gradient [T·B, V], loss weights */
+  hTilde: FloatArray;
+  z: FloatArray;
+  dz: FloatArray;
+  weights: Float64Array;
+  dHTilde: FloatArray;
+  /** dL/dh of the decoder's top layer [T·B, Hd] */
+  dTop: FloatArray;
+  /** dL/dH̄ without attention: zeros [S·B, Hd] */
+  zeroMemoryGrad: FloatArray;
+  /** the encoder's dL/dh_n, dL/dc_n [L·D, B, H] */
+  dhN: FloatArray;
+  dcN: FloatArray | null;
+  lengths: Int32Array;
+  output: Seq2SeqOutput;
 }
 
 export class Seq2Seq {
+  readonly options: Readonly<Required<Seq2SeqOptions>>;
+  readonly srcEmbedding: Embedding;
   readonly encoder: Recurrent;
-  readonly decoder: SequenceModel;
+  readonly tgtEmbedding: Embedding;
+  readonly decoder: Recurrent;
+  readonly attention: Attention | null;
+  readonly head: Linear;
+  readonly loss: Loss;
   readonly params: Param[];
-  readonly startToken: number;
-  readonly outputVocab: number;
-  private decoderInput: Tensor | null = null;
-  private encoderGrad: Tensor | null = null;
+  private ws: Workspace | null = null;
+  /** ids of the last forward, for the embeddings' backward */
+  private last: Seq2SeqBatch | null = null;
 
   constructor(options: Seq2SeqOptions) {
     const op = 'Seq2Seq';
     checkObject(op, 'options', options);
-    const V = (this.outputVocab = checkInteger(op, 'outputVocab', options.outputVocab));
-    this.startToken = this.checkToken(op, 'startToken', options.startToken ?? 0);
-    const seed = options.seed ?? 0;
-    const shared = {
-      mode: options.mode, hiddenSize: options.hiddenSize, numLayers: options.numLayers,
-      bias: options.bias, dtype: options.dtype,
+    checkKeys(op, 'options', options, OPTION_KEYS);
+    const srcVocab = checkInteger(op, 'srcVocab', options.srcVocab);
+    const tgtVocab = checkInteger(op, 'tgtVocab', options.tgtVocab);
+    const E = checkInteger(op, 'embeddingDim', options.embeddingDim);
+    const H = checkInteger(op, 'hiddenSize', options.hiddenSize);
+    const L = checkInteger(op, 'numLayers', options.numLayers ?? 1);
+    const bidirectional = checkBoolean(op, 'bidirectionalEncoder', options.bidirectionalEncoder ?? false);
+    const attention = checkChoice(op, 'attention', options.attention ?? 'none', ['none', ...attentionScores] as const);
+    const inputFeed = checkBoolean(op, 'inputFeed', options.inputFeed ?? false);
+    const paddingIdx = checkInteger(op, 'paddingIdx', options.paddingIdx ?? 0, 0);
+    const startToken = checkInteger(op, 'startToken', options.startToken ?? 1, 0);
+    for (const [name, id] of [['paddingIdx', paddingIdx], ['startToken', startToken]] as const) {
+      if (id >= tgtVocab) throw new RangeError(`${op}: ${name} must be a target id < tgtVocab (${tgtVocab}), got ${id}`);
+    }
+    if (paddingIdx >= srcVocab) throw new RangeError(`${op}: paddingIdx must be a source id < srcVocab (${srcVocab}), got ${paddingIdx}`);
+    const seed = checkInteger(op, 'seed', options.seed ?? 0, 0);
+    const bias = checkBoolean(op, 'bias', options.bias ?? true);
+    const D = bidirectional ? 2 : 1, Hd = D * H;
+    const shared = { mode: options.mode, numLayers: L, bias, dtype: options.dtype };
+    this.encoder = asOperation(op, () => new Recurrent({ ...shared, inputSize: E, hiddenSize: H, bidirectional, seed, namePrefix: 'encoder.' }));
+    const dtype = this.encoder.dtype;
+    this.decoder = new Recurrent({ ...shared, inputSize: E + (inputFeed ? Hd : 0), hiddenSize: Hd, seed: seed + 1, namePrefix: 'decoder.' });
+    this.srcEmbedding = new Embedding({ numEmbeddings: srcVocab, embeddingDim: E, paddingIdx }, dtype, 'encoder.', op);
+    this.tgtEmbedding = new Embedding({ numEmbeddings: tgtVocab, embeddingDim: E, paddingIdx }, dtype, 'decoder.', op);
+    this.attention = attention === 'none' ? null : new Attention(attention, Hd, dtype);
+    this.head = new Linear(Hd, tgtVocab, bias, dtype, 'decoder.head');
+    this.loss = getLoss('cross_entropy', op);
+    this.params = [
+      ...this.srcEmbedding.params, ...this.encoder.params, ...this.tgtEmbedding.params, ...this.decoder.params,
+      ...(this.attention?.params ?? []), ...this.head.params,
+    ];
+    this.options = {
+      mode: this.encoder.mode, srcVocab, tgtVocab, embeddingDim: E, hiddenSize: H, numLayers: L,
+      bidirectionalEncoder: bidirectional, attention, inputFeed, paddingIdx, startToken, bias, dtype, seed,
     };
-    [this.encoder, this.decoder] = asOperation(op, () => [
-      new Recurrent({ ...shared, inputSize: options.inputSize, seed, namePrefix: 'encoder.' }),
-      new SequenceModel({ ...shared, inputSize: V, outputSize: V, seed: seed + 1, namePrefix: 'decoder.' }),
-    ] as const);
-    this.params = [...this.encoder.params, ...this.decoder.params];
+    this.resetParameters(seed);
+  }
+
+  /** Hd: the decoder's hidden size (D·H). */
+  get decoderSize(): number {
+    return this.decoder.hiddenSize;
+  }
+
+  get dtype(): DType {
+    return this.encoder.dtype;
+  }
+
+  /**
+   * PyTorch's default initialisation, seeded: N(0, 1) embeddings (padding rows zero),
+   * U(−1/√H, 1/√H) recurrent weights, U(−1/√fan_in, 1/√fan_in) attention and head.
+   */
+  resetParameters(seed = 0): void {
+    this.encoder.resetParameters(seed);
+    this.decoder.resetParameters(seed + 1);
+    const rng = new Random((seed ^ 0x5e92) >>> 0);
+    this.srcEmbedding.resetParameters(rng);
+    this.tgtEmbedding.resetParameters(rng);
+    this.attention?.resetParameters(rng);
+    const k = 1 / Math.sqrt(this.head.inFeatures);
+    for (const p of this.head.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
   }
 
   zeroGrad(): void {
     zeroGrads(this.params);
   }
 
+  /** Teacher-forced forward: logits [T, B, V] and α [T, B, S]; views valid until the next call. */
+  forward(batch: Seq2SeqBatch): Seq2SeqOutput {
+    this.checkBatch('Seq2Seq.forward', batch);
+    return this.run(batch);
+  }
+
+  /** The teacher-forced loss without gradients. */
+  evaluate(batch: Seq2SeqBatch): number {
+    this.checkBatch('Seq2Seq.evaluate', batch);
+    this.run(batch);
+    return this.score(batch);
+  }
+
   /**
-   * Teacher-forced loss (summed over target steps, averaged over the batch) and BPTT through
-   * decoder and encoder. source [Tx, B, I]; target token indices [Ty, B].
+   * Teacher-forced loss (cross-entropy summed over non-padding targets, divided by B) and
+   * BPTT through decoder, attention, bridge and encoder: dL/dθ is added into every grad.
    */
-  lossAndGrad(source: Tensor, target: { data: ArrayLike<number>; shape: readonly number[] }): number {
-    const op = 'Seq2Seq.lossAndGrad';
-    const [Tx, B] = this.encoder.checkInput(op, source);
-    const ts = checkTensorLike<typeof target>(op, 'target', target).shape;
-    const Ty = ts?.[0], V = this.outputVocab;
-    if (!sameShape(ts, [Ty, B]) || !(Ty >= 1) || !Number.isInteger(Ty)) {
-      throw new RangeError(`${op}: target has shape ${shapeText(ts)} but [Ty, ${B}] was expected`);
-    }
-    checkDataLength(op, 'target', target.data, ts);
-    checkIndices(op, 'target', target.data, V, 'token');
-    const enc = this.encoder.forwardUnchecked(source); // checked above
-    // the decoder reads start, y⟨1⟩, …, y⟨Ty−1⟩, one-hot
-    const x = (this.decoderInput = reuse(this.decoderInput, [Ty, B, V], this.decoder.dtype));
-    x.data.fill(0);
-    for (let i = 0; i < Ty * B; i++) x.data[i * V + (i < B ? this.startToken : target.data[i - B])] = 1;
-    const loss = this.decoder.lossAndGrad(x, target, { h0: enc.hN, c0: enc.cN });
-    const g = this.decoder.stateGradients!;
-    // the encoder's outputs get no gradient: only its final state feeds the decoder
-    this.encoderGrad = reuse(this.encoderGrad, [Tx, B, this.encoder.hiddenSize], this.encoder.dtype);
-    this.encoder.backwardUnchecked(this.encoderGrad.data, g.dh0.data, g.dc0 && g.dc0.data);
+  lossAndGrad(batch: Seq2SeqBatch): number {
+    this.checkBatch('Seq2Seq.lossAndGrad', batch);
+    return this.lossAndGradUnchecked(batch);
+  }
+
+  /** lossAndGrad for a batch the caller has checked with `checkBatch`. */
+  lossAndGradUnchecked(batch: Seq2SeqBatch): number {
+    this.run(batch);
+    const loss = this.score(batch);
+    this.backward();
     return loss;
   }
 
-  /** Greedy decoding of one source [Tx, 1, I]: up to maxLength tokens, stopping after endToken. */
-  greedy(source: Tensor, maxLength: number, endToken?: number): number[] {
-    return this.beamSearch(source, { beamWidth: 1, maxLength, endToken }).tokens;
-  }
-
   /**
-   * Beam search over one source [Tx, 1, I]: keeps the beamWidth most likely prefixes
-   * (by Σ log p), runs them as one batch, and returns the best hypothesis.
+   * Beam search over one source (its token ids): see generation/beam-search.ts for the
+   * length-normalized score and end-of-sequence handling.
    */
-  beamSearch(source: Tensor, options: BeamSearchOptions): Hypothesis {
-    const op = 'Seq2Seq.beamSearch';
-    const k = checkInteger(op, 'beamWidth', options?.beamWidth);
-    const maxLength = checkInteger(op, 'maxLength', options.maxLength);
-    const end = options.endToken;
-    if (end !== undefined) this.checkToken(op, 'endToken', end);
-    if (this.encoder.checkInput(op, source)[1] !== 1) throw new RangeError(`${op}: source has shape ${shapeText(source.shape)} but [Tx, 1, ${this.encoder.inputSize}] was expected (one source at a time)`);
-    const V = this.outputVocab, H = this.encoder.hiddenSize, L = this.encoder.numLayers;
-    const carry = new StateCarry(this.decoder.rnn, k);
-    // carry row (l, i) = row (l, parents[i]) of a state with `width` rows a layer, h and c alike
-    const gather = (state: RecurrentOutput, width: number, parents: number[]) => {
-      for (const [to, from] of [[carry.h, state.hN], [carry.c, state.cN]]) {
-        parents.forEach((p, i) => {
-          for (let l = 0; to && from && l < L; l++) to.data.set(from.data.subarray((l * width + p) * H, (l * width + p + 1) * H), (l * k + i) * H);
-        });
-      }
-    };
-    gather(this.encoder.forwardUnchecked(source), 1, new Array(k).fill(0)); // every beam starts from the encoder's final state
-    let beams: Hypothesis[] = [{ tokens: [], logProb: 0 }];
-    const x: Tensor = { data: allocate(this.decoder.dtype, k * V), shape: [1, k, V] };
-    const logp = new Float64Array(V);
-    const last = (h: Hypothesis): number | undefined => h.tokens[h.tokens.length - 1];
-    const ended = (h: Hypothesis) => end !== undefined && last(h) === end;
-    for (let step = 0; step < maxLength && !beams.every(ended); step++) {
-      x.data.fill(0);
-      beams.forEach((h, b) => { x.data[b * V + (last(h) ?? this.startToken)] = 1; });
-      const { z, state } = this.decoder.forward(x, carry.inputs());
-      // [Σ log p, parent beam, token (−1: the ended parent itself)]
-      const candidates: [number, number, number][] = [];
-      beams.forEach((h, b) => {
-        if (ended(h)) return candidates.push([h.logProb, b, -1]);
-        logSoftmax(logp, z.data, b * V, V);
-        const best = argmax(z.data, b * V, V); // a beam of one keeps only the most likely token
-        for (let v = 0; v < V; v++) if (k > 1 || v === best) candidates.push([h.logProb + logp[v], b, v]);
-      });
-      const chosen = candidates.sort((a, b) => b[0] - a[0]).slice(0, k);
-      // beam i continues from its parent's state
-      gather(state, k, chosen.map((c) => c[1]));
-      beams = chosen.map(([logProb, p, token]) => ({ tokens: token < 0 ? beams[p].tokens : [...beams[p].tokens, token], logProb }));
+  beamSearch(src: ArrayLike<number>, options: BeamSearchOptions): Hypothesis {
+    return beamSearch(this, src, options);
+  }
+
+  /** Greedy decoding of one source: the most likely token at every step (a beam of one). */
+  greedy(src: ArrayLike<number>, options: Omit<BeamSearchOptions, 'beamWidth'>): Hypothesis {
+    return beamSearch(this, src, { ...options, beamWidth: 1 });
+  }
+
+  /** Checks a batch (ids in range, shapes, lengths), naming `op`; returns [S, T, B]. */
+  checkBatch(op: string, batch: Seq2SeqBatch): [number, number, number] {
+    checkObject(op, 'batch', batch);
+    checkKeys(op, 'batch', batch, ['src', 'srcLengths', 'tgtIn', 'tgtOut']);
+    const [S, B] = this.checkIds(op, 'src', batch.src, this.options.srcVocab);
+    const [T, B2] = this.checkIds(op, 'tgtIn', batch.tgtIn, this.options.tgtVocab);
+    const [T2, B3] = this.checkIds(op, 'tgtOut', batch.tgtOut, this.options.tgtVocab);
+    if (B2 !== B || B3 !== B || T2 !== T) {
+      throw new RangeError(`${op}: src ${shapeText(batch.src.shape)}, tgtIn ${shapeText(batch.tgtIn.shape)} and tgtOut ${shapeText(batch.tgtOut.shape)} must share B, and tgtIn and tgtOut T`);
     }
-    return beams[0];
+    const lengths = batch.srcLengths;
+    if (lengths != null) {
+      if (typeof lengths !== 'object' || lengths.length !== B) throw new RangeError(`${op}: srcLengths must hold ${B} lengths, got ${describe(lengths)}`);
+      for (let b = 0; b < B; b++) {
+        if (!Number.isInteger(lengths[b]) || lengths[b] < 1 || lengths[b] > S) throw new RangeError(`${op}: srcLengths[${b}] must be an integer in [1, ${S}], got ${describe(lengths[b])}`);
+      }
+    }
+    return [S, T, B];
   }
 
-  /** Checks a token option: an integer in [0, outputVocab). */
-  private checkToken(op: string, name: string, token: unknown): number {
-    if (checkInteger(op, name, token, 0) >= this.outputVocab) throw new RangeError(`${op}: ${name} must be < outputVocab (${this.outputVocab}), got ${token}`);
-    return token as number;
+  private checkIds(op: string, name: string, t: TokenTensor, V: number): [number, number] {
+    const { data, shape } = checkTensorLike<TokenTensor>(op, name, t);
+    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+      throw new RangeError(`${op}: ${name} must be token ids of shape [steps, B] with positive sizes, got ${shapeText(shape)}`);
+    }
+    checkDataLength(op, name, data, shape);
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isInteger(data[i]) || data[i] < 0 || data[i] >= V) throw new RangeError(`${op}: ${name}[${i}] must be a token id in [0, ${V - 1}], got ${describe(data[i])}`);
+    }
+    return [shape[0], shape[1]];
   }
-}
 
-/** `t` if it has `shape`, else a new zero tensor of that shape. */
-function reuse(t: Tensor | null, shape: number[], dtype: DType): Tensor {
-  return t && sameShape(t.shape, shape) ? t : { data: allocate(dtype, sizeOf(shape)), shape };
+  /** Encoder, bridge, decoder steps with attention, head: a checked batch forward. */
+  private run(batch: Seq2SeqBatch): Seq2SeqOutput {
+    const S = batch.src.shape[0], B = batch.src.shape[1], T = batch.tgtIn.shape[0];
+    const ws = this.reserve(S, T, B);
+    const E = this.options.embeddingDim, Hd = this.decoderSize, feed = this.options.inputFeed;
+    const I = this.decoder.inputSize;
+    this.last = batch;
+    for (let b = 0; b < B; b++) ws.lengths[b] = batch.srcLengths ? batch.srcLengths[b] : S;
+    this.srcEmbedding.forward(ws.srcEmbedded.data, 0, E, batch.src.data, S * B);
+    const enc = this.encoder.forwardUnchecked(ws.srcEmbedded, null, null, batch.srcLengths ? ws.lengths : null);
+    this.bridge(enc.hN.data, ws.h0, B);
+    if (ws.c0) this.bridge(enc.cN!.data, ws.c0, B);
+    const X = this.decoder.beginSteps(T, B, ws.h0, ws.c0);
+    this.tgtEmbedding.forward(X, 0, I, batch.tgtIn.data, T * B);
+    if (feed) for (let b = 0; b < B; b++) X.fill(0, b * I + E, (b + 1) * I); // h̃⟨−1⟩ = 0
+    if (this.attention) {
+      this.attention.begin(T, B, S, enc.output.data, ws.lengths);
+      // α lives in the attention's workspace, which decoding at other sizes may have replaced
+      if (ws.output.attention?.data !== this.attention.alpha) ws.output = { logits: ws.output.logits, attention: { data: this.attention.alpha, shape: [T, B, S] } };
+    }
+    const h = this.decoder.forwardOutput(); // the top layer's a⟨t⟩, rows t·B…
+    for (let t = 0; t < T; t++) {
+      this.decoder.forwardStep(t);
+      const o = t * B * Hd;
+      if (this.attention) this.attention.forward(t, h, o, Hd, ws.hTilde, o);
+      else copyRows(ws.hTilde, o, Hd, h, o, Hd, B, Hd);
+      if (feed && t < T - 1) copyRows(X, (t + 1) * B * I + E, I, ws.hTilde, o, Hd, B, Hd);
+    }
+    this.head.forward(ws.z, ws.hTilde, 0, Hd, T * B);
+    return ws.output;
+  }
+
+  /** Decoder initial state [L, B, D·H] from encoder final states [L·D, B, H]: [h_fwd; h_bwd] per layer. */
+  private bridge(state: FloatArray, out: FloatArray, B: number): void {
+    const H = this.encoder.hiddenSize, D = this.encoder.directions, Hd = D * H;
+    for (let l = 0; l < this.encoder.numLayers; l++) {
+      for (let d = 0; d < D; d++) copyRows(out, l * B * Hd + d * H, Hd, state, (l * D + d) * B * H, H, B, H);
+    }
+  }
+
+  /** The bridge's backward: dL/d(encoder final state) from dL/d(decoder initial state). */
+  private bridgeBack(dInit: FloatArray, out: FloatArray, B: number): void {
+    const H = this.encoder.hiddenSize, D = this.encoder.directions, Hd = D * H;
+    for (let l = 0; l < this.encoder.numLayers; l++) {
+      for (let d = 0; d < D; d++) copyRows(out, (l * D + d) * B * H, H, dInit, l * B * Hd + d * H, Hd, B, H);
+    }
+  }
+
+  /** The loss of the last forward; leaves dL/dlogits in the workspace. */
+  private score(batch: Seq2SeqBatch): number {
+    const ws = this.ws!, rows = ws.T * ws.B, pad = this.options.paddingIdx;
+    for (let r = 0; r < rows; r++) ws.weights[r] = batch.tgtOut.data[r] === pad ? 0 : 1;
+    return this.loss.lossAndGrad(ws.dz, ws.z, 0, rows, this.options.tgtVocab, batch.tgtOut.data, 0, ws.weights, 0, 1 / ws.B);
+  }
+
+  private backward(): void {
+    const ws = this.ws!, batch = this.last!, { S, T, B } = ws;
+    const E = this.options.embeddingDim, Hd = this.decoderSize, I = this.decoder.inputSize, feed = this.options.inputFeed;
+    this.head.backward(ws.dz, ws.hTilde, 0, Hd, T * B, ws.dHTilde, 0, false);
+    this.decoder.beginStepBackward(null, null);
+    this.attention?.beginBackward();
+    const h = this.decoder.forwardOutput();
+    let dX: FloatArray = ws.dTop;
+    for (let t = T - 1; t >= 0; t--) {
+      const o = t * B * Hd;
+      // dL/dh̃⟨t⟩ is complete: the head's part, and step t+1's input-feeding part
+      if (this.attention) {
+        ws.dTop.fill(0, o, o + B * Hd);
+        this.attention.backward(t, ws.dHTilde, o, ws.hTilde, o, h, o, Hd, ws.dTop, o);
+      } else {
+        copyRows(ws.dTop, o, Hd, ws.dHTilde, o, Hd, B, Hd);
+      }
+      dX = this.decoder.backwardStep(t, ws.dTop);
+      if (feed && t > 0) addRows(ws.dHTilde, (t - 1) * B * Hd, Hd, dX, t * B * I + E, I, B, Hd);
+    }
+    const g = this.decoder.endStepBackward();
+    this.tgtEmbedding.backward(dX, 0, I, batch.tgtIn.data, T * B);
+    const dMemory = this.attention ? this.attention.endBackward() : ws.zeroMemoryGrad;
+    this.bridgeBack(g.dh0.data, ws.dhN, B);
+    if (ws.dcN) this.bridgeBack(g.dc0!.data, ws.dcN, B);
+    const enc = this.encoder.backwardUnchecked(dMemory, ws.dhN, ws.dcN);
+    this.srcEmbedding.backward(enc.dx.data, 0, E, batch.src.data, S * B);
+  }
+
+  private reserve(S: number, T: number, B: number): Workspace {
+    const ws = this.ws;
+    if (ws && ws.S === S && ws.T === T && ws.B === B) return ws;
+    const f = (n: number) => allocate(this.dtype, n);
+    const E = this.options.embeddingDim, Hd = this.decoderSize, V = this.options.tgtVocab, L = this.options.numLayers;
+    const lstm = this.encoder.hasCellState, nEnc = L * this.encoder.directions * B * this.encoder.hiddenSize;
+    const z = f(T * B * V);
+    const next: Workspace = {
+      S, T, B,
+      srcEmbedded: { data: f(S * B * E), shape: [S, B, E] },
+      h0: f(L * B * Hd), c0: lstm ? f(L * B * Hd) : null,
+      hTilde: f(T * B * Hd), z, dz: f(T * B * V), weights: new Float64Array(T * B),
+      dHTilde: f(T * B * Hd), dTop: f(T * B * Hd), zeroMemoryGrad: f(this.attention ? 0 : S * B * Hd),
+      dhN: f(nEnc), dcN: lstm ? f(nEnc) : null,
+      lengths: new Int32Array(B),
+      output: { logits: { data: z, shape: [T, B, V] }, attention: null },
+    };
+    return (this.ws = next);
+  }
 }

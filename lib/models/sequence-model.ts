@@ -14,6 +14,7 @@
  */
 import type { Activation } from '../activations/activation.js';
 import { getActivation } from '../activations/registry.js';
+import { applyMask, checkDropout, drawMask } from '../layers/dropout.js';
 import { Embedding, type EmbeddingOptions } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import { copyRows } from '../kernels/elementwise.js';
@@ -23,7 +24,7 @@ import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { asOperation, checkChoice, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
+import { asOperation, describe, checkBoolean, checkChoice, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
 
 export type Topology = 'many_to_many' | 'many_to_one';
 
@@ -37,7 +38,10 @@ export interface SequenceModelOptions {
   outputSize: number;
   numLayers?: number;
   bidirectional?: boolean;
+  /** With false, no bias tensors in the recurrent stack (and by default none in the head). */
   bias?: boolean;
+  /** Whether the head has `head.bias` (default: as `bias`). */
+  headBias?: boolean;
   dtype?: DType;
   seed?: number;
   /** Default `many_to_many`. */
@@ -50,6 +54,12 @@ export interface SequenceModelOptions {
   namePrefix?: string;
   /** Token ids in, through an embedding [N, E] (default none: x is [T, B, I] features). */
   embedding?: EmbeddingOptions | null;
+  /** p in [0, 1): dropout between stacked recurrent layers, as PyTorch's `dropout` (default 0). */
+  dropout?: number;
+  /** p in [0, 1): dropout on the embedding's output (default 0). */
+  embeddingDropout?: number;
+  /** p in [0, 1): dropout on the recurrent output, before the head (default 0). */
+  headDropout?: number;
 }
 
 /** Token ids [T, B] (integers in [0, N)), the input of a model with an embedding. */
@@ -91,6 +101,9 @@ interface ModelWorkspace {
   dOutput: FloatArray;
   /** per-row loss weights (0 on padding) */
   weights: Float64Array;
+  /** headDropout only: the head's input after dropout [rows, D·H] and its mask */
+  aDropped: FloatArray;
+  headMask: FloatArray;
   prediction: Prediction;
 }
 
@@ -111,7 +124,11 @@ export class SequenceModel {
   stateGradients: RecurrentGradients | null = null;
   /** With an embedding: the embedded input of the last forward [T, B, E] and its ids. */
   private embedded: Tensor | null = null;
+  private embeddedMask: FloatArray | null = null;
   private ids: ArrayLike<number> = [];
+  /** Whether the last forward applied embedding / head dropout. */
+  private droppedEmbedding = false;
+  private droppedHead = false;
 
   constructor(options: SequenceModelOptions) {
     const op = 'SequenceModel';
@@ -126,8 +143,11 @@ export class SequenceModel {
     this.g2 = getActivation(g2Name, op);
     const e = options.embedding ?? null;
     const inputSize = options.inputSize ?? (e === null ? undefined : checkObject<EmbeddingOptions>(op, 'embedding', e).embeddingDim);
-    const { mode, hiddenSize, numLayers, bidirectional, bias, dtype, seed, namePrefix } = options;
-    this.rnn = asOperation(op, () => new Recurrent({ mode, inputSize: inputSize!, hiddenSize, numLayers, bidirectional, bias, dtype, seed, namePrefix }));
+    const { mode, hiddenSize, numLayers, bidirectional, bias, dtype, seed, namePrefix, dropout } = options;
+    this.rnn = asOperation(op, () => new Recurrent({ mode, inputSize: inputSize!, hiddenSize, numLayers, bidirectional, bias, dtype, seed, namePrefix, dropout }));
+    const embeddingDropout = checkDropout(op, 'embeddingDropout', options.embeddingDropout ?? 0);
+    const headDropout = checkDropout(op, 'headDropout', options.headDropout ?? 0);
+    if (embeddingDropout > 0 && e === null) throw new TypeError(`${op}: embeddingDropout needs an embedding, got embedding ${describe(e)}`);
     this.embedding = e === null ? null : new Embedding(e, this.rnn.dtype, namePrefix ?? '', op);
     if (this.embedding && this.embedding.embeddingDim !== this.rnn.inputSize) {
       throw new RangeError(`${op}: inputSize is ${this.rnn.inputSize} but embedding.embeddingDim is ${this.embedding.embeddingDim}; they must be equal`);
@@ -136,14 +156,16 @@ export class SequenceModel {
     this.topology = topology;
     this.loss = loss;
     const rnn = this.rnn;
-    this.head = new Linear(rnn.directions * rnn.hiddenSize, outputSize, rnn.bias, rnn.dtype, `${options.namePrefix ?? ''}head`);
+    const headBias = checkBoolean(op, 'headBias', options.headBias ?? rnn.bias);
+    this.head = new Linear(rnn.directions * rnn.hiddenSize, outputSize, headBias, rnn.dtype, `${options.namePrefix ?? ''}head`);
     this.params = [...(this.embedding?.params ?? []), ...rnn.params, ...this.head.params];
     this.options = {
       mode: rnn.mode, inputSize: rnn.inputSize, hiddenSize: rnn.hiddenSize, outputSize,
-      numLayers: rnn.numLayers, bidirectional: rnn.bidirectional, bias: rnn.bias, dtype: rnn.dtype,
+      numLayers: rnn.numLayers, bidirectional: rnn.bidirectional, bias: rnn.bias, headBias, dtype: rnn.dtype,
       seed: options.seed ?? 0, topology, loss: loss.name, outputActivation: g2Name,
       namePrefix: options.namePrefix ?? '',
       embedding: this.embedding && { numEmbeddings: this.embedding.numEmbeddings, embeddingDim: this.embedding.embeddingDim, paddingIdx: this.embedding.paddingIdx },
+      dropout: rnn.dropout, embeddingDropout, headDropout,
     };
     this.resetParameters(this.options.seed);
   }
@@ -162,6 +184,27 @@ export class SequenceModel {
 
   zeroGrad(): void {
     zeroGrads(this.params);
+  }
+
+  /** Training mode (the default, as PyTorch's): dropout applies. Returns this. */
+  train(mode = true): this {
+    this.rnn.train(mode);
+    return this;
+  }
+
+  /** Evaluation mode: no dropout (predictions, validation). Returns this. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Whether the model is in training mode. */
+  get training(): boolean {
+    return this.rnn.training;
+  }
+
+  /** The generator every dropout mask is drawn from (seeded by `seed`): `rnn.rng`. */
+  get rng(): Random {
+    return this.rnn.rng;
   }
 
   get dtype(): DType {
@@ -198,6 +241,12 @@ export class SequenceModel {
     if (!t || t.shape[0] !== T || t.shape[1] !== B) t = this.embedded = { data: allocate(this.dtype, T * B * E), shape: [T, B, E] };
     emb.forward(t.data, 0, E, x.data, T * B);
     this.ids = x.data;
+    const p = this.options.embeddingDropout;
+    this.droppedEmbedding = p > 0 && this.training;
+    if (this.droppedEmbedding) {
+      if (this.embeddedMask?.length !== T * B * E) this.embeddedMask = allocate(this.dtype, T * B * E);
+      applyMask(t.data, t.data, drawMask(this.embeddedMask, 0, T * B * E, p, this.rng), T * B * E);
+    }
     return t;
   }
 
@@ -212,6 +261,9 @@ export class SequenceModel {
       this.lastSteps(a, inputs);
       a = ws.aLast;
     }
+    const p = this.options.headDropout, n = ws.rows * this.head.inFeatures;
+    this.droppedHead = p > 0 && this.training;
+    if (this.droppedHead) a = applyMask(ws.aDropped, a, drawMask(ws.headMask, 0, n, p, this.rng), n);
     this.head.forward(ws.z, a, 0, this.head.inFeatures, ws.rows);
     for (let r = 0; r < ws.rows; r++) {
       if (this.loss.name === 'mse') this.g2.forward(ws.y, r * V, ws.z, r * V, V);
@@ -258,16 +310,23 @@ export class SequenceModel {
     const ws = this.ws!, DH = this.head.inFeatures;
     // for mse the loss gave dL/dy; dz = g2'(z) ⊙ dy
     if (this.loss.name === 'mse') this.g2.backward(ws.dz, 0, ws.dz, 0, ws.z, 0, ws.y, 0, ws.rows * this.outputSize);
-    if (this.topology === 'many_to_one') {
+    const m2o = this.topology === 'many_to_one', n = ws.rows * DH;
+    // dL/d(head input): through the head, then through its dropout
+    const headInput = this.droppedHead ? ws.aDropped : m2o ? ws.aLast : this.rnn.forwardOutput();
+    const dA = m2o ? ws.aLast : ws.dOutput;
+    this.head.backward(ws.dz, headInput, 0, DH, ws.rows, dA, 0, false);
+    if (this.droppedHead) applyMask(dA, dA, ws.headMask, n);
+    if (m2o) {
       // only each row's last valid step receives a gradient
-      this.head.backward(ws.dz, ws.aLast, 0, DH, ws.rows, ws.aLast, 0, false);
       ws.dOutput.fill(0);
       this.lastSteps(ws.dOutput, inputs, true);
-    } else {
-      this.head.backward(ws.dz, this.rnn.forwardOutput(), 0, DH, ws.rows, ws.dOutput, 0, false);
     }
     this.stateGradients = this.rnn.backwardUnchecked(ws.dOutput, null, null);
-    this.embedding?.backward(this.stateGradients.dx.data, 0, this.embedding.embeddingDim, this.ids, ws.T * ws.B);
+    if (this.embedding) {
+      const dx = this.stateGradients.dx.data, E = this.embedding.embeddingDim;
+      if (this.droppedEmbedding) applyMask(dx, dx, this.embeddedMask!, ws.T * ws.B * E);
+      this.embedding.backward(dx, 0, E, this.ids, ws.T * ws.B);
+    }
     return loss;
   }
 
@@ -313,6 +372,7 @@ export class SequenceModel {
     return (this.ws = {
       T, B, rows, z, y, dz: f(rows * V), aLast: f(B * DH), dOutput: f(T * B * DH),
       weights: new Float64Array(rows),
+      aDropped: f(this.options.headDropout > 0 ? rows * DH : 0), headMask: f(this.options.headDropout > 0 ? rows * DH : 0),
       prediction: { y: { data: y, shape }, z: { data: z, shape }, state },
     });
   }

@@ -69,7 +69,11 @@ const RULES: Readonly<Record<ScheduleName, Readonly<Record<string, OptionRule>>>
   cosine_annealing_lr: { tMax: positiveInteger(), etaMin: number(0) },
   linear_lr: { startFactor: openUnit, endFactor: number(1, 0, 1), totalIters: positiveInteger(5) },
   reduce_lr_on_plateau: {
-    mode: choice('min', ['min', 'max']), factor: number(0.1, 0, 1), patience: [10, (op, name, v) => checkInteger(op, name, v, 0)],
+    mode: choice('min', ['min', 'max']), factor: [0.1, (op, name, v) => {
+      const x = checkNumber(op, name, v, 0, 1);
+      if (x === 1) throw new RangeError(`${op}: ${name} must be in [0, 1), got 1`); // PyTorch: "Factor should be < 1.0."
+      return x;
+    }], patience: [10, (op, name, v) => checkInteger(op, name, v, 0)],
     threshold: number(1e-4), thresholdMode: choice('rel', ['rel', 'abs']), cooldown: [0, (op, name, v) => checkInteger(op, name, v, 0)],
     minLr: number(0), eps: number(1e-8),
   },

@@ -45,7 +45,10 @@ export function runModelFixture(f: ReferenceFixture, dtype: DType): ReferenceFix
     return v ?? null;
   });
   const embedding = embeddingOf(c);
-  const model = asOperation(OP, () => new SequenceModel({ ...stackOptions(c, dtype), outputSize: V, topology, loss, embedding }));
+  // config.bias is the recurrent stack's (README: "false: no bias tensors at all"); whether the
+  // head has a bias is read from the params, so either reading of a bias-free model is honoured
+  const headBias = Object.prototype.hasOwnProperty.call(f.params, 'head.bias');
+  const model = asOperation(OP, () => new SequenceModel({ ...stackOptions(c, dtype), outputSize: V, topology, loss, embedding, headBias }));
   const params = model.params;
   loadFixtureParams(params, f);
   checkSection(f, 'inputs', ['x', 'y']);

@@ -7,6 +7,7 @@ import { checkChoice } from '../validate.js';
 import { OP, type ReferenceFixture, checkFixture } from './fixture.js';
 import { runLayerFixture } from './layer.js';
 import { runModelFixture } from './model.js';
+import { runSeq2SeqFixture } from './seq2seq.js';
 
 export interface RunReferenceOptions {
   /** Arithmetic width (default float32, the width the tolerance is defined for). */
@@ -16,5 +17,5 @@ export interface RunReferenceOptions {
 export function runReference(fixture: unknown, options: RunReferenceOptions = {}): ReferenceFixture {
   const f = checkFixture(fixture);
   const dtype = checkChoice(OP, 'dtype', options.dtype ?? 'float32', ['float32', 'float64'] as const);
-  return (f.kind === 'layer' ? runLayerFixture : runModelFixture)(f, dtype);
+  return { layer: runLayerFixture, model: runModelFixture, seq2seq: runSeq2SeqFixture }[f.kind](f, dtype);
 }

@@ -123,7 +123,7 @@ function expectedShapes(o: SequenceModelOptions, count: number): { name: string;
     }
   }
   add('head.weight', V, D * H);
-  if (bias) add('head.bias', V);
+  if (o.headBias ?? bias) add('head.bias', V);
   return shapes;
 }
 

@@ -24,7 +24,7 @@ export function referenceDir(): string {
  * Every `*.json` fixture in `referenceDir()`, sorted by file name, optionally only those of one
  * `kind`. A missing directory yields an empty list (tests assert a minimum count themselves).
  */
-export function loadFixtures(kind?: 'layer' | 'model'): LoadedFixture[] {
+export function loadFixtures(kind?: 'layer' | 'model' | 'seq2seq'): LoadedFixture[] {
   const dir = referenceDir();
   let files: string[];
   try {

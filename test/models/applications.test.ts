@@ -203,58 +203,55 @@ describe('application shapes', () => {
     });
   });
 
-  describe('many-to-many, Tx ≠ Ty (encoder–decoder): reverse 4 symbols, then an end token (Tx = 4, Ty = 5)', () => {
-    const Tx = 4, K = 4, V = K + 2, END = K + 1; // tokens: 0 = start, 1…4 = symbols, 5 = end
+  describe('many-to-many, Tx ≠ Ty (encoder–decoder with attention): reverse 4 symbols, then an end token (Tx = 4, Ty = 5)', () => {
+    // source ids 1…K (0 is padding); target ids: 0 padding, 1 start, 2…K+1 symbols, K+2 end
+    const Tx = 4, K = 4, V = K + 3, END = K + 2;
     let model: Seq2Seq;
-    const all: { source: Tensor; want: number[] }[] = [];
+    const all: { src: number[]; want: number[] }[] = [];
 
     before(() => {
-      model = new Seq2Seq({ mode: 'gru', inputSize: K, outputVocab: V, hiddenSize: 32, seed: 3 });
+      model = new Seq2Seq({ mode: 'gru', srcVocab: K + 1, tgtVocab: V, embeddingDim: 8, hiddenSize: 32, attention: 'dot', seed: 3 });
       const trainer = new Trainer(model, { optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 5 });
       const B = 32, rng = new Random(9);
-      const source: Tensor = { data: new Float32Array(Tx * B * K), shape: [Tx, B, K] };
-      const target: Labels = { data: new Array((Tx + 1) * B).fill(0), shape: [Tx + 1, B] };
+      const src = { data: new Int32Array(Tx * B), shape: [Tx, B] };
+      const tgtIn = { data: new Int32Array((Tx + 1) * B), shape: [Tx + 1, B] };
+      const tgtOut = { data: new Int32Array((Tx + 1) * B), shape: [Tx + 1, B] };
       for (let i = 0; i < 300; i++) {
-        source.data.fill(0);
         for (let b = 0; b < B; b++) {
           for (let t = 0; t < Tx; t++) {
             const v = rng.int(K);
-            source.data[(t * B + b) * K + v] = 1;
-            target.data[(Tx - 1 - t) * B + b] = v + 1;
+            src.data[t * B + b] = v + 1;
+            tgtOut.data[(Tx - 1 - t) * B + b] = v + 2;
           }
-          target.data[Tx * B + b] = END;
+          tgtOut.data[Tx * B + b] = END;
+          tgtIn.data[b] = 1;
+          for (let t = 1; t <= Tx; t++) tgtIn.data[t * B + b] = tgtOut.data[(t - 1) * B + b];
         }
-        trainer.run(() => model.lossAndGrad(source, target));
+        trainer.run(() => model.lossAndGrad({ src, tgtIn, tgtOut }));
       }
       // every one of the K^Tx = 256 inputs, one at a time
       for (let n = 0; n < K ** Tx; n++) {
-        const data = new Float32Array(Tx * K);
-        const seq: number[] = [];
-        for (let t = 0; t < Tx; t++) {
-          const v = Math.floor(n / K ** t) % K;
-          seq.push(v);
-          data[t * K + v] = 1;
-        }
-        all.push({ source: { data, shape: [Tx, 1, K] }, want: [...seq.reverse().map((v) => v + 1), END] });
+        const seq = Array.from({ length: Tx }, (_, t) => Math.floor(n / K ** t) % K);
+        all.push({ src: seq.map((v) => v + 1), want: [...seq.reverse().map((v) => v + 2), END] });
       }
     });
 
     it('greedy decoding: ≥ 90% exact match over all 256 inputs', () => {
-      const right = all.filter(({ source, want }) => model.greedy(source, Tx + 2, END).join() === want.join()).length;
+      const right = all.filter(({ src, want }) => model.greedy(src, { maxLength: Tx + 2, endToken: END }).tokens.join() === want.join()).length;
       expect(right / all.length).to.be.at.least(0.9);
     });
 
     it('beam search (width 3): ≥ 90% exact match over all 256 inputs', () => {
-      const right = all.filter(({ source, want }) => model.beamSearch(source, { beamWidth: 3, maxLength: Tx + 2, endToken: END }).tokens.join() === want.join()).length;
+      const right = all.filter(({ src, want }) => model.beamSearch(src, { beamWidth: 3, maxLength: Tx + 2, endToken: END }).tokens.join() === want.join()).length;
       expect(right / all.length).to.be.at.least(0.9);
     });
 
-    it('beam search with width k = 1…4 scores ≥ greedy\'s log-prob on every input (width 1 is greedy)', () => {
-      for (const { source } of all) {
-        const greedy = model.beamSearch(source, { beamWidth: 1, maxLength: Tx + 2, endToken: END });
-        expect(greedy.tokens).to.deep.equal(model.greedy(source, Tx + 2, END));
+    it('beam search with width k = 1…4 (α = 0) scores ≥ greedy\'s log-prob on every input (width 1 is greedy)', () => {
+      for (const { src } of all) {
+        const greedy = model.beamSearch(src, { beamWidth: 1, maxLength: Tx + 2, endToken: END, alpha: 0 });
+        expect(greedy.tokens).to.deep.equal(model.greedy(src, { maxLength: Tx + 2, endToken: END }).tokens);
         for (const k of [2, 3, 4]) {
-          expect(model.beamSearch(source, { beamWidth: k, maxLength: Tx + 2, endToken: END }).logProb).to.be.at.least(greedy.logProb - 1e-9);
+          expect(model.beamSearch(src, { beamWidth: k, maxLength: Tx + 2, endToken: END, alpha: 0 }).logProb).to.be.at.least(greedy.logProb - 1e-9);
         }
       }
     });

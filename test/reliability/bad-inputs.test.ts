@@ -71,11 +71,9 @@ function build() {
   const m2o = new SequenceModel({ mode: 'rnn_tanh', inputSize: I, hiddenSize: H, outputSize: V, topology: 'many_to_one', seed: 6 });
   m2o.lossAndGrad(xm, { data: [0, 1], shape: [BM] });
   // an encoder–decoder after one teacher-forced pass
-  const seq = new Seq2Seq({ mode: 'gru', inputSize: I, outputVocab: V, hiddenSize: H, seed: 7 });
-  const src = t32([4, BM, I], r);
-  const tgt = { data: [1, 2, 3, 4, 0, 1], shape: [3, BM] };
-  seq.lossAndGrad(src, tgt);
-  const one = t32([4, 1, I], r);
+  const seq = new Seq2Seq({ mode: 'gru', srcVocab: 6, tgtVocab: V, embeddingDim: I, hiddenSize: H, attention: 'general', inputFeed: true, seed: 7 });
+  const batch = { src: { data: [1, 2, 3, 4, 5, 1, 2, 0], shape: [4, BM] }, srcLengths: [4, 3], tgtIn: { data: [1, 1, 2, 3, 4, 0], shape: [3, BM] }, tgtOut: { data: [2, 3, 4, 0, 4, 0], shape: [3, BM] } };
+  seq.lossAndGrad(batch);
   // a one-hot language model for generate
   const lm = new SequenceModel({ mode: 'rnn_tanh', inputSize: 4, hiddenSize: H, outputSize: 4, seed: 8 });
   // every optimizer over its own parameters, one step taken
@@ -97,7 +95,7 @@ function build() {
     ...Object.entries(opt).map(([label, o]): Watched => ({ label, params: o.params, optimizer: o })),
     { label: 'carry', arrays: carry.c ? [carry.h.data, carry.c.data] : [carry.h.data] },
   ];
-  return { r, rnn, gru, lstm, x, h0, c0, dOut, dhN, model, trainer, xm, ym, mse, m2o, seq, src, tgt, one, lm, opt, carry, vocab, watched };
+  return { r, rnn, gru, lstm, x, h0, c0, dOut, dhN, model, trainer, xm, ym, mse, m2o, seq, batch, lm, opt, carry, vocab, watched };
 }
 
 type Ctx = ReturnType<typeof build>;
@@ -166,7 +164,7 @@ interface Row {
 
 const base = { inputSize: I, hiddenSize: H };
 const modelBase: SequenceModelOptions = { mode: 'lstm', inputSize: I, hiddenSize: H, outputSize: V };
-const seqBase = { mode: 'gru', inputSize: I, outputVocab: V, hiddenSize: H };
+const seqBase = { mode: 'gru', srcVocab: 6, tgtVocab: V, embeddingDim: I, hiddenSize: H };
 const ident = (z: number) => z;
 
 const rows: Row[] = [
@@ -223,17 +221,21 @@ const rows: Row[] = [
   { api: 'SequenceModel.lossAndGrad', label: 'many_to_one target [T, B]', call: (c) => c.m2o.lossAndGrad(c.xm, c.ym), cls: RangeError, parts: ['SequenceModel.lossAndGrad', 'target has shape [3, 2]', '[2] was expected', 'many_to_one'] },
 
   // ——— Seq2Seq ———
-  { api: 'Seq2Seq', label: 'outputVocab 0', call: () => new Seq2Seq({ ...seqBase, outputVocab: 0 }), cls: RangeError, parts: ['Seq2Seq', 'outputVocab', '≥ 1', 'got 0'] },
-  { api: 'Seq2Seq', label: 'startToken = outputVocab', call: () => new Seq2Seq({ ...seqBase, startToken: V }), cls: RangeError, parts: ['Seq2Seq', 'startToken', '< outputVocab (5)', 'got 5'] },
+  { api: 'Seq2Seq', label: 'tgtVocab 0', call: () => new Seq2Seq({ ...seqBase, tgtVocab: 0 }), cls: RangeError, parts: ['Seq2Seq', 'tgtVocab', '≥ 1', 'got 0'] },
+  { api: 'Seq2Seq', label: 'startToken = tgtVocab', call: () => new Seq2Seq({ ...seqBase, startToken: V }), cls: RangeError, parts: ['Seq2Seq', 'startToken', '< tgtVocab (5)', 'got 5'] },
   { api: 'Seq2Seq', label: 'startToken "0"', call: () => new Seq2Seq({ ...seqBase, startToken: '0' as unknown as number }), cls: TypeError, parts: ['Seq2Seq', 'startToken', 'integer', 'got "0"'] },
   { api: 'Seq2Seq', label: 'mode "tcn"', call: () => new Seq2Seq({ ...seqBase, mode: 'tcn' }), cls: TypeError, parts: ['Seq2Seq', 'mode', '"gru"', 'got "tcn"'] },
-  { api: 'Seq2Seq.lossAndGrad', label: 'target token = outputVocab', call: (c) => c.seq.lossAndGrad(c.src, { data: [1, 2, 3, 5, 0, 1], shape: [3, BM] }), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'target[3]', 'token index in [0, 4]', 'got 5'] },
-  { api: 'Seq2Seq.lossAndGrad', label: 'target for a batch of 3 with a source batch of 2', call: (c) => c.seq.lossAndGrad(c.src, { data: new Array(9).fill(0), shape: [3, 3] }), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'target has shape [3, 3]', '[Ty, 2] was expected'] },
-  { api: 'Seq2Seq.lossAndGrad', label: 'NaN in the source', call: (c) => c.seq.lossAndGrad(withValue(c.src, 0, NaN), c.tgt), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'x must be finite', 'entry 0 is NaN'] },
-  { api: 'Seq2Seq.beamSearch', label: 'beamWidth 0', call: (c) => c.seq.beamSearch(c.one, { beamWidth: 0, maxLength: 3 }), cls: RangeError, parts: ['Seq2Seq.beamSearch', 'beamWidth', '≥ 1', 'got 0'] },
-  { api: 'Seq2Seq.beamSearch', label: 'a batch of two sources', call: (c) => c.seq.beamSearch(c.src, { beamWidth: 2, maxLength: 3 }), cls: RangeError, parts: ['Seq2Seq.beamSearch', 'source has shape [4, 2, 3]', '[Tx, 1, 3] was expected', 'one source at a time'] },
-  { api: 'Seq2Seq.greedy', label: 'maxLength 2.5', call: (c) => c.seq.greedy(c.one, 2.5), cls: RangeError, parts: ['Seq2Seq.beamSearch', 'maxLength', 'integer', 'got 2.5'] },
-  { api: 'Seq2Seq.beamSearch', label: 'endToken −1', call: (c) => c.seq.beamSearch(c.one, { beamWidth: 2, maxLength: 3, endToken: -1 }), cls: RangeError, parts: ['Seq2Seq.beamSearch', 'endToken', '≥ 0', 'got -1'] },
+  { api: 'Seq2Seq', label: 'attention "luong"', call: () => new Seq2Seq({ ...seqBase, attention: 'luong' as never }), cls: TypeError, parts: ['Seq2Seq', 'attention', '"mlp"', 'got "luong"'] },
+  { api: 'Seq2Seq', label: 'paddingIdx = srcVocab', call: () => new Seq2Seq({ ...seqBase, srcVocab: 3, tgtVocab: 5, paddingIdx: 3 }), cls: RangeError, parts: ['Seq2Seq', 'paddingIdx', '< srcVocab (3)', 'got 3'] },
+  { api: 'Seq2Seq.lossAndGrad', label: 'target token = tgtVocab', call: (c) => c.seq.lossAndGrad({ ...c.batch, tgtOut: { data: [2, 3, 5, 0, 4, 0], shape: [3, BM] } }), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'tgtOut[2]', 'token id in [0, 4]', 'got 5'] },
+  { api: 'Seq2Seq.lossAndGrad', label: 'source length 0', call: (c) => c.seq.lossAndGrad({ ...c.batch, srcLengths: [4, 0] }), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'srcLengths[1]', 'integer in [1, 4]', 'got 0'] },
+  { api: 'Seq2Seq.lossAndGrad', label: 'source length beyond the source', call: (c) => c.seq.lossAndGrad({ ...c.batch, srcLengths: [5, 1] }), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'srcLengths[0]', 'integer in [1, 4]', 'got 5'] },
+  { api: 'Seq2Seq.lossAndGrad', label: 'targets for a batch of 3 with a source batch of 2', call: (c) => c.seq.lossAndGrad({ ...c.batch, tgtIn: { data: new Array(9).fill(1), shape: [3, 3] } }), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'tgtIn [3, 3]', 'must share B'] },
+  { api: 'Seq2Seq.lossAndGrad', label: 'a source id out of range', call: (c) => c.seq.lossAndGrad({ ...c.batch, src: { data: [1, 2, 3, 4, 5, 1, 2, 6], shape: [4, BM] } }), cls: RangeError, parts: ['Seq2Seq.lossAndGrad', 'src[7]', 'token id in [0, 5]', 'got 6'] },
+  { api: 'Seq2Seq.beamSearch', label: 'beamWidth 0', call: (c) => c.seq.beamSearch([1, 2], { beamWidth: 0, maxLength: 3 }), cls: RangeError, parts: ['beamSearch', 'beamWidth', '≥ 1', 'got 0'] },
+  { api: 'Seq2Seq.greedy', label: 'maxLength 2.5', call: (c) => c.seq.greedy([1, 2], { maxLength: 2.5 }), cls: RangeError, parts: ['beamSearch', 'maxLength', 'integer', 'got 2.5'] },
+  { api: 'Seq2Seq.beamSearch', label: 'endToken −1', call: (c) => c.seq.beamSearch([1, 2], { beamWidth: 2, maxLength: 3, endToken: -1 }), cls: RangeError, parts: ['beamSearch', 'endToken', '≥ 0', 'got -1'] },
+  { api: 'Seq2Seq.beamSearch', label: 'alpha 1.5', call: (c) => c.seq.beamSearch([1, 2], { maxLength: 3, alpha: 1.5 }), cls: RangeError, parts: ['beamSearch', 'alpha', '[0, 1]', 'got 1.5'] },
 
   // ——— Trainer ———
   { api: 'SequenceTrainer', label: 'optimizer name "adamax"', call: (c) => new SequenceTrainer(c.model, { optimizer: { name: 'adamax' } }), cls: TypeError, parts: ['createOptimizer', 'spec.name', '"adamw"', 'got "adamax"'] },
@@ -372,7 +374,7 @@ describe(`bad inputs across the public API: ${rows.length} rows, each refused wi
   it('the fixture is sound: the good versions of the calls succeed', () => {
     const c = build();
     expect(() => c.lstm.forward(c.x, c.h0, c.c0, [5, 3])).not.to.throw();
-    expect(() => c.seq.beamSearch(c.one, { beamWidth: 2, maxLength: 3, endToken: 4 })).not.to.throw();
+    expect(() => c.seq.beamSearch([1, 2], { beamWidth: 2, maxLength: 3, endToken: 4 })).not.to.throw();
     expect(() => runReference(layerFixture())).not.to.throw();
     expect(() => runReference(modelFixture())).not.to.throw();
     expect(() => loadStateDict(c.model.params, dictOf(c.model.params))).not.to.throw();

@@ -633,7 +633,6 @@ describe(`fuzzing loadCheckpoint (fixed seeds, ${MUTATIONS} mutations per contai
       for (const e of s.engineErrors.slice(0, 5)) console.log(`        engine error: ${e.slice(0, 160)}`);
       expect(s.loaded + s.refused).to.equal(MUTATIONS);
       expect(s.refused, 'most mutations must be refused').to.be.greaterThan(MUTATIONS / 2);
-      expect(s.slowest, 'slowest load (ms)').to.be.lessThan(2000);
     });
   }
 

@@ -136,13 +136,11 @@ describe('fuzzing the decoders (fixed seed, bounded)', function () {
     const base = encodeSafetensors(sampleTensors(rng), { format: 'pt', note: 'fuzz' });
     expect(attempt('decodeSafetensors', () => decodeSafetensors(base))).to.equal(true);
     let ok = 0;
-    const start = Date.now();
     for (let c = 0; c < CASES; c++) {
       const bytes = mutateSafetensors(rng, base);
       const requireFinite = rng.next() < 0.3;
       if (attempt('decodeSafetensors', () => decodeSafetensors(bytes, { requireFinite }))) ok++;
     }
-    expect(Date.now() - start).to.be.below(10000);
     expect(ok, 'some mutations (in tensor data) still decode').to.be.above(0);
     expect(ok, 'most mutations are refused').to.be.below(CASES);
   });
@@ -152,14 +150,12 @@ describe('fuzzing the decoders (fixed seed, bounded)', function () {
     const base = encodeStateJSON(sampleTensors(rng), { format: 'pt', note: 'fuzz' });
     expect(attempt('decodeStateJSON', () => decodeStateJSON(base))).to.equal(true);
     let ok = 0;
-    const start = Date.now();
     for (let c = 0; c < CASES; c++) {
       let text = base;
       for (let k = 1 + rng.int(3); k > 0; k--) text = rng.next() < 0.1 ? text.slice(0, rng.int(text.length)) : editText(rng, text);
       const requireFinite = rng.next() < 0.3;
       if (attempt('decodeStateJSON', () => decodeStateJSON(text, { requireFinite }))) ok++;
     }
-    expect(Date.now() - start).to.be.below(10000);
     expect(ok, 'some mutations still decode').to.be.above(0);
     expect(ok, 'most mutations are refused').to.be.below(CASES);
   });

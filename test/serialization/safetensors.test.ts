@@ -335,7 +335,6 @@ describe('safetensors', () => {
     });
 
     it('refuses cheaply what would be costly to build: deep nesting, many objects and arrays, long arrays, many tiny entries', () => {
-      const start = Date.now();
       // JSON.parse would spend 15-30 bytes a character on these: refused before parsing
       expect(() => decodeSafetensors(file('['.repeat(1_000_000)))).to.throw(RangeError, /decodeSafetensors: the header has 1000000 JSON objects and arrays, more than the 400004 that 100000 tensors allow \(options.maxTensors\)/);
       refuse(file(`{"w":{"dtype":"F32","shape":${'['.repeat(1_000_000)}`), /the header has 1000002 JSON objects and arrays, more than the 400004/);
@@ -347,7 +346,6 @@ describe('safetensors', () => {
       refuse(file(`{"w":{"dtype":"F32","shape":[${'0,'.repeat(1_000_000)}0],"data_offsets":[0,0]}}`), /shape has 1000001 dimensions, more than the limit of 64/);
       const tiny = Array.from({ length: 100_001 }, (_, i) => `"${i}":${entry('F32', [0], 0, 0)}`).join(',');
       refuse(file(`{${tiny}}`), /the file holds more than 100000 tensors \(options.maxTensors\)/);
-      expect(Date.now() - start).to.be.below(5000);
     });
 
     it('refuses arguments of the wrong kind', () => {
