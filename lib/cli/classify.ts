@@ -142,6 +142,7 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
     evalEvery: (flags['eval-every'] as number | undefined) ?? Math.ceil(trainSeqs.length / B),
     startEpoch: () => { order = epochBatches(lengths, B, rng); },
     trainStep: (i) => {
+      model.train(); // dropout on (validation switched it off)
       const rows = order[i];
       batch.fill(trainSeqs, rows);
       const target = Int32Array.from(rows, (r) => trainLabels[r]);
@@ -187,6 +188,7 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
 function probabilities(model: SequenceModel, seqs: readonly (readonly number[])[], batch: TokenBatch): Float64Array[] {
   const out: Float64Array[] = [];
   const V = model.outputSize;
+  model.eval(); // no dropout
   for (const rows of inOrder(seqs.length, 128)) {
     batch.fill(seqs, rows);
     const { y } = model.forward(batch.input(), { lengths: batch.lengths });

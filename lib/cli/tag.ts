@@ -129,6 +129,7 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
     evalEvery: (flags['eval-every'] as number | undefined) ?? Math.ceil(trainSeqs.length / B),
     startEpoch: () => { order = epochBatches(lengths, B, rng); },
     trainStep: (i) => {
+      model.train(); // dropout on (validation switched it off)
       const rows = order[i];
       batch.fill(trainSeqs, rows);
       const { T } = batch, target = new Int32Array(T * rows.length);
@@ -177,6 +178,7 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
 /** Calls f(sequence, step, probabilities over tags) for every valid step of every sequence. */
 function forEachPrediction(model: SequenceModel, seqs: readonly (readonly number[])[], batch: TokenBatch, f: (i: number, t: number, p: ArrayLike<number>) => void): void {
   const V = model.outputSize;
+  model.eval(); // no dropout
   for (const rows of inOrder(seqs.length, 128)) {
     batch.fill(seqs, rows);
     const { y } = model.forward(batch.input(), { lengths: batch.lengths });

@@ -15,7 +15,7 @@ import { type FlagSpecs, UsageError, formatUsage, parseArgs } from './args.js';
 import { readFileOrFail, writeFileAtomic } from './files.js';
 import { heatmap } from './plots/heatmap.js';
 import { formatDuration } from './progress.js';
-import { shuffle } from './tasks/batches.js';
+import { epochBatches } from './tasks/batches.js';
 import { type TextPair, readPairFile } from './tasks/data-files.js';
 import { errorRates } from './tasks/edit-distance.js';
 import { fit } from './tasks/fit.js';
@@ -25,13 +25,13 @@ import { SPLIT_RULE, splitByHash } from './tasks/split.js';
 import { dispatch } from './tasks/subcommands.js';
 import { CELLS, TRAINING_FLAGS, writeLossPlot } from './tasks/train-flags.js';
 import { TOKENIZATIONS, type Tokenization, detokenize, tokenize } from './tasks/tokens.js';
-import { type PairBatch, TGT_END, type Translator, type TranslatorOptions, createTranslator } from './tasks/translator.js';
+import { type PairBatch, TGT_END, TGT_START, type Translator, type TranslatorOptions, createTranslator } from './tasks/translator.js';
 import { END, PAD, START, UNK, type UnknownCounter, Vocabulary, unknownCounter } from './tasks/vocabulary.js';
 
 const ATTENTION = ['none', 'dot', 'general', 'mlp'] as const;
 const DECODE_FLAGS: FlagSpecs = {
   beam: { kind: 'integer', min: 1, max: 256, value: 'N', help: 'beam width (default 1: greedy)' },
-  alpha: { kind: 'number', min: 0, max: 1, help: 'length normalization α of beam search, score = Σ log p / Ty^α (default 0)' },
+  alpha: { kind: 'number', min: 0, max: 1, help: 'length normalization α of beam search, score = Σ log p / Ty^α (default 0.7)' },
   'max-length': { kind: 'integer', min: 1, value: 'N', help: 'longest output in tokens (default: from the training data)' },
 };
 const TRAIN_FLAGS: FlagSpecs = {
@@ -42,9 +42,12 @@ const TRAIN_FLAGS: FlagSpecs = {
   'source-tokens': { kind: 'string', choices: TOKENIZATIONS, help: 'split sources into characters or space-separated words (default char)' },
   'target-tokens': { kind: 'string', choices: TOKENIZATIONS, help: 'split targets into characters or space-separated words (default char)' },
   cell: { kind: 'string', choices: Object.keys(CELLS), help: 'the recurrent cell of encoder and decoder (default lstm)' },
-  hidden: { kind: 'integer', min: 1, max: 4096, value: 'H', help: 'hidden units (default 128)' },
+  hidden: { kind: 'integer', min: 1, max: 4096, value: 'H', help: 'hidden units per encoder direction; the decoder has 2H when bidirectional (default 128)' },
   layers: { kind: 'integer', min: 1, max: 16, value: 'L', help: 'stacked layers of encoder and decoder (default 1)' },
-  attention: { kind: 'string', choices: ATTENTION, help: 'attention score (default none; dot, general, mlp need the attention encoder–decoder)' },
+  embedding: { kind: 'integer', min: 1, max: 4096, value: 'E', help: 'embedding size of source and target tokens (default 64)' },
+  bidirectional: { kind: 'boolean', help: 'a bidirectional encoder (default; --bidirectional=false for one direction)' },
+  attention: { kind: 'string', choices: ATTENTION, help: 'Luong attention score (default general; none: the encoder\'s final state only)' },
+  'input-feed': { kind: 'boolean', help: 'feed the attentional state h̃⟨t−1⟩ into the decoder\'s next input (default on with attention)' },
   ...TRAINING_FLAGS,
   json: { kind: 'boolean', help: 'print one JSON summary object as the last line' },
   quiet: { kind: 'boolean', help: 'no progress on stderr' },
@@ -115,27 +118,25 @@ interface Encoded {
   tgt: number[];
 }
 
-/** Batches of pairs: of one source and one target length when the model cannot pad. */
-function makeBatches(pairs: readonly Encoded[], B: number, padding: boolean, rng: Random): number[][] {
-  const groups = new Map<string, number[]>();
-  shuffle(pairs.map((_, i) => i), rng).forEach((i) => {
-    const k = padding ? String(Math.floor(pairs[i].src.length / 2)) : `${pairs[i].src.length},${pairs[i].tgt.length}`;
-    (groups.get(k) ?? groups.set(k, []).get(k)!).push(i);
-  });
-  const out: number[][] = [];
-  for (const g of groups.values()) for (let i = 0; i < g.length; i += B) out.push(g.slice(i, i + B));
-  return shuffle(out, rng);
+/** Batches of pairs of similar source length (a shuffle, then sorted within windows of 50 batches). */
+function makeBatches(pairs: readonly Encoded[], B: number, rng: Random): number[][] {
+  return epochBatches(pairs.map((p) => p.src.length * 1000 + p.tgt.length), B, rng);
 }
 
+/** A padded batch: src [S, B], tgtIn = start + target [T, B], tgtOut = target + end [T, B]; 0 past each row's end. */
 function fillBatch(pairs: readonly Encoded[], rows: readonly number[]): PairBatch {
   const B = rows.length;
-  const S = Math.max(...rows.map((r) => pairs[r].src.length)), T = Math.max(...rows.map((r) => pairs[r].tgt.length));
-  const b: PairBatch = { src: new Int32Array(S * B), srcLengths: new Int32Array(B), S, tgtOut: new Int32Array(T * B), tgtLengths: new Int32Array(B), T, B };
+  let S = 1, T = 1;
+  for (const r of rows) { S = Math.max(S, pairs[r].src.length); T = Math.max(T, pairs[r].tgt.length); }
+  const b: PairBatch = { src: new Int32Array(S * B), srcLengths: new Int32Array(B), S, tgtIn: new Int32Array(T * B), tgtOut: new Int32Array(T * B), T, B };
   rows.forEach((r, j) => {
     const p = pairs[r];
-    b.srcLengths[j] = p.src.length; b.tgtLengths[j] = p.tgt.length;
+    b.srcLengths[j] = p.src.length;
     p.src.forEach((id, t) => { b.src[t * B + j] = id; });
-    p.tgt.forEach((id, t) => { b.tgtOut[t * B + j] = id; });
+    p.tgt.forEach((id, t) => {
+      b.tgtOut[t * B + j] = id;
+      b.tgtIn[t * B + j] = t === 0 ? TGT_START : p.tgt[t - 1];
+    });
   });
   return b;
 }
@@ -168,11 +169,16 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
   const trainPairs = trainRows.map((p) => encode(p)), validPairs = validRows.map((p) => encode(p, validUnknown));
   const longest = trainPairs.reduce((m, p) => Math.max(m, p.tgt.length), 0);
 
+  const attention = ((flags.attention as string | undefined) ?? 'general') as TranslatorOptions['attention'];
   const options: TranslatorOptions = {
     mode: CELLS[(flags.cell as string | undefined) ?? 'lstm'], srcVocab: srcVocab.size, tgtVocab: tgtVocab.size,
+    embeddingDim: (flags.embedding as number | undefined) ?? 64,
     hiddenSize: (flags.hidden as number | undefined) ?? 128, numLayers: (flags.layers as number | undefined) ?? 1,
-    attention: ((flags.attention as string | undefined) ?? 'none') as TranslatorOptions['attention'], seed: (flags.seed as number | undefined) ?? 1,
+    bidirectionalEncoder: (flags.bidirectional as boolean | undefined) ?? true,
+    attention, inputFeed: (flags['input-feed'] as boolean | undefined) ?? attention !== 'none',
+    seed: (flags.seed as number | undefined) ?? 1,
   };
+  if (options.inputFeed && attention === 'none') throw new UsageError(`${cmd}: --input-feed needs attention (it feeds the attentional state); drop it or choose --attention`);
   const model = createTranslator(cmd, options);
   const clip = (flags['clip-norm'] as number | undefined) ?? 5;
   const factor = (flags['reduce-lr'] as number | undefined) ?? 0.5;
@@ -186,18 +192,19 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
   const count = (ps: Encoded[]) => ps.reduce((s, p) => s + p.tgt.length, 0);
   const parameters = model.params.reduce((s, p) => s + p.value.length, 0);
   log(`rnnkit translate train: ${trainRows.length} training / ${validRows.length} validation pairs (${splitText}), ` +
-    `${srcVocab.size} source and ${tgtVocab.size} target symbols, ${options.mode} H=${options.hiddenSize} L=${options.numLayers} attention ${options.attention}, ${parameters.toLocaleString('en-US')} parameters`);
+    `${srcVocab.size} source and ${tgtVocab.size} target symbols, embeddings ${options.embeddingDim}, ${options.bidirectionalEncoder ? 'bidirectional ' : ''}${options.mode} encoder H=${options.hiddenSize} L=${options.numLayers}, ` +
+    `attention ${options.attention}${options.inputFeed ? ' with input feeding' : ''}, ${parameters.toLocaleString('en-US')} parameters`);
 
   const rng = new Random(options.seed);
   let order: number[][] = [];
-  const validBatches = makeBatches(validPairs, 128, model.padding, new Random(0));
-  const epochBatches = makeBatches(trainPairs, B, model.padding, new Random(0)).length;
+  const validBatches = makeBatches(validPairs, 128, new Random(0));
+  const batchesPerEpoch = Math.ceil(trainPairs.length / B);
   const result = await fit({
-    params: model.params, label: 'translate', batchesPerEpoch: epochBatches,
+    params: model.params, label: 'translate', batchesPerEpoch,
     epochs: (flags.epochs as number | undefined) ?? 10,
     timeLimit: (flags['time-limit'] as number | undefined) ?? null,
-    evalEvery: (flags['eval-every'] as number | undefined) ?? epochBatches,
-    startEpoch: () => { order = makeBatches(trainPairs, B, model.padding, rng); },
+    evalEvery: (flags['eval-every'] as number | undefined) ?? batchesPerEpoch,
+    startEpoch: () => { order = makeBatches(trainPairs, B, rng); },
     trainStep: (i) => {
       const rows = order[i % order.length], b = fillBatch(trainPairs, rows);
       return (trainer.run(() => model.lossAndGrad(b)).loss * b.B) / rows.reduce((s, r) => s + trainPairs[r].tgt.length, 0);
@@ -206,9 +213,8 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
       let loss = 0;
       for (const rows of validBatches) {
         const b = fillBatch(validPairs, rows);
-        loss += model.lossAndGrad(b) * b.B; // gradients are zeroed before the next step
+        loss += model.evaluate(b) * b.B;
       }
-      model.zeroGrad();
       return { loss: loss / count(validPairs) };
     },
     afterValidation: (v) => { if (trainer.schedule && Number.isFinite(v.loss)) trainer.schedule.step(v.loss); },
@@ -274,9 +280,8 @@ export function readTranslator(cmd: string, path: string): { model: Translator; 
 
 interface DecodeChoice { beam: number; alpha: number; maxLength: number }
 
-function decodeChoice(cmd: string, flags: Record<string, unknown>, model: Translator, record: TranslateRecord): DecodeChoice {
-  const alpha = (flags.alpha as number | undefined) ?? 0;
-  if (alpha !== 0 && !model.lengthNormalization) throw new UsageError(`${cmd}: --alpha needs the encoder–decoder with length-normalized beam search (issue 12), not yet in this build`);
+function decodeChoice(flags: Record<string, unknown>, record: TranslateRecord): DecodeChoice {
+  const alpha = (flags.alpha as number | undefined) ?? 0.7;
   return { beam: (flags.beam as number | undefined) ?? 1, alpha, maxLength: (flags['max-length'] as number | undefined) ?? record.maxLength };
 }
 
@@ -298,7 +303,7 @@ function test(argv: string[], out: (line: string) => void): number {
   const modelPath = need(cmd, 'model', flags.model as string | undefined);
   const dataPath = need(cmd, 'data', flags.data as string | undefined);
   const { model, record, src, tgt } = readTranslator(cmd, modelPath);
-  const d = decodeChoice(cmd, flags, model, record);
+  const d = decodeChoice(flags, record);
   // a source listed more than once has several references
   const refs = new Map<string, string[][]>();
   for (const p of readPairFile(cmd, dataPath)) {
@@ -333,7 +338,7 @@ function predict(argv: string[], out: (line: string) => void): number {
   noPositionals(cmd, positionals);
   const modelPath = need(cmd, 'model', flags.model as string | undefined);
   const { model, record, src, tgt } = readTranslator(cmd, modelPath);
-  const d = decodeChoice(cmd, flags, model, record);
+  const d = decodeChoice(flags, record);
   const svgDir = flags['attention-svg'] as string | undefined;
   if (svgDir !== undefined && model.options.attention === 'none') throw new UsageError(`${cmd}: --attention-svg: ${modelPath} has no attention (trained with --attention none)`);
   const lines = inputLines(cmd, flags.input as string | undefined);

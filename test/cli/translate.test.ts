@@ -5,9 +5,9 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, cliEnv, expectOneLineError, lastJson, requireBuiltCli, runCli, safetensorsMetadata, show, tempDir } from './helpers.js';
+import { CLI, cliEnv, expectOneLineError, lastJson, listFiles, requireBuiltCli, runCli, safetensorsMetadata, show, tempDir } from './helpers.js';
 import { lcg } from './task-data.js';
 
 /** source: 2–4 letters of a…d; target: the letters reversed, space-separated (word tokens). */
@@ -28,7 +28,7 @@ describe('cli/translate', function () {
     requireBuiltCli();
     dir = tempDir('translate');
     writeFileSync(join(dir, 'train.tsv'), reversals(1500, 1));
-    const r = runCli(['translate', 'train', '--data', 'train.tsv', '--target-tokens', 'word', '--hidden', '32', '--epochs', '12', '--lr', '0.01', '--out', 'out', '--quiet'], dir);
+    const r = runCli(['translate', 'train', '--data', 'train.tsv', '--target-tokens', 'word', '--hidden', '16', '--embedding', '8', '--epochs', '8', '--lr', '0.01', '--out', 'out', '--quiet'], dir);
     expect(r.code, show(r)).to.equal(0);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,6 +38,7 @@ describe('cli/translate', function () {
     expect(meta['rnnkit.format']).to.equal('rnnkit-translate/1');
     const record = JSON.parse((JSON.parse(meta['rnnkit.extra']) as { task: string }).task) as Record<string, unknown>;
     expect(record).to.include({ task: 'translate', sourceTokens: 'char', targetTokens: 'word' });
+    expect(JSON.parse(meta['rnnkit.model'])).to.include({ attention: 'general', inputFeed: true, bidirectionalEncoder: true, embeddingDim: 8 });
     expect((record.targetVocab as string[]).slice(0, 4)).to.deep.equal(['<pad>', '<s>', '</s>', '<unk>']);
     expect(existsSync(join(dir, 'out', 'translate-loss.svg'))).to.equal(true);
   });
@@ -67,9 +68,14 @@ describe('cli/translate', function () {
     expect(r.stderr).to.match(/3 lines, 1 unknown symbols \(1 distinct: "z"\)/);
   });
 
-  it('options the current encoder–decoder lacks are refused in one line', () => {
-    expectOneLineError(runCli(['translate', 'predict', '--model', 'out/translate.safetensors', '--attention-svg', 'att'], dir), /has no attention/);
-    expectOneLineError(runCli(['translate', 'predict', '--model', 'out/translate.safetensors', '--alpha', '0.6'], dir), /--alpha needs/);
+  it('predict --attention-svg draws α per output line; a model without attention refuses it', () => {
+    writeFileSync(join(dir, 'two.txt'), 'abcd\nba\n');
+    const r = runCli(['translate', 'predict', '--model', 'out/translate.safetensors', '--input', 'two.txt', '--beam', '2', '--alpha', '0.5', '--attention-svg', 'att'], dir);
+    expect(r.code, show(r)).to.equal(0);
+    expect(listFiles(join(dir, 'att'))).to.deep.equal(['1.svg', '2.svg']);
+    expect(readFileSync(join(dir, 'att', '1.svg'), 'utf8')).to.match(/^<svg/);
+    expect(runCli(['translate', 'train', '--data', 'train.tsv', '--attention', 'none', '--hidden', '4', '--embedding', '4', '--epochs', '0.1', '--out', 'plain', '--quiet'], dir).code).to.equal(0);
+    expectOneLineError(runCli(['translate', 'predict', '--model', 'plain/translate.safetensors', '--attention-svg', 'att2'], dir), /has no attention \(trained with --attention none\)/);
   });
 
   describe('bad input: one line naming file and line, exit 2, nothing written', () => {

@@ -19,6 +19,7 @@ export const MODEL_FLAGS: FlagSpecs = {
   layers: { kind: 'integer', min: 1, max: 16, value: 'L', help: 'stacked layers (default 1)' },
   bidirectional: { kind: 'boolean', help: 'read each sequence both ways (--bidirectional=false to turn off)' },
   embedding: { kind: 'integer', min: 0, max: 4096, value: 'E', help: 'token embedding size (default 32 for characters, 64 for words; 0: one-hot input)' },
+  dropout: { kind: 'number', min: 0, max: 0.95, value: 'P', help: 'dropout on the embedding output, between stacked layers and before the head, in training only (default 0)' },
 };
 
 /** Flags of the training run. */
@@ -56,8 +57,15 @@ export function modelFromFlags(flags: Parsed['flags'], c: ModelChoice): Sequence
     numLayers: (flags.layers as number | undefined) ?? 1,
     bidirectional: (flags.bidirectional as boolean | undefined) ?? c.bidirectionalByDefault,
     seed: (flags.seed as number | undefined) ?? 1,
+    ...dropoutOptions((flags.dropout as number | undefined) ?? 0, E > 0, (flags.layers as number | undefined) ?? 1),
     topology: c.topology, loss: 'cross_entropy',
   });
+}
+
+/** --dropout p: on the embedding output (if any), between stacked layers (if more than one), before the head. */
+function dropoutOptions(p: number, embedding: boolean, layers: number): { dropout?: number; embeddingDropout?: number; headDropout?: number } {
+  if (p === 0) return {};
+  return { headDropout: p, ...(embedding ? { embeddingDropout: p } : {}), ...(layers > 1 ? { dropout: p } : {}) };
 }
 
 export function trainerFromFlags(model: SequenceModel, flags: Parsed['flags']): SequenceTrainer {

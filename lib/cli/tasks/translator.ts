@@ -1,22 +1,18 @@
 /**
  * The encoder–decoder behind `rnnkit translate`, behind one small interface so that the
- * command does not depend on which model it is:
+ * command does not depend on the model's API:
  *
- *   lossAndGrad(batch)      teacher-forced loss of a batch of pairs, gradients accumulated
- *   decode(source, options) the best target for one source (beam search)
- *   options / params        what a checkpoint stores
+ *   lossAndGrad(batch) / evaluate(batch)   teacher-forced loss of a padded batch of pairs
+ *   decode(source, options)                the best target for one source (beam search) and α
+ *   options / params                       what a checkpoint stores
  *
- * TODO(issue 12): today this wraps lib/models/seq2seq.ts's `Seq2Seq` — one-hot source, no
- * source lengths and no attention — so batches hold pairs of one source length and one target
- * length (no padding anywhere), `--attention` must be `none` and `--alpha` must be 0. When
- * the encoder–decoder with attention lands (token ids, srcLengths, padding masks, beamSearch
- * with alpha and α), only this file changes: build it in `createTranslator`, pass ids and
- * lengths in `lossAndGrad`, and return `attention` from `decode`.
+ * It wraps lib/models/seq2seq.ts's `Seq2Seq`: token embeddings on both sides, an optionally
+ * bidirectional encoder over variable-length sources, the bridge to the decoder, Luong
+ * attention (`dot`, `general`, `mlp`) with input feeding, padding masks, and beam search with
+ * length normalization.
  */
 import { Seq2Seq } from '../../models/seq2seq.js';
 import type { Param } from '../../param.js';
-import { type Tensor, allocate } from '../../tensor.js';
-import { UsageError } from '../args.js';
 
 /** Target ids: 0 padding, 1 start (what the decoder reads first), 2 end (what it writes last). */
 export const TGT_PAD = 0, TGT_START = 1, TGT_END = 2;
@@ -25,20 +21,24 @@ export interface TranslatorOptions {
   mode: string;
   srcVocab: number;
   tgtVocab: number;
+  embeddingDim: number;
   hiddenSize: number;
   numLayers: number;
+  bidirectionalEncoder: boolean;
   attention: 'none' | 'dot' | 'general' | 'mlp';
+  inputFeed: boolean;
   seed: number;
 }
 
 export interface PairBatch {
-  /** Source ids [S, B] and lengths [B]. */
+  /** Source ids [S, B] (0 past a row's length) and lengths [B]. */
   src: Int32Array;
   srcLengths: Int32Array;
   S: number;
-  /** Target ids with the end token [T, B] (what the decoder must write) and lengths [B]. */
+  /** Decoder inputs [T, B]: the start token, then the target shifted right (0 past the end). */
+  tgtIn: Int32Array;
+  /** Targets [T, B]: the target and the end token (0 past the end). */
   tgtOut: Int32Array;
-  tgtLengths: Int32Array;
   T: number;
   B: number;
 }
@@ -54,34 +54,27 @@ export interface Translator {
   readonly options: TranslatorOptions;
   readonly params: Param[];
   zeroGrad(): void;
-  /** Teacher-forced loss summed over target steps, averaged over the batch; accumulates gradients. */
+  /** Teacher-forced loss summed over the target tokens (padding excluded), divided by B; accumulates gradients. */
   lossAndGrad(batch: PairBatch): number;
+  /** The same loss without gradients. */
+  evaluate(batch: PairBatch): number;
   decode(source: readonly number[], o: { beam: number; alpha: number; maxLength: number }): Decoded;
-  /** True when pairs of different lengths may share a batch (the model masks padding). */
-  readonly padding: boolean;
-  /** True when decode honours alpha (length-normalized beam search). */
-  readonly lengthNormalization: boolean;
 }
 
-export function createTranslator(command: string, o: TranslatorOptions): Translator {
-  if (o.attention !== 'none') {
-    throw new UsageError(`${command}: --attention ${o.attention} needs the encoder–decoder with attention (issue 12), not yet in this build; use --attention none`);
-  }
-  return new OneHotSeq2Seq(o);
+export function createTranslator(_command: string, options: TranslatorOptions): Translator {
+  return new AttentionSeq2Seq(options);
 }
 
-/** The current Seq2Seq: one-hot sources of one length per batch, no attention. */
-class OneHotSeq2Seq implements Translator {
+class AttentionSeq2Seq implements Translator {
   readonly model: Seq2Seq;
   readonly params: Param[];
-  readonly padding = false;
-  readonly lengthNormalization = false;
-  private x: Tensor | null = null;
 
   constructor(readonly options: TranslatorOptions) {
+    const o = options;
     this.model = new Seq2Seq({
-      mode: options.mode, inputSize: options.srcVocab, outputVocab: options.tgtVocab, hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers, seed: options.seed, startToken: TGT_START,
+      mode: o.mode, srcVocab: o.srcVocab, tgtVocab: o.tgtVocab, embeddingDim: o.embeddingDim, hiddenSize: o.hiddenSize,
+      numLayers: o.numLayers, bidirectionalEncoder: o.bidirectionalEncoder, attention: o.attention,
+      inputFeed: o.inputFeed && o.attention !== 'none', paddingIdx: TGT_PAD, startToken: TGT_START, seed: o.seed,
     });
     this.params = this.model.params;
   }
@@ -90,22 +83,26 @@ class OneHotSeq2Seq implements Translator {
     this.model.zeroGrad();
   }
 
-  private oneHot(src: ArrayLike<number>, S: number, B: number): Tensor {
-    const V = this.options.srcVocab;
-    if (!this.x || this.x.shape[0] !== S || this.x.shape[1] !== B) this.x = { data: allocate('float32', S * B * V), shape: [S, B, V] };
-    const x = this.x.data;
-    x.fill(0);
-    for (let i = 0; i < S * B; i++) x[i * V + src[i]] = 1;
-    return this.x;
+  private batch(b: PairBatch) {
+    return {
+      src: { data: b.src, shape: [b.S, b.B] }, srcLengths: b.srcLengths,
+      tgtIn: { data: b.tgtIn, shape: [b.T, b.B] }, tgtOut: { data: b.tgtOut, shape: [b.T, b.B] },
+    };
   }
 
   lossAndGrad(b: PairBatch): number {
-    return this.model.lossAndGrad(this.oneHot(b.src, b.S, b.B), { data: b.tgtOut, shape: [b.T, b.B] });
+    return this.model.lossAndGrad(this.batch(b));
+  }
+
+  evaluate(b: PairBatch): number {
+    return this.model.evaluate(this.batch(b));
   }
 
   decode(source: readonly number[], o: { beam: number; alpha: number; maxLength: number }): Decoded {
-    const h = this.model.beamSearch(this.oneHot(source, source.length, 1), { beamWidth: o.beam, maxLength: o.maxLength, endToken: TGT_END });
-    const tokens = h.tokens[h.tokens.length - 1] === TGT_END ? h.tokens.slice(0, -1) : h.tokens;
-    return { tokens, attention: null };
+    const h = this.model.beamSearch(source, { beamWidth: o.beam, maxLength: o.maxLength, endToken: TGT_END, alpha: o.alpha });
+    const ended = h.tokens[h.tokens.length - 1] === TGT_END;
+    const tokens = ended ? h.tokens.slice(0, -1) : h.tokens;
+    const attention = h.attention ? h.attention.slice(0, tokens.length).map((row) => Array.from(row)) : null;
+    return { tokens, attention };
   }
 }
