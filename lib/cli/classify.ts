@@ -14,7 +14,7 @@ import { formatDuration } from './progress.js';
 import { TokenBatch, epochBatches, inOrder } from './tasks/batches.js';
 import { type LabelledText, readLabelledFile } from './tasks/data-files.js';
 import { fit } from './tasks/fit.js';
-import { inputLines, outFolder, savePath, unknownText } from './tasks/io.js';
+import { argmaxOf, inputLines, need, noPositionals, outFolder, savePath, unknownText } from './tasks/io.js';
 import { type ClassificationScores, classificationScores, scoreTable } from './tasks/metrics.js';
 import { type TaskRecord, readTaskModel, saveFormatOf, writeTaskModel } from './tasks/model-file.js';
 import { SPLIT_RULE, splitByHash } from './tasks/split.js';
@@ -76,15 +76,6 @@ interface ClassifyRecord extends TaskRecord {
   tokens: Tokenization;
   vocab: string[];
   labels: string[];
-}
-
-function noPositionals(command: string, positionals: string[]): void {
-  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}" (see rnnkit ${command} --help)`);
-}
-
-function need<T>(command: string, name: string, v: T | undefined): T {
-  if (v === undefined) throw new UsageError(`${command}: --${name} is required (see rnnkit ${command} --help)`);
-  return v;
 }
 
 async function train(argv: string[], out: (line: string) => void): Promise<number> {
@@ -195,12 +186,6 @@ function probabilities(model: SequenceModel, seqs: readonly (readonly number[])[
     rows.forEach((_, b) => out.push(Float64Array.from(y.data.subarray(b * V, (b + 1) * V))));
   }
   return out;
-}
-
-function argmaxOf(p: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
-  return best;
 }
 
 /** Loads a classify model and its record, checked against the model's sizes. */

@@ -12,7 +12,7 @@ import { TokenBatch, epochBatches, inOrder } from './tasks/batches.js';
 import { readTaggedFile } from './tasks/data-files.js';
 import { entityScores, isBio } from './tasks/entities.js';
 import { fit } from './tasks/fit.js';
-import { inputLines, outFolder, savePath, unknownText } from './tasks/io.js';
+import { argmaxOf, inputLines, need, noPositionals, outFolder, savePath, unknownText } from './tasks/io.js';
 import { classificationScores, scoreTable } from './tasks/metrics.js';
 import { type TaskRecord, readTaskModel, saveFormatOf, writeTaskModel } from './tasks/model-file.js';
 import { SPLIT_RULE, splitByHash } from './tasks/split.js';
@@ -68,15 +68,6 @@ interface TagRecord extends TaskRecord {
   task: 'tag';
   vocab: string[];
   tags: string[];
-}
-
-function noPositionals(command: string, positionals: string[]): void {
-  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}" (see rnnkit ${command} --help)`);
-}
-
-function need<T>(command: string, name: string, v: T | undefined): T {
-  if (v === undefined) throw new UsageError(`${command}: --${name} is required (see rnnkit ${command} --help)`);
-  return v;
 }
 
 async function train(argv: string[], out: (line: string) => void): Promise<number> {
@@ -187,12 +178,6 @@ function forEachPrediction(model: SequenceModel, seqs: readonly (readonly number
       for (let t = 0; t < seqs[r].length; t++) f(r, t, y.data.subarray((t * B + b) * V, (t * B + b + 1) * V));
     });
   }
-}
-
-function argmaxOf(p: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
-  return best;
 }
 
 /** The most likely tag of every token of every sentence (sentences without tokens: []). */

@@ -19,7 +19,7 @@ import { epochBatches } from './tasks/batches.js';
 import { type TextPair, readPairFile } from './tasks/data-files.js';
 import { errorRates } from './tasks/edit-distance.js';
 import { fit } from './tasks/fit.js';
-import { inputLines, outFolder, savePath, unknownText } from './tasks/io.js';
+import { inputLines, need, noPositionals, outFolder, savePath, unknownText } from './tasks/io.js';
 import { saveFormatOf } from './tasks/model-file.js';
 import { SPLIT_RULE, splitByHash } from './tasks/split.js';
 import { dispatch } from './tasks/subcommands.js';
@@ -102,15 +102,6 @@ export interface TranslateRecord {
 }
 
 const FORMAT = 'rnnkit-translate/1';
-
-function noPositionals(command: string, positionals: string[]): void {
-  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}" (see rnnkit ${command} --help)`);
-}
-
-function need<T>(command: string, name: string, v: T | undefined): T {
-  if (v === undefined) throw new UsageError(`${command}: --${name} is required (see rnnkit ${command} --help)`);
-  return v;
-}
 
 interface Encoded {
   src: number[];

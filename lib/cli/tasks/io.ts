@@ -33,8 +33,20 @@ export function unknownText(u: UnknownCounter, what = 'symbols'): string {
   return `${u.tokens} unknown ${what}${u.tokens > 0 ? ` (${u.distinct.size} distinct: ${shown}${u.distinct.size > 8 ? ', …' : ''}) mapped to <unk>` : ''}`;
 }
 
-/** Requires a flag. */
-export function required<T>(command: string, name: string, value: T | undefined, usage: string): T {
-  if (value === undefined) throw new UsageError(`${command}: --${name} is required\n${usage}`);
-  return value;
+/** A required flag's value, or a one-line usage error. */
+export function need<T>(command: string, name: string, v: T | undefined): T {
+  if (v === undefined) throw new UsageError(`${command}: --${name} is required (see rnnkit ${command} --help)`);
+  return v;
+}
+
+/** Refuses positional arguments (the task commands take flags only). */
+export function noPositionals(command: string, positionals: string[]): void {
+  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}" (see rnnkit ${command} --help)`);
+}
+
+/** The index of the largest entry (the first among equals). */
+export function argmaxOf(p: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
+  return best;
 }
