@@ -22,6 +22,8 @@ import { packageFile } from './real-data.js';
 const FLAGS: FlagSpecs = {
   'time-limit': { kind: 'number', min: 0, value: 'SECONDS', help: 'seconds of training (default 150)' },
   hidden: { kind: 'integer', min: 1, max: 4096, value: 'H', help: 'LSTM units per direction (default 64)' },
+  embedding: { kind: 'integer', min: 0, max: 4096, value: 'E', help: 'character embedding size (default 32; 0: one-hot)' },
+  dropout: { kind: 'number', min: 0, max: 0.95, value: 'P', help: 'dropout on the embedding output and before the head (default 0)' },
   batch: { kind: 'integer', min: 1, max: 4096, value: 'B', help: 'names per step (default 32)' },
   lr: { kind: 'number', min: 0, help: 'Adam learning rate (default 0.005)' },
   seed: { kind: 'integer', min: 0, max: 2 ** 32 - 1, value: 'S', help: 'seed for weights and batch order (default 1)' },
@@ -108,6 +110,7 @@ export async function namesExperiment(argv: string[], out: (line: string) => voi
   const trainArgs = [
     'train', '--data', files.train, '--valid', files.valid, '--save', model, '--out', dir, '--tokens', 'char',
     '--cell', 'lstm', '--bidirectional', '--hidden', String((flags.hidden as number | undefined) ?? 64),
+    '--embedding', String((flags.embedding as number | undefined) ?? 32), '--dropout', String((flags.dropout as number | undefined) ?? 0),
     '--batch', String((flags.batch as number | undefined) ?? 32), '--lr', String((flags.lr as number | undefined) ?? 0.005),
     '--seed', String((flags.seed as number | undefined) ?? 1), '--epochs', '100000',
     '--time-limit', String((flags['time-limit'] as number | undefined) ?? 150), '--eval-every', '100', '--json',
