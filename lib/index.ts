@@ -23,6 +23,10 @@ export * from './models/sequence-model.js';
 export * from './models/seq2seq.js';
 export * from './training/trainer.js';
 export * from './training/state-carry.js';
+export { fit, evaluateDataset, type SequenceDataset, type FitOptions, type FitResult, type FitStep, type FitEpoch, type EarlyStoppingOptions } from './training/fit.js';
+export { predict, accuracy, type ClassPrediction } from './training/predict.js';
+export { padSequences, padTokens, oneHot, type PadOptions, type PadFeaturesOptions, type PaddedBatch } from './data/pad.js';
+export { BatchOrder, type BatchOrderOptions } from './data/batches.js';
 export * from './generation/sample.js';
 export * from './generation/generate.js';
 export { clipGradNorm, gradNorm, type ClipGradNormOptions } from './clipping/clip-grad-norm.js';
@@ -35,7 +39,7 @@ export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { createOptimizer, optimizerSpecNames, type OptimizerSpec } from './optimizers/create-optimizer.js';
 export { encodeSafetensors, decodeSafetensors } from './serialization/safetensors.js';
 export { encodeStateJSON, decodeStateJSON } from './serialization/json.js';
-export { stateDictOf, loadStateDict } from './serialization/state-dict.js';
+export { stateDictOf, loadStateDict, type NameMapping, type StateDictOfOptions, type LoadStateDictOptions } from './serialization/state-dict.js';
 export type { StateFile, DecodeOptions } from './serialization/format-rules.js';
 export * from './serialization/checkpoint.js';
 export {
@@ -45,3 +49,4 @@ export {
 export { beamSearch, type BeamSearchOptions, type Hypothesis } from './generation/beam-search.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { Attention, type AttentionScore, attentionScores } from './layers/attention.js';
+export { gradcheck, gradcheckParams, formatGradcheck, type GradcheckTarget, type GradcheckOptions, type GradcheckEntry, type GradcheckReport } from './reference/gradcheck.js';

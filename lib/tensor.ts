@@ -14,9 +14,25 @@ export interface Tensor {
   readonly shape: readonly number[];
 }
 
-/** Allocates a zero-filled array of the given dtype. */
+/**
+ * Largest single buffer rnnkit allocates, in bytes: 2 GiB, which every supported runtime can
+ * hold in one typed array. Constructors check their parameter sizes against it before
+ * allocating (checkBufferSize), so an absurd size is an rnnkit RangeError, not the engine's.
+ */
+export const MAX_BUFFER_BYTES = 2 ** 31;
+
+/**
+ * Allocates a zero-filled array of the given dtype. When the engine cannot (a length past its
+ * limit, or no memory), the RangeError says what was asked for: `allocate: cannot allocate
+ * 3000000000 float32 entries (12000000000 bytes): Invalid typed array length: 3000000000`.
+ */
 export function allocate(dtype: DType, length: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  try {
+    return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new RangeError(`allocate: cannot allocate ${length} ${dtype} entries (${length * (dtype === 'float64' ? 8 : 4)} bytes): ${e.message}`);
+  }
 }
 
 /** The dtype of an array. */

@@ -3,7 +3,7 @@
  * expected and what was got: RangeError for sizes and shapes, TypeError for kinds.
  * These run once per public call, never inside inner loops.
  */
-import { type FloatArray, type Tensor, formatShape, sizeOf } from './tensor.js';
+import { type DType, type FloatArray, MAX_BUFFER_BYTES, type Tensor, formatShape, sizeOf } from './tensor.js';
 
 /** Checks that `value` is an integer ≥ min (default 1). */
 export function checkInteger(op: string, name: string, value: unknown, min = 1): number {
@@ -148,6 +148,18 @@ export function asOperation<T>(op: string, build: () => T): T {
   }
 }
 
+/**
+ * Checks, before allocating, that a buffer of `shape` and `dtype` fits in MAX_BUFFER_BYTES:
+ * `GRU: weight_ih_l0 [3000000000, 4] would take 48000000000 bytes as float32, more than the
+ * 2147483648-byte limit of one buffer`.
+ */
+export function checkBufferSize(op: string, name: string, shape: readonly number[], dtype: DType): void {
+  const bytes = sizeOf(shape) * (dtype === 'float64' ? 8 : 4);
+  if (bytes > MAX_BUFFER_BYTES) {
+    throw new RangeError(`${op}: ${name} ${formatShape(shape)} would take ${bytes} bytes as ${dtype}, more than the ${MAX_BUFFER_BYTES}-byte limit of one buffer`);
+  }
+}
+
 /** Checks that `value` is a finite number > 0. */
 export function checkPositive(op: string, name: string, value: unknown): number {
   const x = checkNumber(op, name, value);
@@ -157,12 +169,76 @@ export function checkPositive(op: string, name: string, value: unknown): number 
 
 /**
  * Checks that every own key of `obj` is one of `keys`; throws `E` (TypeError unless given)
- * naming the first other key and listing the accepted ones.
+ * naming the first other key, listing the accepted ones and, when one is close in spelling,
+ * suggesting it: `…; the keys are "lr", "betas", "eps", "amsgrad" (did you mean "betas"?)`.
  */
 export function checkKeys(op: string, where: string, obj: object, keys: readonly string[], E: new (message: string) => Error = TypeError): void {
   for (const k of Object.keys(obj)) {
-    if (!keys.includes(k)) throw new E(`${op}: ${where} has an unknown key ${describe(k)}; the keys are ${keys.map((c) => `"${c}"`).join(', ') || 'none'}`);
+    if (keys.includes(k)) continue;
+    const near = closestKey(k, keys);
+    throw new E(`${op}: ${where} has an unknown key ${describe(k)}; the keys are ${keys.map((c) => `"${c}"`).join(', ') || 'none'}${near === null ? '' : ` (did you mean "${near}"?)`}`);
   }
+}
+
+/**
+ * Checks an options object at a constructor or function boundary: an object (not null, not
+ * an array) whose own keys are all in `knownKeys`. A misspelt key names the closest known one,
+ *
+ *     SequenceModel: options has unknown key "topolgy" (did you mean "topology"?)
+ *
+ * and a key close to none lists them all. TypeError either way (a wrong kind of option).
+ * `undefined` stands for "no options" when `optional`. Returns the object.
+ */
+export function checkOptions<T extends object>(op: string, options: T | undefined, knownKeys: readonly string[], optional = false, where = 'options'): T {
+  if (options === undefined && optional) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${op}: ${where} must be an object, got ${describe(options)}`);
+  }
+  for (const k of Object.keys(options)) {
+    if (knownKeys.includes(k)) continue;
+    const near = closestKey(k, knownKeys);
+    const hint = near !== null ? ` (did you mean "${near}"?)` : `; the keys are ${knownKeys.map((c) => `"${c}"`).join(', ') || 'none'}`;
+    throw new TypeError(`${op}: ${where} has unknown key ${describe(k)}${hint}`);
+  }
+  return options;
+}
+
+/**
+ * The known key closest in spelling to `key`, or null when none is close. Keys are compared
+ * without case and underscores (so `clipnorm` and `lr_decay` find `clipNorm` and `lrDecay`),
+ * by edit distance with adjacent transpositions; close means at most a third of the longer
+ * name's letters differ (at least one). Ties go to the key listed first.
+ */
+export function closestKey(key: string, knownKeys: readonly string[]): string | null {
+  const fold = (s: string) => s.toLowerCase().replace(/_/g, '');
+  const a = fold(key);
+  let best: string | null = null, bestDistance = Infinity;
+  for (const k of knownKeys) {
+    const b = fold(k);
+    const d = editDistance(a, b);
+    if (d < bestDistance && d <= Math.max(1, Math.floor(Math.max(a.length, b.length) / 3))) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent transpositions) between a and b. */
+export function editDistance(a: string, b: string): number {
+  const m = a.length, n = b.length;
+  // rows i−2, i−1 and i of the dynamic programme, each n + 1 long
+  let before = new Array<number>(n + 1).fill(0), previous = Array.from({ length: n + 1 }, (_, j) => j), row = new Array<number>(n + 1);
+  for (let i = 1; i <= m; i++) {
+    row[0] = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j], before[j - 2] + 1);
+    }
+    [before, previous, row] = [previous, row, before];
+  }
+  return previous[n];
 }
 
 /** Checks that `value` is a plain object (not null, not an array); `expected` words the message. */

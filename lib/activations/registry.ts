@@ -4,7 +4,7 @@
  */
 import type { Activation } from './activation.js';
 import { identityActivation, reluActivation, sigmoidActivation, tanhActivation } from './builtins.js';
-import { describe } from '../validate.js';
+import { checkOptions, describe } from '../validate.js';
 
 const registry = new Map<string, Activation>([
   ['sigmoid', sigmoidActivation],
@@ -28,6 +28,7 @@ export function registerActivation(activation: Activation, options: { replace?: 
   if (typeof activation !== 'object' || activation === null) {
     throw new TypeError(`${op}: activation must be an object {name, forward, backward}, got ${describe(activation)}`);
   }
+  const { replace = false } = checkOptions(op, options, ['replace']);
   const { name, forward, backward } = activation;
   if (typeof name !== 'string' || !/^[A-Za-z_][\w.-]*$/.test(name)) {
     throw new TypeError(`${op}: activation.name must be an identifier-like string, got ${describe(name)}`);
@@ -35,7 +36,7 @@ export function registerActivation(activation: Activation, options: { replace?: 
   if (typeof forward !== 'function' || typeof backward !== 'function') {
     throw new TypeError(`${op}: activation "${name}" must have forward and backward functions`);
   }
-  if (registry.has(name) && !options.replace) {
+  if (registry.has(name) && !replace) {
     throw new TypeError(`${op}: an activation named "${name}" is already registered (pass {replace: true} to replace it)`);
   }
   registry.set(name, activation);

@@ -1,5 +1,5 @@
 /** File helpers for the CLI: reads with clear errors, writes that never leave partial files. */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Checkpoint, loadCheckpoint } from '../serialization/checkpoint.js';
 import { UsageError } from './args.js';
@@ -15,12 +15,22 @@ export function readFileOrFail(command: string, what: string, path: string): Buf
   }
 }
 
-/** Writes data to path atomically: a temporary file beside it, then a rename. */
+/**
+ * Writes data to path atomically: a temporary file beside it, flushed to the disk, then a
+ * rename, so `path` holds either its old content or all of the new, never part of it.
+ */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, data);
+    const fd = openSync(tmp, 'w');
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

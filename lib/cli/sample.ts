@@ -34,12 +34,11 @@ export function sampleCommand(argv: string[], out: (line: string) => void): numb
   const vocab = vocabularyOf(path, ck.extra.vocab, ck.model.outputSize);
   const primeText = (flags.prime as string | undefined) ?? vocab.chars[0];
   if (primeText.length === 0) throw new UsageError('sample: --prime must not be empty');
-  let prime: Int32Array;
-  try {
-    prime = vocab.encode(primeText);
-  } catch (e) {
-    throw new UsageError(`sample: --prime: ${(e as Error).message}`);
+  const chars = [...primeText], at = chars.findIndex((c) => !vocab.chars.includes(c));
+  if (at >= 0) {
+    throw new UsageError(`sample: --prime has the character ${JSON.stringify(chars[at])} (at ${at}), which is not in the model's vocabulary of ${vocab.size} characters`);
   }
+  const prime = vocab.encode(primeText);
   const tokens = generate(ck.model, {
     prime, length: (flags.length as number | undefined) ?? 200, temperature: (flags.temperature as number | undefined) ?? 1,
     greedy: Boolean(flags.greedy), seed: (flags.seed as number | undefined) ?? 0,

@@ -17,7 +17,8 @@ import { createOptimizerFromState, saveCheckpoint } from '../serialization/check
 import { SequenceTrainer } from '../training/trainer.js';
 import { UsageError, parseArgs } from './args.js';
 import { builtInCorpus } from './corpus.js';
-import { readCheckpoint, readFileOrFail, writeFileAtomic } from './files.js';
+import { readCheckpoint, readFileOrFail } from './files.js';
+import { checkCheckpointWritable, saveFinishedRun } from './save-checkpoint.js';
 import { Progress, formatDuration, formatRate } from './progress.js';
 import { type TrainingHistory, writeTrainingPlots } from './train-plots.js';
 
@@ -176,6 +177,18 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   const json = Boolean(flags.json);
   const log = (line: string) => (json ? process.stderr.write(line + '\n') : out(line));
 
+  // what --save will write: the full checkpoint, or (when that fails at the end) the weights alone
+  let step = startStep;
+  const checkpointOf = (full: boolean) => saveCheckpoint(full ? {
+    model, optimizer, step,
+    extra: {
+      vocab: JSON.stringify(vocab.chars),
+      training: JSON.stringify({ seed, seqLen, batch, rng: rng.getState() }),
+      history: JSON.stringify(history),
+    },
+  } : { model, step, extra: { vocab: JSON.stringify(vocab.chars) } }, saveFormat as 'safetensors');
+  checkCheckpointWritable('train', savePath, () => checkpointOf(true));
+
   log(`rnnkit train: ${model.options.mode} H=${model.options.hiddenSize} L=${model.options.numLayers}, ${vocab.size} symbols, ` +
     `${split} training / ${tokens.length - split} validation characters, T=${seqLen} B=${batch}, ${optName} lr=${lr}` +
     (resumePath ? `, resuming at step ${startStep}` : ''));
@@ -199,7 +212,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   process.on('SIGINT', onSigint);
   const progress = new Progress({ total: steps, every: evalEvery });
   const started = Date.now();
-  let trainLoss = NaN, valLoss = NaN, step = startStep, charsSeen = 0;
+  let trainLoss = NaN, valLoss = NaN, charsSeen = 0;
   try {
     while (step < steps && !interrupted) {
       trainData.sample(rng);
@@ -230,15 +243,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     history.validation.push([step, valLoss]);
   }
   const seconds = (Date.now() - started) / 1000;
-  const checkpoint = saveCheckpoint({
-    model, optimizer, step,
-    extra: {
-      vocab: JSON.stringify(vocab.chars),
-      training: JSON.stringify({ seed, seqLen, batch, rng: rng.getState() }),
-      history: JSON.stringify(history),
-    },
-  }, saveFormat as 'safetensors');
-  writeFileAtomic(savePath, checkpoint);
+  const saved = saveFinishedRun(savePath, () => checkpointOf(true), () => checkpointOf(false));
   const plots = writeTrainingPlots(outDir, history, model.options.mode);
   const sample = sampleText(200);
   if (interrupted) log(`interrupted at step ${step}; the checkpoint continues with: rnnkit train --resume ${savePath} --steps ${steps}`);
@@ -254,6 +259,10 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
       seconds, chars_per_second: charsSeen / Math.max(seconds, 1e-3), interrupted, checkpoint: savePath, plots, sample,
     };
     out(JSON.stringify(summary));
+  }
+  if (saved.saved !== 'full') {
+    process.stderr.write(`rnnkit: train: ${saved.message}\n`);
+    return 1;
   }
   return interrupted ? 130 : 0;
 }

@@ -17,7 +17,7 @@
  * Gradients are modified in place. Never allocates.
  */
 import type { Param } from '../param.js';
-import { checkBoolean, checkObject, checkPositive, describe, isFloatArray } from '../validate.js';
+import { checkBoolean, checkOptions, checkPositive, describe, isFloatArray } from '../validate.js';
 
 export interface ClipGradNormOptions {
   /** Throw (and leave gradients unchanged) when the total norm is NaN or ±Infinity. Default false. */
@@ -35,7 +35,7 @@ export function clipGradNorm(params: readonly Param[], maxNorm: number, options?
   const op = 'clipGradNorm';
   checkGrads(op, params);
   checkPositive(op, 'maxNorm', maxNorm);
-  const { errorIfNonfinite = false } = checkObject<ClipGradNormOptions>(op, 'options', options === undefined ? {} : options);
+  const { errorIfNonfinite = false } = checkOptions<ClipGradNormOptions>(op, options, ['errorIfNonfinite'], true);
   checkBoolean(op, 'options.errorIfNonfinite', errorIfNonfinite);
   const total = Math.sqrt(sumOfSquares(params));
   if (errorIfNonfinite && !Number.isFinite(total)) throw new RangeError(`${op}: ${normText(params, total)}`);

@@ -6,7 +6,7 @@ import type { SequenceModel } from '../models/sequence-model.js';
 import { Random } from '../random.js';
 import { type FloatArray, type Tensor, allocate } from '../tensor.js';
 import { StateCarry } from '../training/state-carry.js';
-import { checkIndices, checkInteger, checkNumber, describe } from '../validate.js';
+import { checkIndices, checkInteger, checkNumber, checkOptions, describe } from '../validate.js';
 import { argmax, sampleLogits } from './sample.js';
 
 export interface GenerateOptions {
@@ -30,7 +30,8 @@ export function generate(model: SequenceModel, options: GenerateOptions): number
   if (inputSize !== V) throw new RangeError(`${op}: the model must read one-hot tokens (inputSize ${inputSize} must equal outputSize ${V})`);
   const kind = `${bidirectional ? 'bidirectional ' : ''}${model.topology} ${model.loss.name}`;
   if (kind !== 'many_to_many cross_entropy') throw new TypeError(`${op}: generation needs a unidirectional many_to_many cross_entropy model, got ${kind}`);
-  const prime = options?.prime;
+  checkOptions(op, options, ['prime', 'length', 'temperature', 'greedy', 'seed', 'rng']);
+  const prime = options.prime;
   const list = typeof prime === 'object' && prime !== null && typeof prime.length === 'number';
   if (!list || !prime.length) throw new (list ? RangeError : TypeError)(`${op}: prime must be a non-empty array of token indices, got ${describe(prime)}`);
   checkIndices(op, 'prime', prime, V, 'token');

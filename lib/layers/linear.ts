@@ -7,6 +7,7 @@ import { addColumnSums, broadcastRows } from '../kernels/elementwise.js';
 import { gemm } from '../kernels/gemm.js';
 import { type Param, createParam } from '../param.js';
 import type { DType, FloatArray } from '../tensor.js';
+import { checkBufferSize } from '../validate.js';
 
 export class Linear {
   /** Wya: [V, F] */
@@ -16,6 +17,7 @@ export class Linear {
   readonly params: Param[];
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, bias: boolean, dtype: DType, prefix = 'head') {
+    checkBufferSize('Linear', `${prefix}.weight`, [outFeatures, inFeatures], dtype);
     this.weight = createParam(`${prefix}.weight`, [outFeatures, inFeatures], dtype);
     this.bias = bias ? createParam(`${prefix}.bias`, [outFeatures], dtype) : null;
     this.params = this.bias ? [this.weight, this.bias] : [this.weight];

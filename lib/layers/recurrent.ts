@@ -20,7 +20,7 @@ import { copyRows } from '../kernels/elementwise.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { checkBoolean, checkChoice, checkFinite, checkFloatTensor, checkInteger, checkObject, checkTensor, describe } from '../validate.js';
+import { checkBoolean, checkBufferSize, checkChoice, checkFinite, checkFloatTensor, checkInteger, checkOptions, checkTensor, describe } from '../validate.js';
 import { RecurrentDirection } from './direction.js';
 import { applyMask, checkDropout, drawMask } from './dropout.js';
 
@@ -71,6 +71,14 @@ export interface RecurrentGradients {
 }
 
 const KIND: Record<string, string> = { gru: 'GRU', lstm: 'LSTM' };
+
+/** The keys of RecurrentOptions; any other key is refused (RNN, GRU and LSTM take these less `mode`). */
+export const RECURRENT_OPTION_KEYS: readonly string[] = ['mode', 'inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'bias', 'batchFirst', 'dtype', 'seed', 'namePrefix', 'dropout'];
+
+/** The stack's own options out of a larger options object (a model's), for `new Recurrent`. */
+export function pickRecurrentOptions(options: RecurrentOptions & Record<string, unknown>): RecurrentOptions {
+  return Object.fromEntries(RECURRENT_OPTION_KEYS.filter((k) => k in options).map((k) => [k, options[k]])) as unknown as RecurrentOptions;
+}
 
 /** The cell for a mode name; throws listing the accepted modes. */
 export function cellForMode(mode: string, op: string): Cell {
@@ -152,7 +160,7 @@ export class Recurrent {
 
   constructor(options: RecurrentOptions) {
     const op0 = 'Recurrent';
-    checkObject(op0, 'options', options);
+    checkOptions(op0, options, RECURRENT_OPTION_KEYS);
     const cell = cellForMode(options.mode, op0);
     this.kind = KIND[options.mode] ?? 'RNN';
     const op = this.kind;
@@ -170,6 +178,11 @@ export class Recurrent {
     const prefix = options.namePrefix ?? '';
     if (typeof prefix !== 'string') throw new TypeError(`${op}: namePrefix must be a string, got ${describe(prefix)}`);
     const D = this.bidirectional ? 2 : 1, H = this.hiddenSize;
+    // the largest tensors, checked before anything is allocated
+    const GH = cell.gateCount * H;
+    checkBufferSize(op, `${prefix}weight_ih_l0`, [GH, this.inputSize], this.dtype);
+    checkBufferSize(op, `${prefix}weight_hh_l0`, [GH, H], this.dtype);
+    if (this.numLayers > 1) checkBufferSize(op, `${prefix}weight_ih_l1`, [GH, D * H], this.dtype);
     this.layers = [];
     this.params = [];
     for (let k = 0; k < this.numLayers; k++) {

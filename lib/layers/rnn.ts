@@ -1,4 +1,6 @@
 import { getActivation } from '../activations/registry.js';
+import { checkOptions } from '../validate.js';
+import { LAYER_OPTION_KEYS } from './gru.js';
 import { Recurrent, type RecurrentOptions } from './recurrent.js';
 
 export interface RNNOptions extends Omit<RecurrentOptions, 'mode'> {
@@ -9,8 +11,8 @@ export interface RNNOptions extends Omit<RecurrentOptions, 'mode'> {
 /** an Elman RNN, a⟨t⟩ = g1(Wax·x⟨t⟩ + Waa·a⟨t−1⟩ + ba), g1 = tanh by default; PyTorch's nn.RNN. */
 export class RNN extends Recurrent {
   constructor(options: RNNOptions) {
-    const nonlinearity = options?.nonlinearity ?? 'tanh';
+    const { nonlinearity = 'tanh', ...stack } = checkOptions('RNN', options, [...LAYER_OPTION_KEYS, 'nonlinearity']);
     getActivation(nonlinearity, 'RNN: nonlinearity'); // names RNN and the option in its error
-    super({ ...options, mode: `rnn_${nonlinearity}` });
+    super({ ...stack, mode: `rnn_${nonlinearity}` });
   }
 }

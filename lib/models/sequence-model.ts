@@ -24,9 +24,13 @@ import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { asOperation, describe, checkBoolean, checkChoice, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
+import { asOperation, describe, checkBoolean, checkChoice, checkOptions, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
 
 export type Topology = 'many_to_many' | 'many_to_one';
+
+/** Every option SequenceModel takes: any other key is refused, with the closest one suggested. */
+const SEQUENCE_MODEL_OPTION_KEYS = ['mode', 'inputSize', 'hiddenSize', 'outputSize', 'numLayers', 'bidirectional', 'bias', 'headBias', 'dtype', 'seed',
+  'topology', 'loss', 'outputActivation', 'namePrefix', 'embedding', 'dropout', 'embeddingDropout', 'headDropout'];
 
 export interface SequenceModelOptions {
   /** `rnn_tanh`, `rnn_relu`, `rnn_<activation>`, `gru` or `lstm`. */
@@ -132,7 +136,7 @@ export class SequenceModel {
 
   constructor(options: SequenceModelOptions) {
     const op = 'SequenceModel';
-    checkObject(op, 'options', options);
+    checkOptions(op, options, SEQUENCE_MODEL_OPTION_KEYS);
     const outputSize = checkInteger(op, 'outputSize', options.outputSize);
     const topology = checkChoice(op, 'topology', options.topology ?? 'many_to_many', ['many_to_many', 'many_to_one'] as const);
     const loss = getLoss(options.loss ?? 'cross_entropy', op);

@@ -1,13 +1,22 @@
 /**
  * Checkpoints: a SequenceModel's parameters under PyTorch's state-dict names (so a PyTorch
- * user can load the tensors as they are), with everything else rnnkit needs to rebuild and
- * resume in the file's string metadata:
+ * user can load the tensors as they are), the optimizer's state buffers as tensors beside
+ * them, and everything else rnnkit needs to rebuild and resume in the file's string metadata:
  *
- *   rnnkit.format     "rnnkit-checkpoint/1"
- *   rnnkit.model      the model's options as JSON (mode, sizes, topology, loss, …)
- *   rnnkit.optimizer  the optimizer state as JSON, buffers as base64 little-endian bytes (optional)
- *   rnnkit.step       the training step (optional)
- *   rnnkit.extra      caller data as a JSON object of strings (vocabulary, PRNG state, …)
+ *   tensors
+ *     <param>                          the model's parameters (weight_ih_l0, …, head.bias)
+ *     optimizer.state.<param>.<buffer> each optimizer buffer, shaped and typed as its
+ *                                      parameter (exp_avg, exp_avg_sq, momentum_buffer, …)
+ *   metadata (small strings only)
+ *     rnnkit.format     "rnnkit-checkpoint/2"
+ *     rnnkit.model      the model's options as JSON (mode, sizes, topology, loss, …)
+ *     rnnkit.optimizer  the optimizer's name, hyper-parameters and step as JSON (optional)
+ *     rnnkit.step       the training step
+ *     rnnkit.extra      caller data as a JSON object of strings (vocabulary, PRNG state, …)
+ *
+ * The header therefore grows with the number of tensors, not their size: a 15 M-parameter
+ * LSTM with Adam state has a header of a few kilobytes. Files of the first format,
+ * "rnnkit-checkpoint/1" (optimizer buffers as base64 inside rnnkit.optimizer), still load.
  *
  * Either container works: safetensors (binary, `Uint8Array`) or rnnkit JSON (text).
  * Loading checks everything — the format tag, the model options, every tensor's name, shape
@@ -17,14 +26,22 @@ import { SequenceModel, type SequenceModelOptions } from '../models/sequence-mod
 import { OPTIMIZERS } from '../optimizers/create-optimizer.js';
 import type { Optimizer, OptimizerState } from '../optimizers/optimizer.js';
 import type { Param } from '../param.js';
-import { asOperation, checkObject, checkRecord, describe } from '../validate.js';
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { type FloatArray, type Tensor, formatShape } from '../tensor.js';
+import { asOperation, checkObject, checkOptions, checkRecord, describe, sameShape, shapeText } from '../validate.js';
+import { decodeBase64 } from './base64.js';
 import { decodeStateJSON, encodeStateJSON } from './json.js';
-import { decodeSafetensors, encodeSafetensors, readLittleEndian, writeLittleEndian } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, readLittleEndian } from './safetensors.js';
 import { FORBIDDEN_NAMES, type StateFile } from './format-rules.js';
 import { checkStateDictFits, loadStateDict, stateDictOf } from './state-dict.js';
 
-export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint/1';
+/** The format tag saveCheckpoint writes. */
+export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint/2';
+
+/** The first format, which loadCheckpoint still reads: optimizer buffers as base64 in rnnkit.optimizer. */
+export const CHECKPOINT_FORMAT_V1 = 'rnnkit-checkpoint/1';
+
+/** Names of optimizer buffer tensors start with this: `optimizer.state.<param>.<buffer>`. */
+export const OPTIMIZER_STATE_PREFIX = 'optimizer.state.';
 
 export interface CheckpointInput {
   model: SequenceModel;
@@ -48,21 +65,34 @@ const OP_LOAD = 'loadCheckpoint';
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors'): Uint8Array;
 export function saveCheckpoint(input: CheckpointInput, format: 'json'): string;
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | 'json'): Uint8Array | string {
-  if (!(input?.model instanceof SequenceModel)) {
+  checkOptions(OP_SAVE, input, ['model', 'optimizer', 'step', 'extra'], false, 'input');
+  if (!(input.model instanceof SequenceModel)) {
     throw new TypeError(`${OP_SAVE}: input.model must be a SequenceModel, got ${describe(input?.model)}`);
   }
   if (format !== 'safetensors' && format !== 'json') {
     throw new TypeError(`${OP_SAVE}: format must be "safetensors" or "json", got ${describe(format)}`);
   }
   const step = checkStep(OP_SAVE, 'step', input.step ?? 0);
+  const params = input.model.params;
+  const clash = params.find((p) => p.name.startsWith('optimizer.'));
+  if (clash) throw new TypeError(`${OP_SAVE}: parameter name "${clash.name}" starts with "optimizer.", which checkpoints keep for optimizer state`);
   const metadata: Record<string, string> = {
     'rnnkit.format': CHECKPOINT_FORMAT,
     'rnnkit.model': JSON.stringify(input.model.options),
     'rnnkit.step': String(step),
     'rnnkit.extra': JSON.stringify(input.extra ?? {}),
   };
-  if (input.optimizer) metadata['rnnkit.optimizer'] = encodeOptimizerState(input.optimizer.getState());
-  const tensors = stateDictOf(input.model.params);
+  const tensors = stateDictOf(params);
+  if (input.optimizer) {
+    const { buffers, ...rest } = input.optimizer.getState();
+    metadata['rnnkit.optimizer'] = JSON.stringify(rest);
+    const shapes = new Map(params.map((p) => [p.name, p.shape]));
+    for (const [param, named] of Object.entries(buffers)) {
+      const shape = shapes.get(param);
+      if (!shape) throw new TypeError(`${OP_SAVE}: the optimizer holds state for "${param}", which is not a parameter of the model`);
+      for (const [name, data] of Object.entries(named)) tensors.set(`${OPTIMIZER_STATE_PREFIX}${param}.${name}`, { data, shape: shape.slice() });
+    }
+  }
   return format === 'json' ? encodeStateJSON(tensors, metadata) : encodeSafetensors(tensors, metadata);
 }
 
@@ -75,9 +105,18 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
   if (typeof file === 'string') state = decodeStateJSON(file, { requireFinite: true });
   else if (file instanceof Uint8Array) state = decodeSafetensors(file, { requireFinite: true });
   else throw new TypeError(`${OP_LOAD}: file must be a Uint8Array (safetensors) or a string (JSON), got ${describe(file)}`);
-  const meta = state.metadata;
-  if (meta['rnnkit.format'] !== CHECKPOINT_FORMAT) {
-    throw new TypeError(`${OP_LOAD}: not an rnnkit checkpoint (metadata rnnkit.format is ${describe(meta['rnnkit.format'])}, expected "${CHECKPOINT_FORMAT}")`);
+  const meta = state.metadata, format = meta['rnnkit.format'];
+  if (format !== CHECKPOINT_FORMAT && format !== CHECKPOINT_FORMAT_V1) {
+    throw new TypeError(`${OP_LOAD}: not an rnnkit checkpoint (metadata rnnkit.format is ${describe(format)}, expected "${CHECKPOINT_FORMAT}" or "${CHECKPOINT_FORMAT_V1}")`);
+  }
+  // format 2: the optimizer's buffers are tensors beside the parameters
+  const optimizerTensors = new Map<string, Tensor>();
+  if (format === CHECKPOINT_FORMAT) {
+    for (const [name, t] of state.tensors) {
+      if (!name.startsWith(OPTIMIZER_STATE_PREFIX)) continue;
+      optimizerTensors.set(name, t);
+      state.tensors.delete(name);
+    }
   }
   const options = parseJSONObject(meta['rnnkit.model'], 'rnnkit.model') as unknown as SequenceModelOptions;
   // compare the file's tensors with the shapes the options imply before building anything,
@@ -91,10 +130,39 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
     if (typeof v !== 'string') throw new TypeError(`${OP_LOAD}: rnnkit.extra.${k} must be a string, got ${describe(v)}`);
     return v;
   });
-  const optimizerState = meta['rnnkit.optimizer'] ? decodeOptimizerState(meta['rnnkit.optimizer'], model.params) : null;
+  let optimizerState: OptimizerState | null = null;
+  if (format === CHECKPOINT_FORMAT) {
+    if (meta['rnnkit.optimizer']) optimizerState = optimizerStateFromTensors(meta['rnnkit.optimizer'], optimizerTensors, model.params);
+    else if (optimizerTensors.size > 0) throw new TypeError(`${OP_LOAD}: the file holds optimizer state tensors (${[...optimizerTensors.keys()][0]}, …) but no rnnkit.optimizer metadata`);
+  } else if (meta['rnnkit.optimizer']) {
+    optimizerState = decodeOptimizerState(meta['rnnkit.optimizer'], model.params);
+  }
   // every buffer name, length and hyper-parameter is checked here, not later
   if (optimizerState) asOperation(`${OP_LOAD}: optimizer state`, () => createOptimizerFromState(model.params, optimizerState));
   return { model, optimizerState, step, extra };
+}
+
+/**
+ * Format 2: the optimizer state from rnnkit.optimizer (name, hyper-parameters, step) and the
+ * `optimizer.state.<param>.<buffer>` tensors. A tensor must name a parameter of the model
+ * and have its shape; buffer names, dtypes and values are checked by setState afterwards.
+ */
+function optimizerStateFromTensors(text: string, tensors: ReadonlyMap<string, Tensor>, params: readonly Param[]): OptimizerState {
+  const raw = parseJSONObject(text, 'rnnkit.optimizer');
+  if ('buffers' in raw) throw new TypeError(`${OP_LOAD}: metadata rnnkit.optimizer has buffers, which format "${CHECKPOINT_FORMAT}" keeps as tensors`);
+  const byName = new Map(params.map((p) => [p.name, p]));
+  const buffers: Record<string, Record<string, FloatArray>> = Object.fromEntries(params.map((p) => [p.name, {}]));
+  for (const [name, t] of tensors) {
+    // buffer names have no dots; parameter names may (head.weight)
+    const rest = name.slice(OPTIMIZER_STATE_PREFIX.length), dot = rest.lastIndexOf('.');
+    const p = dot > 0 ? byName.get(rest.slice(0, dot)) : undefined;
+    if (!p) throw new TypeError(`${OP_LOAD}: optimizer state tensor ${JSON.stringify(name)} names no parameter of the model (expected ${OPTIMIZER_STATE_PREFIX}<parameter>.<buffer>)`);
+    const buffer = rest.slice(dot + 1);
+    if (FORBIDDEN_NAMES.has(buffer)) throw new TypeError(`${OP_LOAD}: optimizer state tensor ${JSON.stringify(name)} has the forbidden buffer name "${buffer}"`);
+    if (!sameShape(t.shape, p.shape)) throw new RangeError(`${OP_LOAD}: optimizer state tensor ${JSON.stringify(name)} has shape ${shapeText(t.shape)} but its parameter has ${formatShape(p.shape)}`);
+    buffers[p.name][buffer] = t.data;
+  }
+  return { ...raw, buffers } as unknown as OptimizerState;
 }
 
 /**
@@ -137,16 +205,6 @@ export function createOptimizerFromState(params: Param[], state: OptimizerState)
   return optimizer;
 }
 
-/** The optimizer state as JSON, each buffer as {dtype, data: base64 of its little-endian bytes}. */
-function encodeOptimizerState({ optimizer, hyperParameters, step, buffers }: OptimizerState): string {
-  const encoded = mapValues(buffers, (named) => mapValues(named, (data) => {
-    const bytes = new Uint8Array(data.byteLength);
-    writeLittleEndian(bytes, 0, data);
-    return { dtype: data instanceof Float64Array ? 'F64' : 'F32', data: encodeBase64(bytes) };
-  }));
-  return JSON.stringify({ optimizer, hyperParameters, step, buffers: encoded });
-}
-
 function checkStep(op: string, name: string, step: number, got: unknown = step): number {
   if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${describe(got)}`);
   return step;
@@ -156,7 +214,7 @@ function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T, key:
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v, k)]));
 }
 
-/** Decodes the buffers of rnnkit.optimizer; the rest (the optimizer's name too) is checked by createOptimizerFromState. */
+/** Format 1: decodes the base64 buffers of rnnkit.optimizer; the rest (the optimizer's name too) is checked by createOptimizerFromState. */
 function decodeOptimizerState(text: string, params: readonly Param[]): OptimizerState {
   const raw = parseJSONObject(text, 'rnnkit.optimizer');
   const names = params.map((p) => p.name);

@@ -5,7 +5,7 @@
  * rules for readers of the files. Internal to the formats, except StateFile and DecodeOptions.
  */
 import { type FloatArray, type Tensor } from '../tensor.js';
-import { checkBoolean, checkDataLength, checkFinite, checkInteger, checkKeys, checkObject, checkRecord, checkTensorLike, describe, isFloatArray, shapeText } from '../validate.js';
+import { checkBoolean, checkDataLength, checkFinite, checkInteger, checkKeys, checkOptions, checkRecord, checkTensorLike, describe, isFloatArray, shapeText } from '../validate.js';
 
 /** What a decoder returns: the tensors in file order and the string-to-string metadata. */
 export interface StateFile {
@@ -32,9 +32,12 @@ export const DEFAULT_MAX_TENSORS = 100_000;
 /** Default cap on metadata entries in one file (real files hold a handful to a few hundred). */
 export const DEFAULT_MAX_METADATA_ENTRIES = 10_000;
 
-/** DecodeOptions with every default filled in, after checking the caller's values. Internal. */
-export function resolveDecodeOptions(op: string, options: unknown): Required<DecodeOptions> {
-  const o = checkObject<DecodeOptions>(op, 'options', options);
+/**
+ * DecodeOptions with every default filled in, after checking the caller's values; a key
+ * neither DecodeOptions nor `ownKeys` (a decoder's own options) name is refused. Internal.
+ */
+export function resolveDecodeOptions(op: string, options: unknown, ownKeys: readonly string[] = []): Required<DecodeOptions> {
+  const o = checkOptions<DecodeOptions>(op, options as DecodeOptions, ['requireFinite', 'maxTensors', 'maxMetadataEntries', ...ownKeys]);
   const count = (name: 'maxTensors' | 'maxMetadataEntries', fallback: number) =>
     o[name] === undefined ? fallback : checkInteger(op, `options.${name}`, o[name], 0);
   return {

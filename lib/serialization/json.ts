@@ -72,7 +72,7 @@ export function encodeStateJSON(tensors: ReadonlyMap<string, Tensor>, metadata?:
 export function decodeStateJSON(text: string, options: DecodeStateJSONOptions = {}): StateFile {
   const op = 'decodeStateJSON';
   if (typeof text !== 'string') throw new TypeError(`${op}: text must be a string, got ${describe(text)}`);
-  const opts = resolveDecodeOptions(op, options);
+  const opts = resolveDecodeOptions(op, options, ['maxLength']);
   const maxLength = options.maxLength === undefined ? STATE_JSON_MAX_LENGTH : checkInteger(op, 'options.maxLength', options.maxLength, 0);
   if (text.length > maxLength) {
     throw new RangeError(`${op}: text has ${text.length} characters, more than the limit of ${maxLength} (options.maxLength)`);

@@ -86,8 +86,9 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}
 
   const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   const n = Number(length); // exact up to the limit, and huge beyond it
-  if (n > Math.min(SAFETENSORS_MAX_HEADER, bytes.length - 8)) {
-    throw new RangeError(`${op}: header length ${length} exceeds ${n > SAFETENSORS_MAX_HEADER ? `the ${SAFETENSORS_MAX_HEADER}-byte limit` : `the ${bytes.length - 8} bytes that follow the length field`}`);
+  if (n > SAFETENSORS_MAX_HEADER) throw new RangeError(`${op}: header length ${length} exceeds the ${SAFETENSORS_MAX_HEADER}-byte limit`);
+  if (n > bytes.length - 8) {
+    throw new RangeError(`${op}: the file is truncated: its header length is ${n} but only ${bytes.length - 8} bytes follow the length field (${bytes.length} bytes in all)`);
   }
   const dataStart = 8 + n;
   const dataBytes = bytes.length - dataStart;
@@ -169,7 +170,7 @@ function checkEntry(op: string, name: string, value: unknown, count: number, max
   const [b, e]: number[] = offsets;
   const range = `${what} data_offsets [${b}, ${e}]`;
   if (b > e) throw new RangeError(`${op}: ${range} end before they begin`);
-  if (e > dataBytes) throw new RangeError(`${op}: ${range} are out of range: the data section has ${dataBytes} bytes`);
+  if (e > dataBytes) throw new RangeError(`${op}: ${range} are out of range: the data section has ${dataBytes} bytes (the file is truncated, or its header is wrong)`);
   // May pass 2^53 for a hostile shape, but then it cannot equal e - b ≤ dataBytes.
   const needed = size * (dtype === 'F64' ? 8 : 4);
   if (e - b !== needed) {

@@ -5,16 +5,39 @@
  */
 import { type Param } from '../param.js';
 import { type Tensor, formatShape } from '../tensor.js';
-import { checkBoolean, checkDataLength, checkObject, describe, isFloatArray, sameShape, shapeText } from '../validate.js';
+import { checkBoolean, checkDataLength, checkOptions, describe, isFloatArray, sameShape, shapeText } from '../validate.js';
 import { checkMap, checkTensorEntry, quote } from './format-rules.js';
+import { type NameMapping, checkNameMapping, formatNameMapping, inferNameMapping, renameAll } from './name-mapping.js';
+
+export type { NameMapping } from './name-mapping.js';
+
+/** Options of stateDictOf. */
+export interface StateDictOfOptions {
+  /** Names to write instead of the parameters' own (see NameMapping), e.g. PyTorch's module names. */
+  mapping?: NameMapping;
+}
+
+/** Options of loadStateDict. */
+export interface LoadStateDictOptions {
+  /** Refuse tensors that are no parameter's (default true). Missing tensors are always an error. */
+  strict?: boolean;
+  /** How the file's names become the parameters' names (see NameMapping), e.g. `{ 'lstm.': '', 'fc.': 'head.' }`. */
+  mapping?: NameMapping;
+}
 
 /**
  * Returns views of the parameters' values as a state dict: `name → {data: value, shape}`.
  * Nothing is copied, so the map sees later training steps; encode it to snapshot it.
+ * `mapping` renames them, e.g. to the names a PyTorch module expects:
+ * `stateDictOf(model.params, { mapping: { 'lstm.': '', 'fc.': 'head.' } })` writes
+ * `lstm.weight_ih_l0`, …, `fc.weight`, `fc.bias`.
  */
-export function stateDictOf(params: readonly Param[]): Map<string, Tensor> {
-  checkParams('stateDictOf', params);
-  return new Map(params.map((p) => [p.name, { data: p.value, shape: p.shape.slice() }]));
+export function stateDictOf(params: readonly Param[], options: StateDictOfOptions = {}): Map<string, Tensor> {
+  const op = 'stateDictOf';
+  checkParams(op, params);
+  checkOptions(op, options, ['mapping']);
+  const dict = new Map(params.map((p): [string, Tensor] => [p.name, { data: p.value, shape: p.shape.slice() }]));
+  return options.mapping === undefined ? dict : renameAll(op, checkNameMapping(op, options.mapping), dict, false);
 }
 
 /**
@@ -27,17 +50,22 @@ export function stateDictOf(params: readonly Param[]): Map<string, Tensor> {
  * float64 is exact. A tensor for no parameter is an error when `strict` (the default) and is
  * ignored otherwise; a missing tensor is always an error. If any check fails, every parameter
  * is left bit-identical.
+ *
+ * `mapping` turns the file's names into the parameters' (see NameMapping): a PyTorch module
+ * with `self.lstm` and `self.fc` loads with `{ mapping: { 'lstm.': '', 'fc.': 'head.' } }`.
+ * When names do not match and prefix rules would make them match, the error shows them.
  */
 export function loadStateDict(
   params: readonly Param[],
   tensors: ReadonlyMap<string, Tensor>,
-  options: { strict?: boolean } = {},
+  options: LoadStateDictOptions = {},
 ): void {
   const op = 'loadStateDict';
   checkParams(op, params);
   checkMap(op, tensors);
-  checkObject(op, 'options', options);
+  checkOptions(op, options, ['strict', 'mapping']);
   const strict = options.strict === undefined ? true : checkBoolean(op, 'options.strict', options.strict);
+  if (options.mapping !== undefined) tensors = renameAll(op, checkNameMapping(op, options.mapping), tensors, true);
 
   const sources = checkStateDictFits(op, params, tensors, strict).map(({ data }, i) => {
     const p = params[i], what = `tensor ${quote(p.name)}`;
@@ -66,12 +94,18 @@ export function checkStateDictFits(
 ): Tensor[] {
   const wanted = new Set(params.map((p) => p.name));
   const missing = params.filter((p) => !tensors.has(p.name)).map((p) => p.name);
-  const unexpected = strict ? [...tensors.keys()].filter((name) => !wanted.has(name)) : [];
-  const parts = [
-    missing.length && `missing ${listNames(missing)}`,
-    unexpected.length && `unexpected ${listNames(unexpected)}${where ? '' : ' (strict: false ignores them)'}`,
-  ].filter(Boolean);
-  if (parts.length > 0) throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters${where}: ${parts.join('; ')}`);
+  const extra = [...tensors.keys()].filter((name) => !wanted.has(name));
+  const unexpected = strict ? extra : [];
+  if (missing.length > 0 || unexpected.length > 0) {
+    const parts = [missing.length && `missing ${listNames(missing)}`, unexpected.length && `unexpected ${listNames(unexpected)}`].filter(Boolean);
+    // a hint only where the caller can act on it (loadCheckpoint's names come from its own writer)
+    let hint = '';
+    if (!where && missing.length > 0) {
+      const fit = inferNameMapping(extra, missing);
+      if (fit) hint = ` (options.mapping ${formatNameMapping(fit)} would match every name)`;
+    } else if (!where) hint = ' (strict: false ignores them)';
+    throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters${where}: ${parts.join('; ')}${hint}`);
+  }
   return params.map((p) => {
     const what = `tensor ${quote(p.name)}`;
     const t = checkTensorEntry(op, what, tensors.get(p.name));

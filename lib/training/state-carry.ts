@@ -10,10 +10,10 @@
  *       carry.capture(model.rnn.lastState());
  *     }
  */
-import type { Recurrent, RecurrentOutput } from '../layers/recurrent.js';
+import { Recurrent, type RecurrentOutput } from '../layers/recurrent.js';
 import type { SequenceInputs } from '../models/sequence-model.js';
 import { type Tensor, allocate } from '../tensor.js';
-import { checkInteger, checkLength } from '../validate.js';
+import { checkInteger, checkLength, describe } from '../validate.js';
 
 export class StateCarry {
   /** [L·D, B, H] */
@@ -23,6 +23,7 @@ export class StateCarry {
   private readonly inputsObject: SequenceInputs;
 
   constructor(rnn: Recurrent, batch: number) {
+    if (!(rnn instanceof Recurrent)) throw new TypeError(`StateCarry: rnn must be a recurrent stack (RNN, GRU, LSTM or a model's .rnn), got ${describe(rnn)}`);
     const B = checkInteger('StateCarry', 'batch', batch);
     const shape = [rnn.numLayers * rnn.directions, B, rnn.hiddenSize];
     const n = shape[0] * B * rnn.hiddenSize;

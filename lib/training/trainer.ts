@@ -13,7 +13,10 @@ import type { Optimizer, OptimizerSnapshot } from '../optimizers/optimizer.js';
 import { Schedule, type ScheduleSpec, createSchedule } from '../optimizers/schedules.js';
 import type { Param } from '../param.js';
 import type { FloatArray, Tensor } from '../tensor.js';
-import { checkChoice, checkObject, checkPositive } from '../validate.js';
+import { checkChoice, checkOptions, checkPositive } from '../validate.js';
+
+/** The keys TrainerOptions accepts; any other key is refused, naming the closest. */
+export const TRAINER_OPTION_KEYS: readonly string[] = ['optimizer', 'clipNorm', 'clipValue', 'nonFinite', 'schedule'];
 
 /** Anything with trainable params and a loss-and-gradient pass. */
 export interface Trainable {
@@ -66,7 +69,7 @@ export class Trainer<M extends Trainable = SequenceModel> {
 
   constructor(readonly model: M, options: TrainerOptions) {
     const op = 'Trainer';
-    checkObject(op, 'options', options);
+    checkOptions(op, options, TRAINER_OPTION_KEYS);
     const opt = options.optimizer;
     const isOptimizer = typeof (opt as Optimizer | null)?.step === 'function';
     if (isOptimizer && ((opt as Optimizer).params.length !== model.params.length || (opt as Optimizer).params.some((p, i) => p !== model.params[i]))) {

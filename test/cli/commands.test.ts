@@ -300,8 +300,8 @@ describe('cli/main (the rnnkit process)', function () {
       expect(j.train_gflops as number).to.be.closeTo((3 * flops) / ((j.train_ms as number) * 1e6), 1e-9);
     });
 
-    // BUG (lib/cli/bench.ts, benchCommand): positionals from parseArgs are dropped, so
-    // `rnnkit bench small` silently runs the big configuration. `sample` refuses them.
+    // Guards: a positional argument is refused, so `rnnkit bench small` cannot silently run the
+    // big configuration.
     it('refuses a stray argument instead of ignoring it', () => {
       expectOneLineError(runCli(['bench', '--config', 'small', '--cell', 'rnn', 'extra'], dir), /bench: unexpected argument "extra"/);
     });

@@ -104,7 +104,7 @@ describe('cli/sample', function () {
       ['a reference fixture as the model', ['--model', 'fixture.json'], /^rnnkit: sample: fixture\.json is not an rnnkit model: /],
       ['a JSON checkpoint named .safetensors', ['--model', 'json-named.safetensors'], /^rnnkit: sample: json-named\.safetensors is not an rnnkit model: /],
       ['an rnnkit checkpoint without a vocabulary', ['--model', 'novocab.safetensors'], /^rnnkit: sample: novocab\.safetensors has no character vocabulary: it was not written by "rnnkit train"$/],
-      ['a prime with a character outside the vocabulary', ['--model', 'model.safetensors', '--prime', 'aZ'], /^rnnkit: sample: --prime: CharVocabulary\.encode: character "Z" at 1 is not in the model's vocabulary of \d+$/],
+      ['a prime with a character outside the vocabulary', ['--model', 'model.safetensors', '--prime', 'aZ'], /^rnnkit: sample: --prime has the character "Z" \(at 1\), which is not in the model's vocabulary of \d+ characters$/],
       ['an empty prime', ['--model', 'model.safetensors', '--prime', ''], /^rnnkit: sample: --prime must not be empty$/],
       ['--temperature 0', ['--model', 'model.safetensors', '--temperature', '0'], /^rnnkit: sample: --temperature must be in \[0\.000001, 1000000\], got 0$/],
       ['--temperature -1', ['--model', 'model.safetensors', '--temperature', '-1'], /^rnnkit: sample: --temperature must be in /],
@@ -123,20 +123,15 @@ describe('cli/sample', function () {
       expect(nonEmptyLines(r.stderr)[0]).to.equal('rnnkit: sample: unexpected argument "extra"');
     });
 
-    // BUG (lib/cli/sample.ts:342): `JSON.parse(ck.extra.vocab)` is outside any try, so a
-    // checkpoint whose vocabulary is not JSON escapes as a SyntaxError: exit 1 and
-    // "rnnkit: Unexpected token 'o', "[not json" is not valid JSON", naming neither the file nor
-    // the vocabulary. Fix: parse inside try/catch and throw UsageError(`sample: ${path} has a
-    // malformed character vocabulary: …`). (train.ts:119-120 has the same on --resume.)
-    it('a checkpoint whose vocabulary is not JSON (fails until fixed)', () => {
+    // Guards: a checkpoint whose extra.vocab is not JSON is a one-line usage error naming the
+    // file, not a SyntaxError escaping with exit 1 and no file name.
+    it('a checkpoint whose vocabulary is not JSON', () => {
       expectOneLineError(runCli(['sample', '--model', 'badvocab.safetensors'], dir), /badvocab\.safetensors/);
     });
 
-    // BUG (lib/cli/sample.ts:342): the vocabulary's size is never compared with the model's
-    // inputSize/outputSize. With 2 characters for 3 outputs, token 2 decodes as U+FFFD and
-    // `sample` exits 0 printing "abab�…"; with more characters than inputs, --prime fails inside
-    // generate(). Fix: refuse when vocab.size !== model.options.inputSize or outputSize.
-    it('a checkpoint whose vocabulary does not match the model (fails until fixed)', () => {
+    // Guards: the vocabulary's size is compared with the model's outputs, so 2 characters for 3
+    // outputs is refused instead of decoding token 2 as U+FFFD and exiting 0.
+    it('a checkpoint whose vocabulary does not match the model', () => {
       expectOneLineError(runCli(['sample', '--model', 'smallvocab.safetensors', '--length', '40'], dir), /smallvocab\.safetensors/);
     });
   });

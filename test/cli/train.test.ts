@@ -321,12 +321,9 @@ describe('cli/train', function () {
     }
   });
 
-  describe('bugs (these tests fail until lib/cli/train.ts is fixed)', () => {
-    // BUG (lib/cli/train.ts:184, sampleText): `text.slice(0, 1)` takes one UTF-16 code unit, so a
-    // text that begins with a character outside the BMP (an emoji, 𝑥, …) primes the sampler
-    // with a lone surrogate; CharVocabulary.encode throws at the first sample and the run dies
-    // with exit 2 after training, writing no checkpoint. Fix: `[...text][0]` (or
-    // String.fromCodePoint(text.codePointAt(0)!)).
+  describe('edge cases found by an audit (each once a bug)', () => {
+    // Guards: the sampler is primed with the text's first code point, not its first UTF-16 unit,
+    // so a text that begins outside the BMP (an emoji, 𝑥, …) trains and saves.
     it('trains on a text whose first character is outside the BMP', () => {
       writeFileSync(join(dir, 'emoji.txt'), '😀 ' + text);
       const r = runCli(['train', '--text', 'emoji.txt', ...TINY, '--steps', '6', '--out', 'emoji', '--json'], dir);
@@ -334,28 +331,24 @@ describe('cli/train', function () {
       expect(existsSync(join(dir, 'emoji', 'model.safetensors'))).to.equal(true);
     });
 
-    // BUG (lib/cli/train.ts:70, trainCommand): positionals from parseArgs are dropped, so
-    // `rnnkit train mytext.txt` silently trains on the built-in corpus instead.
+    // Guards: a positional argument is refused, so `rnnkit train mytext.txt` cannot silently
+    // train on the built-in corpus instead.
     it('refuses a stray argument (a text file given without --text) instead of ignoring it', () => {
       const r = runCli(['train', 'text.txt', ...TINY, '--steps', '1', '--out', 'stray'], dir);
       expectOneLineError(r, /train: unexpected argument "text\.txt"/);
       expect(existsSync(join(dir, 'stray'))).to.equal(false);
     });
 
-    // BUG (lib/cli/train.ts:96): --out is not checked up front. When it names an existing file,
-    // the whole run trains and then dies in writeFileAtomic's mkdir with exit 1 and
-    // "EEXIST: file already exists, mkdir 'o'", losing the model (its default home is OUT).
-    // experiment.ts checks this before any work; train should too.
+    // Guards: --out naming an existing file is refused before any training, not after the whole
+    // run when the model would be written there.
     it('--out naming an existing file is refused before training', () => {
       writeFileSync(join(dir, 'a-file'), 'not a folder');
       const r = train(['--steps', '6', '--out', 'a-file']);
       expectOneLineError(r, /--out a-file .*not a folder/);
     });
 
-    // BUG (lib/cli/train.ts:125 and :157-160): on --resume the optimizer is rebuilt from the
-    // checkpoint and --optimizer / --lr are silently ignored, while the header line prints them
-    // as if they applied ("sgd lr=0.5"). Either refuse them like --hidden (they are fixed by
-    // the checkpoint) or apply them.
+    // Guards: on --resume, --optimizer and --lr are either refused (fixed by the checkpoint,
+    // like --hidden) or applied, never printed in the header and then silently ignored.
     it('--resume with --optimizer/--lr does not silently ignore them', () => {
       const first = train(['--steps', '2', '--save', 'opt2.safetensors', '--out', 'opt']);
       expect(first.code, show(first)).to.equal(0);
@@ -370,9 +363,8 @@ describe('cli/train', function () {
       }
     });
 
-    // BUG (lib/cli/train.ts:149): the stated minimum length is ceil((T+1)/0.1), but the check is
-    // split = floor(0.9·n) ≥ T+1 and n − split ≥ T+1, which n = 81 already meets for T = 8
-    // (the message says 90). Compute the true minimum (smallest n meeting both) for the message.
+    // Guards: the minimum text length the error states is the smallest that passes the check
+    // (split = floor(0.9·n) ≥ T+1 and n − split ≥ T+1): n trains, n − 1 is refused.
     it('the minimum text length the error states is the real one', () => {
       writeFileSync(join(dir, 'short.txt'), 'abcde');
       const r = runCli(['train', '--text', 'short.txt', ...TINY, '--steps', '1', '--out', 'min'], dir);
@@ -386,9 +378,8 @@ describe('cli/train', function () {
       expect(below.code, `${n - 1} characters trained although the message says ${n} are needed`).to.equal(2);
     });
 
-    // BUG (lib/cli/train.ts:83 and :163): --clip-value accepts 0 (min: 0), then the Trainer refuses
-    // it with "Trainer: clipValue must be in [5e-324, Infinity], got 0", which does not name the
-    // flag. Either give the flag a positive minimum, or let 0 turn clipping off as --clip-norm 0 does.
+    // Guards: --clip-value 0 either turns clipping off (as --clip-norm 0 does) or is refused
+    // naming the flag, never refused by the Trainer in words that do not name it.
     it('--clip-value 0 is refused naming the flag (or turns clipping off)', () => {
       const r = train(['--steps', '2', '--clip-value', '0', '--out', 'clip']);
       if (r.code !== 0) expectOneLineError(r, /--clip-value/);

@@ -347,11 +347,8 @@ describe('SequenceModel', () => {
       { label: 'h0 of the wrong shape', options: {}, make: () => ({ inputs: { h0: { data: new Float64Array(H), shape: [1, 1, H] } } }), error: RangeError, message: /SequenceModel\.lossAndGrad: h0 has shape \[1, 1, 4\] but \[1, 2, 4\] was expected/ },
     ];
 
-    // BUG (lib/models/sequence-model.ts:173 and :216): lossAndGrad checks the target against
-    // x.shape before x itself is validated; a missing x (null, undefined, {}) becomes shape []
-    // and the call throws `RangeError: SequenceModel.lossAndGrad: target has shape [3, 2] but
-    // [, ] was expected`, blaming the target. Fix: validate x first (the stack's input check,
-    // or a TypeError "x must be a tensor {data, shape}" in lossAndGrad) and only then the target.
+    // Guards: lossAndGrad validates x before checking the target against x's shape, so a
+    // missing x (null, undefined, {}) is a TypeError about x, not a RangeError blaming the target.
     it('a missing x is a TypeError about x, not about the target', () => {
       const model = makeModel();
       const good = randomTarget(model, rng(61), T, B);

@@ -16,7 +16,7 @@
 import { expect } from 'chai';
 import {
   Adagrad, Adam, type FloatArray, GRU, LSTM, type Optimizer, type OptimizerState, type Param, RMSprop, RNN, Random,
-  Recurrent, SGD, Seq2Seq, SequenceModel, type SequenceModelOptions, SequenceTrainer, StateCarry,
+  Recurrent, SGD, Seq2Seq, StepLR, createSchedule, SequenceModel, type SequenceModelOptions, SequenceTrainer, StateCarry,
   type Tensor, clipGradNorm, clipGradValue, createOptimizer, createOptimizerFromState, createParam, decodeSafetensors,
   decodeStateJSON, defineActivation, encodeSafetensors, encodeStateJSON, generate, getActivation, getLoss, gradNorm,
   loadCheckpoint, loadStateDict, registerActivation, runReference, sampleLogits, saveCheckpoint, stateDictOf, tensor,
@@ -298,7 +298,7 @@ const rows: Row[] = [
 
   // ——— checkpoints (the hostile-file cases are in checkpoint-hostile.test.ts) ———
   { api: 'loadCheckpoint', label: 'a number', call: () => loadCheckpoint(42 as never), cls: TypeError, parts: ['loadCheckpoint', 'file must be a Uint8Array (safetensors) or a string (JSON)', 'got 42'] },
-  { api: 'loadCheckpoint', label: 'a state dict without checkpoint metadata', call: (c) => loadCheckpoint(encodeSafetensors(stateDictOf(c.model.params))), cls: TypeError, parts: ['loadCheckpoint', 'not an rnnkit checkpoint', 'rnnkit.format', 'undefined', '"rnnkit-checkpoint/1"'] },
+  { api: 'loadCheckpoint', label: 'a state dict without checkpoint metadata', call: (c) => loadCheckpoint(encodeSafetensors(stateDictOf(c.model.params))), cls: TypeError, parts: ['loadCheckpoint', 'not an rnnkit checkpoint', 'rnnkit.format', 'undefined', '"rnnkit-checkpoint/2" or "rnnkit-checkpoint/1"'] },
   { api: 'saveCheckpoint', label: 'format "pt"', call: (c) => saveCheckpoint({ model: c.model }, 'pt' as 'json'), cls: TypeError, parts: ['saveCheckpoint', 'format', '"safetensors" or "json"', 'got "pt"'] },
   { api: 'saveCheckpoint', label: 'step −1', call: (c) => saveCheckpoint({ model: c.model, step: -1 }, 'json'), cls: RangeError, parts: ['saveCheckpoint', 'step', 'non-negative integer', 'got -1'] },
   { api: 'createOptimizerFromState', label: 'state null', call: (c) => createOptimizerFromState(c.model.params, null as never), cls: TypeError, parts: ['createOptimizerFromState', 'state', 'got null'] },
@@ -365,7 +365,26 @@ const rows: Row[] = [
   { api: 'registerActivation', label: '"tanh" again without replace', call: () => registerActivation(defineActivation('tanh', ident, () => 1)), cls: TypeError, parts: ['registerActivation', '"tanh" is already registered', 'replace: true'] },
   { api: 'registerActivation', label: 'a name that is not an identifier', call: () => registerActivation(defineActivation('1st', ident, () => 1)), cls: TypeError, parts: ['registerActivation', 'activation.name', 'identifier-like', 'got "1st"'] },
   { api: 'registerActivation', label: 'no backward', call: () => registerActivation({ name: 'halfdone', forward: () => undefined } as never), cls: TypeError, parts: ['registerActivation', '"halfdone"', 'forward and backward functions'] },
+  { api: 'StateCarry', label: 'a model instead of its stack', call: (c) => new StateCarry(c.model as never, 2), cls: TypeError, parts: ['StateCarry', 'rnn must be a recurrent stack', "a model's .rnn", 'got an object'] },
   { api: 'StateCarry', label: 'batch 0', call: (c) => new StateCarry(c.model.rnn, 0), cls: RangeError, parts: ['StateCarry', 'batch', '≥ 1', 'got 0'] },
+  // ——— strict options (issue 14): a misspelt key names the closest known one ———
+  { api: 'GRU', label: 'bidirectonal (misspelt)', call: () => new GRU({ inputSize: 4, hiddenSize: 3, bidirectonal: true } as never), cls: TypeError, parts: ['GRU: options has unknown key "bidirectonal"', '(did you mean "bidirectional"?)'] },
+  { api: 'LSTM', label: 'mode (fixed by the class)', call: () => new LSTM({ inputSize: 4, hiddenSize: 3, mode: 'gru' } as never), cls: TypeError, parts: ['LSTM: options has unknown key "mode"', 'the keys are', '"inputSize"'] },
+  { api: 'RNN', label: 'nonlinerity (misspelt)', call: () => new RNN({ inputSize: 4, hiddenSize: 3, nonlinerity: 'relu' } as never), cls: TypeError, parts: ['RNN: options has unknown key "nonlinerity"', '(did you mean "nonlinearity"?)'] },
+  { api: 'Recurrent', label: 'dropout 1', call: () => new Recurrent({ mode: 'gru', inputSize: 4, hiddenSize: 3, dropout: 1 }), cls: RangeError, parts: ['GRU', 'dropout', 'must be in [0, 1)', 'got 1'] },
+  { api: 'SequenceModel', label: 'headDropout −0.5', call: () => new SequenceModel({ mode: 'gru', inputSize: 4, hiddenSize: 3, outputSize: 2, headDropout: -0.5 }), cls: RangeError, parts: ['SequenceModel', 'headDropout', '[0, 1]', 'got -0.5'] },
+  { api: 'SequenceModel', label: 'embedding paddingIdx outside the vocabulary', call: () => new SequenceModel({ mode: 'gru', hiddenSize: 3, outputSize: 2, embedding: { numEmbeddings: 5, embeddingDim: 3, paddingIdx: 5 } }), cls: RangeError, parts: ['SequenceModel', 'embedding.paddingIdx', '[0, 4]', 'got 5'] },
+  { api: 'createSchedule', label: 'an unknown schedule name', call: (c) => createSchedule(c.opt.adam, { name: 'one_cycle' }), cls: TypeError, parts: ['createSchedule', 'spec.name', '"step_lr"', 'got "one_cycle"'] },
+  { api: 'StepLR', label: 'stepSize 0', call: (c) => new StepLR(c.opt.adam, { stepSize: 0 }), cls: RangeError, parts: ['StepLR', 'options.stepSize', '≥ 1', 'got 0'] },
+  { api: 'SequenceTrainer', label: 'schedule with a misspelt option', call: (c) => new SequenceTrainer(c.model, { optimizer: { name: 'sgd', lr: 0.1 }, schedule: { name: 'step_lr', step_sise: 2 } }), cls: TypeError, parts: ['createSchedule', 'unknown key "step_sise"', 'did you mean "step_size"'] },
+  { api: 'GRU', label: 'hiddenSize 1e9 (buffers too large to allocate)', call: () => new GRU({ inputSize: 4, hiddenSize: 1e9 }), cls: RangeError, parts: ['GRU', 'weight_ih_l0', '[3000000000, 4]', '48000000000 bytes as float32', 'limit'] },
+  { api: 'LSTM', label: 'hiddenSize 30000 in float64 (weight_hh too large)', call: () => new LSTM({ inputSize: 4, hiddenSize: 30000, dtype: 'float64' }), cls: RangeError, parts: ['LSTM', 'weight_hh_l0', '[120000, 30000]', '28800000000 bytes as float64'] },
+  { api: 'SequenceTrainer', label: 'clipnorm (misspelt)', call: (c) => new SequenceTrainer(c.model, { optimizer: { name: 'sgd', lr: 0.1 }, clipnorm: 1 } as never), cls: TypeError, parts: ['Trainer: options has unknown key "clipnorm"', '(did you mean "clipNorm"?)'] },
+  { api: 'generate', label: 'temprature (misspelt)', call: (c) => generate(c.lm, { prime: [0], length: 2, temprature: 0.5 } as never), cls: TypeError, parts: ['generate: options has unknown key "temprature"', '(did you mean "temperature"?)'] },
+  { api: 'saveCheckpoint', label: 'optimiser (British spelling)', call: (c) => saveCheckpoint({ model: c.model, optimiser: c.trainer.optimizer } as never, 'json'), cls: TypeError, parts: ['saveCheckpoint: input has unknown key "optimiser"', '(did you mean "optimizer"?)'] },
+  { api: 'decodeSafetensors', label: 'requirefinite (case)', call: () => decodeSafetensors(encodeSafetensors(new Map()), { requirefinite: true } as never), cls: TypeError, parts: ['decodeSafetensors: options has unknown key "requirefinite"', '(did you mean "requireFinite"?)'] },
+  { api: 'clipGradNorm', label: 'error_if_nonfinite (PyTorch spelling)', call: (c) => clipGradNorm(c.model.params, 1, { error_if_nonfinite: true } as never), cls: TypeError, parts: ['clipGradNorm: options has unknown key "error_if_nonfinite"', '(did you mean "errorIfNonfinite"?)'] },
+  { api: 'registerActivation', label: 'replce (misspelt)', call: () => registerActivation(defineActivation('tanh', ident, () => 1), { replce: true } as never), cls: TypeError, parts: ['registerActivation: options has unknown key "replce"', '(did you mean "replace"?)'] },
   { api: 'StateCarry.capture', label: 'the state of another batch size', call: (c) => c.carry.capture(c.model.rnn.forward(zeros([TM, BM + 1, I]))), cls: RangeError, parts: ['StateCarry.capture', 'state.hN', 'has 12 entries', '8 were expected'] },
 ];
 

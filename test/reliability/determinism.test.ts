@@ -55,7 +55,15 @@ function runIn(cmd: string, args: string[]): { runtime: { name: string; engine: 
     r = spawn();
   }
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as { runtime: { name: string; engine: string }; runs: Run[] };
+  // an empty or partial result would make every comparison below pass without comparing anything
+  expect(result.runs?.length, `${cmd}: runs in the child's result`).to.equal(training.CONFIGS.length);
+  for (const run of result.runs) {
+    expect(run.weights, `${cmd}: ${run.key} weights hash`).to.be.a('string').and.not.equal('');
+    expect(run.losses, `${cmd}: ${run.key} losses hash`).to.be.a('string').and.not.equal('');
+    expect(run.values, `${cmd}: ${run.key} weight values`).to.be.an('array').that.is.not.empty;
+  }
+  return result;
 }
 
 /** The test build of lib (what this process runs), relative to cross-runtime.mjs. */
@@ -108,6 +116,7 @@ describe('determinism', function () {
     if (!existsSync(`${root}dist/esm/index.js`)) this.skip();
     const child = runIn(process.execPath, ['test/reliability/cross-runtime.mjs']);
     const here = training.trainingRuns(lib);
+    expect(child.runs.map((r) => r.key)).to.deep.equal(here.map((r) => r.key));
     child.runs.forEach((run, i) => {
       expect(run.weights, `${run.key}: weights`).to.equal(here[i].weights);
       expect(run.losses, `${run.key}: losses`).to.equal(here[i].losses);

@@ -156,11 +156,10 @@ describe(`exploding gradients: tanh RNN, W_hh of spectral radius ≈ ${RHO}, T =
     expect(o.nonFiniteWeightsAfter).to.deep.equal([]);
   });
 
-  // BUG (lib/training/trainer.ts, Trainer.run): the loss and the gradients are checked before
-  // the update, but not the update itself. With finite gradients of ~1e12 and lr 1e30, SGD's
-  // θ − lr·g overflows float32 and writes ±Infinity into the weights at the first step (Adam
-  // with lr 1e39 likewise); every later step then meets a NaN loss and is skipped or throws a
-  // NonFiniteError saying "the weights were not updated", while they already hold Infinity.
+  // Guards: Trainer.run checks the update itself, not only the loss and the gradients. With
+  // finite gradients of ~1e12 and lr 1e30, SGD's θ − lr·g overflows float32 (Adam with lr 1e39
+  // likewise); the trainer must undo such an update (weights and optimizer state) and report
+  // it, so the weights never hold ±Infinity while a NonFiniteError says they were not updated.
   for (const [label, options] of [
     ["SGD lr 1e30, nonFinite 'skip'", { optimizer: { name: 'sgd', lr: 1e30 }, nonFinite: 'skip' }],
     ["SGD lr 1e30, nonFinite 'throw'", { optimizer: { name: 'sgd', lr: 1e30 } }],

@@ -2,14 +2,16 @@
 //   node test/runtimes/pack.mjs [--reference DIR]     (after npm run build)
 // Packs the repository (scripts skipped: dist/ must be built), installs the tarball into a
 // fresh temporary project (offline: rnnkit has no dependencies), then checks there:
-//   - the tarball holds both builds, their .d.ts and dist/cjs/package.json, and no sources;
+//   - the tarball holds both builds, their .d.ts and dist/cjs/package.json, no sources, and
+//     every docs/ and examples/ file README.md links to (so its links work from npm);
+//   - npm install of the tarball prints no warning;
 //   - ESM `import 'rnnkit'` and CommonJS `require('rnnkit')` each recompute a fixture;
 //   - a TypeScript consumer, strict, type-checks against the shipped .d.ts files (with
 //     skipLibCheck off, no DOM and no @types/node), as NodeNext ESM (.mts) and CommonJS
 //     (.cts) and with bundler resolution, and runs;
 //   - the `rnnkit` bin recomputes a fixture.
 // Prints one line per check and the closing `N passed, N failed`.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +51,14 @@ try {
       'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json'];
     const missing = need.filter((f) => !files.includes(f));
     if (missing.length) throw new Error(`the tarball lacks ${missing.join(', ')}`);
-    const extra = files.filter((f) => /^(lib|test|scripts|bench|examples|build)\//.test(f) || /\.ts$/.test(f) && !/\.d\.ts$/.test(f));
+    // examples/ ships as documentation (examples/deno.ts is one)
+    const extra = files.filter((f) => /^(lib|test|scripts|bench|build)\//.test(f) || /\.ts$/.test(f) && !/\.d\.ts$/.test(f) && !f.startsWith('examples/'));
     if (extra.length) throw new Error(`the tarball ships sources or tests: ${extra.slice(0, 5).join(', ')}…`);
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\(((?:docs|examples)\/[^)#\s]*)/g)].map((m) => m[1].replace(/\/$/, ''));
+    if (linked.length === 0) throw new Error('README.md links to nothing in docs/ or examples/ (the check would prove nothing)');
+    const dead = linked.filter((l) => !files.some((f) => f === l || f.startsWith(`${l}/`)));
+    if (dead.length) throw new Error(`README.md links to files the tarball lacks: ${dead.join(', ')}`);
     return `${info.filename}, ${files.length} files, ${(info.size / 1024).toFixed(1)} KiB packed, ${(info.unpackedSize / 1024).toFixed(1)} KiB unpacked`;
   });
 
@@ -58,7 +66,10 @@ try {
     rmSync(consumer, { recursive: true, force: true });
     execFileSync('mkdir', ['-p', consumer]);
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'rnnkit-consumer', private: true, type: 'module' }, null, 2));
-    run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], consumer);
+    const r = spawnSync(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: consumer, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm install exited ${r.status}: ${r.stderr}`);
+    const warnings = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /\bwarn/i.test(l));
+    if (warnings.length) throw new Error(`npm install printed warnings:\n${warnings.join('\n')}`);
     const version = JSON.parse(readFileSync(join(consumer, 'node_modules', 'rnnkit', 'package.json'), 'utf8')).version;
     return `rnnkit@${version}`;
   });

@@ -142,7 +142,7 @@ describe('fuzzing the decoders (fixed seed, bounded)', function () {
       if (attempt('decodeSafetensors', () => decodeSafetensors(bytes, { requireFinite }))) ok++;
     }
     expect(ok, 'some mutations (in tensor data) still decode').to.be.above(0);
-    expect(ok, 'most mutations are refused').to.be.below(CASES);
+    expect(ok, `most mutations are refused: ${CASES - ok} of ${CASES}`).to.be.below(CASES / 2);
   });
 
   it(`decodeStateJSON: ${CASES} mutated texts either decode consistently or throw its own Error`, () => {
@@ -157,6 +157,6 @@ describe('fuzzing the decoders (fixed seed, bounded)', function () {
       if (attempt('decodeStateJSON', () => decodeStateJSON(text, { requireFinite }))) ok++;
     }
     expect(ok, 'some mutations still decode').to.be.above(0);
-    expect(ok, 'most mutations are refused').to.be.below(CASES);
+    expect(ok, `most mutations are refused: ${CASES - ok} of ${CASES}`).to.be.below(CASES / 2);
   });
 });

@@ -209,8 +209,8 @@ describe('safetensors', () => {
       refuse(file('{}', [], 100_000_001), /header length 100000001 exceeds the 100000000-byte limit/);
       const max = new Uint8Array(16).fill(0xff);
       refuse(max, /header length 18446744073709551615 exceeds the 100000000-byte limit/);
-      refuse(file('{}', [], 100_000_000), /header length 100000000 exceeds the 2 bytes that follow the length field/);
-      refuse(file('{}', [], 3), /header length 3 exceeds the 2 bytes that follow/);
+      refuse(file('{}', [], 100_000_000), /the file is truncated: its header length is 100000000 but only 2 bytes follow the length field \(10 bytes in all\)/);
+      refuse(file('{}', [], 3), /the file is truncated: its header length is 3 but only 2 bytes follow/);
     });
 
     it('refuses a header that is not UTF-8', () => {
