@@ -253,7 +253,7 @@ export function readTranslator(cmd: string, path: string): { model: Translator; 
   try {
     const file = path.endsWith('.json') ? decodeStateJSON(bytes.toString('utf8'), { requireFinite: true }) : decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { requireFinite: true });
     if (file.metadata['rnnkit.format'] !== FORMAT) {
-      throw new Error(file.metadata['rnnkit.format'] === 'rnnkit-checkpoint/1' ? 'it is a classify, tag or train model, not a translate model' : `not a translate model (format ${JSON.stringify(file.metadata['rnnkit.format'])})`);
+      throw new Error(String(file.metadata['rnnkit.format']).startsWith('rnnkit-checkpoint/') ? 'it is a classify, tag or train model, not a translate model' : `not a translate model (format ${JSON.stringify(file.metadata['rnnkit.format'])})`);
     }
     const options = JSON.parse(file.metadata['rnnkit.model']) as TranslatorOptions;
     record = JSON.parse((JSON.parse(file.metadata['rnnkit.extra']) as { task: string }).task) as TranslateRecord;
