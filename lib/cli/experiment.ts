@@ -12,12 +12,14 @@ import { SequenceModel } from '../models/sequence-model.js';
 import { Random } from '../random.js';
 import { SequenceTrainer } from '../training/trainer.js';
 import { UsageError, parseArgs } from './args.js';
+import { g2pExperiment, g2pUsage } from './experiments/g2p.js';
+import { namesExperiment, namesUsage } from './experiments/names.js';
 import { writeFileAtomic } from './files.js';
 import { heatmap } from './plots/heatmap.js';
 import { lineChart } from './plots/line-chart.js';
 import { Progress, formatDuration } from './progress.js';
 
-export const EXPERIMENTS = ['long-term'] as const;
+export const EXPERIMENTS = ['long-term', 'names', 'g2p'] as const;
 export const CELLS = ['rnn_tanh', 'gru', 'lstm'] as const;
 export type Cell = (typeof CELLS)[number];
 
@@ -47,7 +49,11 @@ export const experimentUsage = `usage: rnnkit experiment long-term [--seq-len T]
   --seed      seeds the weights, the batches and the test set (default ${D.seed})
   --out       folder for the SVG plots (default ./${D.out})
   --json      end with one line of JSON holding every number
-  --quiet     no progress display on stderr`;
+  --quiet     no progress display on stderr
+
+${namesUsage}
+
+${g2pUsage}`;
 
 export interface LongTermConfig {
   seqLen: number;
@@ -231,7 +237,11 @@ function parseLongTerm(argv: string[]): { cfg: LongTermConfig; out: string; json
   };
 }
 
+/** The experiments on real data (lib/cli/experiments), each with its own flags. */
+const REAL_DATA: Record<string, (argv: string[], out: (line: string) => void) => Promise<number>> = { names: namesExperiment, g2p: g2pExperiment };
+
 export async function experimentCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  if (argv.length > 0 && Object.prototype.hasOwnProperty.call(REAL_DATA, argv[0])) return REAL_DATA[argv[0]](argv.slice(1), out);
   const { cfg, out: dir, json, quiet, help } = parseLongTerm(argv);
   if (help) { out(experimentUsage); return 0; }
   const { seqLen: T, steps, hidden: H, batch: B, lr, seed } = cfg;

@@ -3,22 +3,32 @@
  * The rnnkit command line. Usage mistakes print one line and exit 2; failures of the work
  * itself exit 1. No stack traces unless RNNKIT_DEBUG is set.
  */
+import { readFileSync } from 'node:fs';
 import { setBackend } from '../kernels/backend.js';
 import { UsageError } from './args.js';
 import { benchCommand, benchUsage } from './bench.js';
+import { classifyCommand, classifyUsage } from './classify.js';
 import { experimentCommand, experimentUsage } from './experiment.js';
 import { referenceCommand, referenceUsage } from './reference.js';
 import { sampleCommand, sampleUsage } from './sample.js';
+import { tagCommand, tagUsage } from './tag.js';
 import { trainCommand, trainUsage } from './train.js';
+import { translateCommand, translateUsage } from './translate.js';
 
 const usage = `rnnkit: recurrent neural networks in TypeScript
 
 usage: rnnkit <command> [options]
+       rnnkit --version
 
 commands:
   train               train a character-level language model (default: on rnnkit's own docs)
   sample              generate text from a model written by train
+  classify train|test|predict   label a line of text (lines "label<TAB>text")
+  tag train|test|predict        tag every token of a sentence (CoNLL "token<TAB>tag" lines)
+  translate train|test|predict  map a sequence to another (lines "source<TAB>target"), with attention
   experiment long-term  tanh RNN vs GRU vs LSTM on the adding problem (long-term memory)
+  experiment names    names → gender on @stdlib's first-name lists (real data)
+  experiment g2p      grapheme-to-phoneme on CMUdict (real data)
   reference PATH...   recompute rnn-reference/1 fixtures and compare with PyTorch
   bench               time a training step and inference (ms, GFLOP/s)
   help                this text
@@ -37,6 +47,9 @@ const commands: Record<string, { run: Command; usage: string }> = {
   experiment: { run: experimentCommand, usage: experimentUsage },
   reference: { run: referenceCommand, usage: referenceUsage },
   bench: { run: benchCommand, usage: benchUsage },
+  classify: { run: classifyCommand, usage: classifyUsage },
+  tag: { run: tagCommand, usage: tagUsage },
+  translate: { run: translateCommand, usage: translateUsage },
 };
 
 /**
@@ -60,6 +73,15 @@ function takeBackendOption(argv: string[]): { backend: string | null; rest: stri
   return { backend, rest };
 }
 
+/** The package's version, from the package.json two folders above dist/esm/cli. */
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(line + '\n');
   let name: string | undefined, rest: string[];
@@ -74,6 +96,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     out(usage);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === 'version') {
+    out(`rnnkit ${version()}`);
+    return 0;
   }
   const command = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
   try {

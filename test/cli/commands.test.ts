@@ -6,7 +6,10 @@
 import { expect } from 'chai';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FlagSpecs, UsageError, parseArgs } from '../../lib/cli/args.js';
+import { type FlagSpecs, UsageError, formatUsage, parseArgs } from '../../lib/cli/args.js';
+import { CLASSIFY_FLAGS } from '../../lib/cli/classify.js';
+import { TAG_FLAGS } from '../../lib/cli/tag.js';
+import { TRANSLATE_FLAGS } from '../../lib/cli/translate.js';
 import { referenceDir } from '../helpers/reference.js';
 import {
   cliEnv, expectOneLineError, lastJson, listFiles, nonEmptyLines, requireBuiltCli, runCli, show, tempDir,
@@ -108,6 +111,26 @@ describe('cli/args parseArgs', () => {
     expect(parseArgs('demo', ['--text=--json'], SPECS).flags.text).to.equal('--json');
   });
 
+  it('takes single-dash arguments as positionals, one per argument (rnnkit has no short flags)', () => {
+    expect(parseArgs('demo', ['-x', '-abc', '-'], SPECS).positionals).to.deep.equal(['-x', '-abc', '-']);
+  });
+
+  it('formatUsage lists every flag with its value name and help line', () => {
+    const text = formatUsage('rnnkit demo [options]', {
+      data: { kind: 'string', value: 'FILE', help: 'the data' },
+      cell: { kind: 'string', choices: ['lstm', 'gru'], help: 'the cell' },
+      k: { kind: 'integer', help: 'how many' },
+      json: { kind: 'boolean', help: 'JSON' },
+    });
+    expect(text.split('\n')).to.deep.equal([
+      'usage: rnnkit demo [options]',
+      '  --data FILE      the data',
+      '  --cell lstm|gru  the cell',
+      '  --k N            how many',
+      '  --json           JSON',
+    ]);
+  });
+
   it('a string with choices accepts only those', () => {
     expect(parseArgs('demo', ['--cell', 'rnn'], SPECS).flags.cell).to.equal('rnn');
     expect(usageError(['--cell', 'xyz']).message).to.equal('demo: --cell must be one of lstm, gru, rnn, got "xyz"');
@@ -140,6 +163,29 @@ describe('cli/main (the rnnkit process)', function () {
     }
   });
 
+  it('--version prints the version of package.json and exits 0', () => {
+    const version = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string }).version;
+    for (const v of ['--version', 'version']) {
+      const r = runCli([v], dir);
+      expect(r.code, show(r)).to.equal(0);
+      expect(r.stdout).to.equal(`rnnkit ${version}\n`);
+    }
+  });
+
+  it('every command and subcommand answers --help with a usage that lists every flag it accepts', () => {
+    for (const [task, subcommands] of Object.entries({ classify: CLASSIFY_FLAGS, tag: TAG_FLAGS, translate: TRANSLATE_FLAGS })) {
+      const all = runCli([task, '--help'], dir);
+      expect(all.code, show(all)).to.equal(0);
+      expect(all.stdout).to.match(new RegExp(`^usage: rnnkit ${task} train\\|test\\|predict`));
+      for (const [sub, specs] of Object.entries(subcommands)) {
+        const r = runCli([task, sub, '--help'], dir);
+        expect(r.code, show(r)).to.equal(0);
+        expect(r.stdout).to.match(new RegExp(`^usage: rnnkit ${task} ${sub} `));
+        for (const flag of Object.keys(specs)) expect(r.stdout, `${task} ${sub} --help`).to.match(new RegExp(`^  --${flag}\\b`, 'm'));
+      }
+    }
+  });
+
   it('every command answers --help with its own usage and exit 0', () => {
     for (const c of ['train', 'sample', 'reference', 'bench']) {
       const r = runCli([c, '--help'], dir);
@@ -150,7 +196,7 @@ describe('cli/main (the rnnkit process)', function () {
 
   it('an unknown command is one line on stderr, exit 2, no stack trace', () => {
     const r = runCli(['frobnicate', '--x'], dir);
-    expectOneLineError(r, /^rnnkit: unknown command "frobnicate" \(commands: train, sample, experiment, reference, bench; see rnnkit help\)$/);
+    expectOneLineError(r, /^rnnkit: unknown command "frobnicate" \(commands: train, sample, experiment, reference, bench, classify, tag, translate; see rnnkit help\)$/);
   });
 
   it('RNNKIT_DEBUG adds the stack trace (and only then)', () => {

@@ -164,7 +164,7 @@ describe('cli/experiment', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
     const cases: [string[], RegExp][] = [
-      [[], /name an experiment \(long-term\)/],
+      [[], /name an experiment \(long-term, names, g2p\)/],
       [['short-term'], /unknown experiment "short-term"/],
       [['long-term', 'extra'], /unexpected argument "extra"/],
       [['long-term', '--bogus'], /unknown flag --bogus/],
