@@ -12,9 +12,12 @@ import { SGD } from '../optimizers/sgd.js';
 import { Random } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { UsageError, parseArgs } from './args.js';
+import { SEQ2SEQ_BENCH, Seq2SeqHarness } from './bench-seq2seq.js';
 
-export const benchUsage = `usage: rnnkit bench [--config big|small] [--cell lstm|gru|rnn] [--json]
-  --config   big (B=32 T=64 I=128 H=256, default) or small (B=1 T=32 I=16 H=32)
+export const benchUsage = `usage: rnnkit bench [--config big|small|seq2seq] [--cell lstm|gru|rnn] [--json]
+  --config   big (B=32 T=64 I=128 H=256, default), small (B=1 T=32 I=16 H=32), or seq2seq:
+             the encoder-decoder with general attention and input feeding (B=32, S=T=12,
+             E=64, bidirectional LSTM encoder 2x128; --cell does not apply)
   --cell     lstm (default), gru or rnn (tanh)
   --json     one JSON object on the last line`;
 
@@ -106,18 +109,37 @@ export function runBench(cell: string, config: 'big' | 'small', budgetMs = 1500)
 
 export function benchCommand(argv: string[], out: (line: string) => void): number {
   const { flags, positionals } = parseArgs('bench', argv, {
-    config: { kind: 'string', choices: ['big', 'small'] },
+    config: { kind: 'string', choices: ['big', 'small', 'seq2seq'] },
     cell: { kind: 'string', choices: Object.keys(MODES) },
     json: { kind: 'boolean' },
     help: { kind: 'boolean' },
   });
   if (flags.help) { out(benchUsage); return 0; }
   if (positionals.length > 0) throw new UsageError(`bench: unexpected argument "${positionals[0]}" (use --config and --cell)`);
+  if (flags.config === 'seq2seq') return benchSeq2Seq(flags, out);
   const config = (flags.config as 'big' | 'small' | undefined) ?? 'big';
   const cell = (flags.cell as string | undefined) ?? 'lstm';
   const { B, T, I, H } = BENCH_CONFIGS[config];
   const r = runBench(cell, config);
   const line = `${cell} ${config} [${r.backend}] (B=${B} T=${T} I=${I} H=${H}): train step ${r.train_ms.toFixed(3)} ms (${r.train_gflops.toFixed(2)} GFLOP/s), inference ${r.infer_ms.toFixed(3)} ms (${r.infer_gflops.toFixed(2)} GFLOP/s)`;
+  if (flags.json) {
+    process.stderr.write(line + '\n');
+    out(JSON.stringify(r));
+  } else out(line);
+  return 0;
+}
+
+/** `--config seq2seq`: a teacher-forced training step and forward of the attention encoder-decoder. */
+function benchSeq2Seq(flags: Record<string, unknown>, out: (line: string) => void): number {
+  if (flags.cell !== undefined) throw new UsageError('bench: --cell does not apply to --config seq2seq (its cell is the LSTM of the seq2seq fixtures); leave it out');
+  const h = new Seq2SeqHarness();
+  const infer = medianMs(() => h.infer(), 1500), train = medianMs(() => h.train(), 1500);
+  const r = {
+    backend: getBackend(), config: 'seq2seq', cell: 'lstm', train_ms: train, infer_ms: infer,
+    train_gflops: (3 * h.flops) / (train * 1e6), infer_gflops: h.flops / (infer * 1e6),
+  };
+  const { B, S, T, E, H } = SEQ2SEQ_BENCH;
+  const line = `seq2seq general attention, input feeding [${r.backend}] (B=${B} S=${S} T=${T} E=${E} H=2x${H}): train step ${train.toFixed(3)} ms (${r.train_gflops.toFixed(2)} GFLOP/s), teacher-forced forward ${infer.toFixed(3)} ms (${r.infer_gflops.toFixed(2)} GFLOP/s)`;
   if (flags.json) {
     process.stderr.write(line + '\n');
     out(JSON.stringify(r));

@@ -207,7 +207,7 @@ describe('cli/main (the rnnkit process)', function () {
 
   it('an unknown flag to a command is one line on stderr, exit 2', () => {
     expectOneLineError(runCli(['bench', '--fast'], dir), /^rnnkit: bench: unknown flag --fast \(known: --config, --cell, --json, --help\)$/);
-    expectOneLineError(runCli(['bench', '--config', 'huge'], dir), /--config must be one of big, small, got "huge"/);
+    expectOneLineError(runCli(['bench', '--config', 'huge'], dir), /--config must be one of big, small, seq2seq, got "huge"/);
   });
 
   describe('reference', () => {
@@ -318,6 +318,16 @@ describe('cli/main (the rnnkit process)', function () {
 
     // Guards: a positional argument is refused, so `rnnkit bench small` cannot silently run the
     // big configuration.
+    it('--config seq2seq times the attention encoder-decoder (a training step and a teacher-forced forward); --cell does not apply', () => {
+      const r = runCli(['bench', '--config', 'seq2seq', '--json'], dir);
+      expect(r.code, show(r)).to.equal(0);
+      const j = lastJson(r);
+      expect(j).to.include({ config: 'seq2seq', cell: 'lstm' });
+      expect(j.train_ms as number).to.be.greaterThan(j.infer_ms as number);
+      expect(r.stderr).to.match(/seq2seq general attention, input feeding \[(js|wasm)\] \(B=32 S=12 T=12 E=64 H=2x128\)/);
+      expectOneLineError(runCli(['bench', '--config', 'seq2seq', '--cell', 'gru'], dir), /^rnnkit: bench: --cell does not apply to --config seq2seq/);
+    });
+
     it('refuses a stray argument instead of ignoring it', () => {
       expectOneLineError(runCli(['bench', '--config', 'small', '--cell', 'rnn', 'extra'], dir), /bench: unexpected argument "extra"/);
     });
