@@ -31,9 +31,13 @@ export function writeTrainingPlots(dir: string, history: TrainingHistory, cell: 
   const rows = history.gradNorms.length, cols = rows > 0 ? history.gradNorms[0].length : 0;
   if (rows > 0 && cols > 0) {
     const path = join(dir, 'gradnorm.svg');
+    // row r is the record at training step steps[r] (evenly spaced): its band is centred there,
+    // so the y ticks read training steps, not row numbers
+    const steps = history.gradNormSteps, first = steps[0], last = steps[rows - 1];
+    const half = rows > 1 ? (last - first) / (rows - 1) / 2 : 0.5;
     writeFileAtomic(path, heatmap({
       title: `‖∂L/∂a⟨t⟩‖ over time steps (${cell}, layer 0)`,
-      xLabel: 'time step t', yLabel: `training step (${history.gradNormSteps[0]}…${history.gradNormSteps[rows - 1]})`,
+      xLabel: 'time step t', yLabel: 'training step', yDomain: [first - half, last + half],
       rows, cols, values: history.gradNorms.flat(), colorScale: 'log', colorLabel: '‖∂L/∂a⟨t⟩‖',
     }));
     paths.push(path);

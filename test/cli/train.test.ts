@@ -133,6 +133,11 @@ describe('cli/train', function () {
       expect(cells?.attrs['data-rows']).to.equal('3');
       expect(cells?.attrs['data-cols']).to.equal('8');
       expect(els.find((e) => e.attrs.class === 'colorbar')?.attrs['data-scale']).to.equal('log');
+      // the y ticks are training steps (the rows were recorded at steps 2, 4, 6), not row numbers
+      const yTicks = els.filter((e) => e.attrs.class === 'tick y').map((e) => Number(e.text));
+      expect(yTicks.length).to.be.greaterThan(1);
+      for (const v of yTicks) expect(v).to.be.within(1, 7);
+      expect(yTicks).to.include.members([2, 4, 6]);
     });
 
     it('without --json the summary is human lines on stdout and progress on stderr', () => {
