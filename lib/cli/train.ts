@@ -28,12 +28,12 @@ import { type TrainingHistory, writeTrainingPlots } from './train-plots.js';
 export const trainUsage = `usage: rnnkit train [options]
   --text FILE          train on this UTF-8 text (default: the built-in corpus, rnnkit's own docs)
   --cell lstm|gru|rnn  the recurrent cell (default lstm)
-  --hidden H           hidden units (default 96)
+  --hidden H           hidden units (default 192)
   --embedding E        character embedding width (default 32; 0 reads one-hot characters)
   --layers L           stacked layers (default 1)
   --seq-len T          characters per sequence, the BPTT length (default 48)
   --batch B            sequences per step (default 24)
-  --steps N            training steps (default 250), or
+  --steps N            training steps (default 450), or
   --epochs E           passes over the training text (steps = E · chars / (T · B))
   --optimizer NAME     adam, sgd, sgd_momentum, rmsprop, adagrad (default adam)
   --lr X               learning rate (default 0.01 for adam, 0.003 for rmsprop, 0.1 otherwise)
@@ -148,7 +148,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
       mode: CELLS[(flags.cell as string | undefined) ?? 'lstm'], outputSize: V,
       // token ids through an embedding (E copies a step) instead of one-hot vectors (a V·4H product)
       ...(E > 0 ? { embedding: { numEmbeddings: V, embeddingDim: E } } : { inputSize: V }),
-      hiddenSize: (flags.hidden as number | undefined) ?? 96, numLayers: (flags.layers as number | undefined) ?? 1,
+      hiddenSize: (flags.hidden as number | undefined) ?? 192, numLayers: (flags.layers as number | undefined) ?? 1,
       seed, topology: 'many_to_many', loss: 'cross_entropy',
     });
     rng.setState(seed);
@@ -171,7 +171,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   const trainData = new CharBatches(tokens.subarray(0, split), vocab.size, seqLen, batch, 'float32', ids);
   const valData = new CharBatches(tokens.subarray(split), vocab.size, seqLen, batch, 'float32', ids);
   const epochs = flags.epochs as number | undefined;
-  const steps = epochs !== undefined ? Math.max(1, Math.round((epochs * split) / (seqLen * batch))) : ((flags.steps as number | undefined) ?? 250);
+  const steps = epochs !== undefined ? Math.max(1, Math.round((epochs * split) / (seqLen * batch))) : ((flags.steps as number | undefined) ?? 450);
   if (startStep >= steps) throw new UsageError(`train: the checkpoint is at step ${startStep}, already ≥ --steps ${steps}; ask for more steps`);
   const optName = (flags.optimizer as string | undefined) ?? 'adam';
   const lr = (flags.lr as number | undefined) ?? (optName === 'adam' ? 0.01 : optName === 'rmsprop' ? 0.003 : 0.1);
