@@ -24,13 +24,13 @@ import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { asOperation, describe, checkBoolean, checkChoice, checkOptions, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
+import { asOperation, describe, checkBoolean, checkChoice, checkFloatTensor, checkOptions, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
 
 export type Topology = 'many_to_many' | 'many_to_one';
 
 /** Every option SequenceModel takes: any other key is refused, with the closest one suggested. */
 const SEQUENCE_MODEL_OPTION_KEYS = ['mode', 'inputSize', 'hiddenSize', 'outputSize', 'numLayers', 'bidirectional', 'bias', 'headBias', 'dtype', 'seed',
-  'topology', 'loss', 'outputActivation', 'namePrefix', 'embedding', 'dropout', 'embeddingDropout', 'headDropout'];
+  'topology', 'loss', 'outputActivation', 'namePrefix', 'embedding', 'dropout', 'embeddingDropout', 'headDropout', 'batchFirst'];
 
 export interface SequenceModelOptions {
   /** `rnn_tanh`, `rnn_relu`, `rnn_<activation>`, `gru` or `lstm`. */
@@ -64,6 +64,11 @@ export interface SequenceModelOptions {
   embeddingDropout?: number;
   /** p in [0, 1): dropout on the recurrent output, before the head (default 0). */
   headDropout?: number;
+  /**
+   * Batch-major tensors (default false): x [B, T, I] (token ids [B, T]), many_to_many targets
+   * [B, T] or [B, T, V] and predictions [B, T, V], as PyTorch's batch_first.
+   */
+  batchFirst?: boolean;
 }
 
 /** Token ids [T, B] (integers in [0, N)), the input of a model with an embedding. */
@@ -130,6 +135,9 @@ export class SequenceModel {
   private embedded: Tensor | null = null;
   private embeddedMask: FloatArray | null = null;
   private ids: ArrayLike<number> = [];
+  /** batchFirst: time-major copies of x and the target, and batch-major predictions. */
+  private readonly transposed: { x?: { data: FloatArray | Int32Array; shape: number[] }; target?: { data: FloatArray | Int32Array; shape: number[] } } = {};
+  private transposedPrediction: Prediction | null = null;
   /** Whether the last forward applied embedding / head dropout. */
   private droppedEmbedding = false;
   private droppedHead = false;
@@ -170,6 +178,7 @@ export class SequenceModel {
       namePrefix: options.namePrefix ?? '',
       embedding: this.embedding && { numEmbeddings: this.embedding.numEmbeddings, embeddingDim: this.embedding.embeddingDim, paddingIdx: this.embedding.paddingIdx },
       dropout: rnn.dropout, embeddingDropout, headDropout,
+      batchFirst: checkBoolean(op, 'batchFirst', options.batchFirst ?? false),
     };
     this.resetParameters(this.options.seed);
   }
@@ -222,20 +231,52 @@ export class SequenceModel {
   forward(x: ModelInput, inputs: SequenceInputs = {}): Prediction {
     // checked here (not through asOperation, whose closure would allocate on every call)
     this.checkInputs('SequenceModel.forward', x, inputs);
-    return this.run(x, inputs);
+    const p = this.run(x, inputs);
+    return this.options.batchFirst && this.topology === 'many_to_many' ? this.batchMajor(p) : p;
+  }
+
+  /** batchFirst: [B, T, …] data as the time-major [T, B, …] the stack runs on, in a buffer kept per size. */
+  private timeMajor(key: 'x' | 'target', t: { data: ArrayLike<number>; shape: readonly number[] }, ints: boolean): { data: FloatArray | Int32Array; shape: number[] } {
+    const [B, T] = t.shape, F = t.shape.length > 2 ? t.shape[2] : 1;
+    let out = this.transposed[key];
+    if (out?.data.length !== T * B * F || (out.data instanceof Int32Array) !== ints) {
+      out = this.transposed[key] = { data: ints ? new Int32Array(T * B * F) : allocate(this.dtype, T * B * F), shape: [] };
+    }
+    out.shape = t.shape.length > 2 ? [T, B, F] : [T, B];
+    swapLeadingAxes(out.data, t.data, B, T, F);
+    return out;
+  }
+
+  /** batchFirst many_to_many: predictions [T, B, V] as [B, T, V] (buffers kept per size). */
+  private batchMajor(p: Prediction): Prediction {
+    const [T, B, V] = p.z.shape;
+    let out = this.transposedPrediction;
+    if (out?.z.data.length !== T * B * V) {
+      const shape = [B, T, V];
+      out = this.transposedPrediction = { y: { data: allocate(this.dtype, T * B * V), shape }, z: { data: allocate(this.dtype, T * B * V), shape }, state: p.state };
+    }
+    swapLeadingAxes(out.z.data, p.z.data, T, B, V);
+    swapLeadingAxes(out.y.data, p.y.data, T, B, V);
+    return out.state === p.state ? out : (this.transposedPrediction = { ...out, state: p.state });
   }
 
   /** Checks x (features or token ids), h0, c0 and lengths as forward does, named by `op`; returns [T, B]. */
   checkInputs(op: string, x: ModelInput, inputs: SequenceInputs = {}): [number, number] {
-    if (!this.embedding) return this.rnn.checkInputs(op, x as Tensor, inputs?.h0, inputs?.c0, inputs?.lengths);
-    const { data, shape } = checkTensorLike<TokenIds>(op, 'x', x);
-    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-      throw new RangeError(`${op}: x must be token ids of shape [T, B] with positive sizes, got ${shapeText(shape)}`);
+    const bf = this.options.batchFirst;
+    if (!this.embedding && !bf) return this.rnn.checkInputs(op, x as Tensor, inputs?.h0, inputs?.c0, inputs?.lengths);
+    const ids = this.embedding !== null, rank = ids ? 2 : 3;
+    const { data, shape } = ids ? checkTensorLike<TokenIds>(op, 'x', x) : checkFloatTensor(op, 'x', x);
+    if (!Array.isArray(shape) || shape.length !== rank || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+      const want = `${bf ? '[B, T' : '[T, B'}${ids ? '' : ', input_size'}]`;
+      throw new RangeError(`${op}: x must be ${ids ? 'token ids' : 'features'} of shape ${want} with positive sizes, got ${shapeText(shape)}`);
     }
+    if (!ids && shape[2] !== this.rnn.inputSize) throw new RangeError(`${op}: x has shape ${formatShape(shape)} but input_size is ${this.rnn.inputSize}`);
     checkDataLength(op, 'x', data, shape);
-    this.embedding.checkIds(op, 'x', data);
-    this.rnn.checkStatesAndLengths(op, shape[0], shape[1], inputs?.h0, inputs?.c0, inputs?.lengths);
-    return [shape[0], shape[1]];
+    if (ids) this.embedding!.checkIds(op, 'x', data);
+    else checkFinite(op, 'x', data);
+    const [T, B] = bf ? [shape[1], shape[0]] : [shape[0], shape[1]];
+    this.rnn.checkStatesAndLengths(op, T, B, inputs?.h0, inputs?.c0, inputs?.lengths);
+    return [T, B];
   }
 
   /** With an embedding: x⟨t⟩ = W_emb[id⟨t⟩] into a buffer kept per (T, B). */
@@ -255,6 +296,7 @@ export class SequenceModel {
   }
 
   private run(x: ModelInput, inputs: SequenceInputs): Prediction {
+    if (this.options.batchFirst) x = this.timeMajor('x', x, this.embedding !== null) as ModelInput;
     const input = this.embedding ? this.embed(x) : (x as Tensor);
     const state = this.rnn.forwardUnchecked(input, inputs.h0, inputs.c0, inputs.lengths); // callers checked
     const T = x.shape[0], B = x.shape[1];
@@ -344,6 +386,7 @@ export class SequenceModel {
   private score(x: ModelInput, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs): number {
     this.run(x, inputs);
     const ws = this.ws!;
+    if (this.options.batchFirst && this.topology === 'many_to_many') target = this.timeMajor('target', target, this.loss.targets === 'class');
     return this.loss.lossAndGrad(ws.dz, this.loss.name === 'mse' ? ws.y : ws.z, 0, ws.rows, this.outputSize, target.data, 0, ws.weights, 0, 1 / ws.B);
   }
 
@@ -353,7 +396,7 @@ export class SequenceModel {
     const { data, shape } = checkTensorLike<typeof target>(op, 'target', target);
     const V = this.outputSize;
     const classes = this.loss.targets === 'class';
-    const lead = this.topology === 'many_to_one' ? [B] : [T, B];
+    const lead = this.topology === 'many_to_one' ? [B] : this.options.batchFirst ? [B, T] : [T, B];
     const want = classes ? lead : [...lead, V];
     if (!sameShape(shape, want)) {
       throw new RangeError(`${op}: target has shape ${shapeText(shape)} but ${formatShape(want)} was expected (${this.topology}, ${this.loss.name})`);
@@ -379,5 +422,15 @@ export class SequenceModel {
       aDropped: f(this.options.headDropout > 0 ? rows * DH : 0), headMask: f(this.options.headDropout > 0 ? rows * DH : 0),
       prediction: { y: { data: y, shape }, z: { data: z, shape }, state },
     });
+  }
+}
+
+/** out [Q, P, F] = src [P, Q, F] with its first two axes swapped. */
+function swapLeadingAxes(out: FloatArray | Int32Array, src: ArrayLike<number>, P: number, Q: number, F: number): void {
+  for (let p = 0; p < P; p++) {
+    for (let q = 0; q < Q; q++) {
+      const o = (q * P + p) * F, i = (p * Q + q) * F;
+      for (let f = 0; f < F; f++) out[o + f] = src[i + f];
+    }
   }
 }

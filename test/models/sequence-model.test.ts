@@ -383,3 +383,49 @@ forEachBackend('SequenceModel', () => {
     }
   });
 });
+
+describe('SequenceModel batchFirst', () => {
+  const T = 5, B = 3, I = 4, V = 3, N = 6;
+  /** [P, Q, F] → [Q, P, F] */
+  const swap = (src: ArrayLike<number>, P: number, Q: number, F = 1): number[] => {
+    const out = new Array<number>(P * Q * F);
+    for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) for (let f = 0; f < F; f++) out[(q * P + p) * F + f] = src[(p * Q + q) * F + f];
+    return out;
+  };
+  const cases = [
+    { label: 'features, many_to_many, cross-entropy, lengths', options: { inputSize: I, topology: 'many_to_many' as const }, ids: false, m2o: false },
+    { label: 'token ids, many_to_many, mse', options: { embedding: { numEmbeddings: N, embeddingDim: I }, loss: 'mse' as const }, ids: true, m2o: false },
+    { label: 'features, many_to_one', options: { inputSize: I, topology: 'many_to_one' as const, bidirectional: true }, ids: false, m2o: true },
+  ];
+  for (const { label, options, ids, m2o } of cases) {
+    it(`[B, T, …] in and out equals the time-major model on transposed data: ${label}`, () => {
+      const base = { mode: 'lstm', hiddenSize: 4, outputSize: V, dtype: 'float64' as const, seed: 3, ...options };
+      const tm = new SequenceModel(base), bf = new SequenceModel({ ...base, batchFirst: true });
+      const r = rng(4);
+      const xT = ids ? { data: Int32Array.from({ length: T * B }, () => r.int(N)), shape: [T, B] } : uniformTensor(r, [T, B, I]);
+      const xB = ids ? { data: Int32Array.from(swap(xT.data, T, B)), shape: [B, T] } : { data: Float64Array.from(swap(xT.data, T, B, I)), shape: [B, T, I] };
+      const mse = base.loss === 'mse';
+      const yT = m2o ? { data: Array.from({ length: B }, () => r.int(V)), shape: [B] }
+        : mse ? { data: Array.from({ length: T * B * V }, () => r.uniform(-1, 1)), shape: [T, B, V] } : { data: Array.from({ length: T * B }, () => r.int(V)), shape: [T, B] };
+      const yB = m2o ? yT : mse ? { data: swap(yT.data, T, B, V), shape: [B, T, V] } : { data: swap(yT.data, T, B), shape: [B, T] };
+      const inputs = { lengths: [T, 2, 4] };
+      tm.zeroGrad();
+      bf.zeroGrad();
+      expect(bf.lossAndGrad(xB as never, yB, inputs)).to.equal(tm.lossAndGrad(xT as never, yT, inputs));
+      bf.params.forEach((p, k) => expect(Array.from(p.grad), p.name).to.deep.equal(Array.from(tm.params[k].grad)));
+      const pT = tm.forward(xT as never, inputs), pB = bf.forward(xB as never, inputs);
+      expect(pB.z.shape).to.deep.equal(m2o ? [B, V] : [B, T, V]);
+      expect(Array.from(pB.z.data)).to.deep.equal(m2o ? Array.from(pT.z.data) : swap(pT.z.data, T, B, V));
+      expect(Array.from(pB.y.data)).to.deep.equal(m2o ? Array.from(pT.y.data) : swap(pT.y.data, T, B, V));
+    });
+  }
+
+  it('checks shapes as batch-major, naming the expected layout', () => {
+    const bf = new SequenceModel({ mode: 'gru', inputSize: I, hiddenSize: 4, outputSize: V, batchFirst: true });
+    const x = uniformTensor(rng(1), [B, T, I], -1, 1, 'float32');
+    expect(() => bf.forward({ data: x.data, shape: [B, T] } as never)).to.throw(RangeError, /SequenceModel\.forward: x must be features of shape \[B, T, input_size\]/);
+    expect(() => bf.lossAndGrad(x, { data: new Array(T * B).fill(0), shape: [T, B] })).to.throw(RangeError, /target has shape \[5, 3\] but \[3, 5\] was expected/);
+    expect(() => bf.forward(x, { lengths: [T, T] })).to.throw(RangeError, /lengths has 2 entries but the batch has 3 rows/);
+    expect(() => new SequenceModel({ mode: 'gru', inputSize: I, hiddenSize: 4, outputSize: V, batchFirst: 1 as never })).to.throw(TypeError, /SequenceModel: batchFirst must be a boolean, got 1/);
+  });
+});
