@@ -32,7 +32,7 @@ import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate } from '../tensor.js';
-import { asOperation, checkBoolean, checkChoice, checkDataLength, checkInteger, checkKeys, checkObject, checkTensorLike, describe, shapeText } from '../validate.js';
+import { asOperation, checkBoolean, checkChoice, checkDataLength, checkIndices, checkInteger, checkKeys, checkObject, checkTensorLike, describe, shapeText } from '../validate.js';
 
 export interface Seq2SeqOptions {
   /** Cell of both sides: `rnn_tanh`, `rnn_relu`, `gru` or `lstm`. */
@@ -204,6 +204,12 @@ export class Seq2Seq {
     return this.run(batch);
   }
 
+  /** The logits and α of the last forward (lossAndGrad's included): views valid until the next call. */
+  lastOutput(): Seq2SeqOutput {
+    if (!this.ws) throw new Error('Seq2Seq.lastOutput: call forward or lossAndGrad first');
+    return this.ws.output;
+  }
+
   /** The teacher-forced loss without gradients. */
   evaluate(batch: Seq2SeqBatch): number {
     this.checkBatch('Seq2Seq.evaluate', batch);
@@ -267,9 +273,7 @@ export class Seq2Seq {
       throw new RangeError(`${op}: ${name} must be token ids of shape [steps, B] with positive sizes, got ${shapeText(shape)}`);
     }
     checkDataLength(op, name, data, shape);
-    for (let i = 0; i < data.length; i++) {
-      if (!Number.isInteger(data[i]) || data[i] < 0 || data[i] >= V) throw new RangeError(`${op}: ${name}[${i}] must be a token id in [0, ${V - 1}], got ${describe(data[i])}`);
-    }
+    checkIndices(op, name, data, V, 'token');
     return [shape[0], shape[1]];
   }
 

@@ -199,6 +199,7 @@ forEachBackend('Seq2Seq', () => {
       expect(() => makeModel({ attention: 'luong' as never })).to.throw(TypeError, /Seq2Seq: attention must be one of "none", "dot", "general", "mlp", got "luong"/);
       expect(() => makeModel({ inputFeeding: true } as never)).to.throw(TypeError, /Seq2Seq: options has an unknown key "inputFeeding"/);
       expect(() => new Seq2Seq(null as never)).to.throw(TypeError, /Seq2Seq: options must be an object/);
+      expect(() => makeModel().lastOutput()).to.throw(Error, /Seq2Seq\.lastOutput: call forward or lossAndGrad first/);
     });
 
     it('refuses bad batches before changing anything', () => {
@@ -211,8 +212,8 @@ forEachBackend('Seq2Seq', () => {
         edit(b);
         return () => model.lossAndGrad(b);
       };
-      expect(bad((b) => { (b.src.data as number[])[3] = SV; })).to.throw(RangeError, /Seq2Seq\.lossAndGrad: src\[3\] must be a token id in \[0, 6\], got 7/);
-      expect(bad((b) => { (b.tgtOut.data as number[])[1] = 0.5; })).to.throw(RangeError, /Seq2Seq\.lossAndGrad: tgtOut\[1\] must be a token id/);
+      expect(bad((b) => { (b.src.data as number[])[3] = SV; })).to.throw(RangeError, /Seq2Seq\.lossAndGrad: src\[3\] must be a token index in \[0, 6\], got 7/);
+      expect(bad((b) => { (b.tgtOut.data as number[])[1] = 0.5; })).to.throw(RangeError, /Seq2Seq\.lossAndGrad: tgtOut\[1\] must be a token index/);
       expect(bad((b) => { b.srcLengths = [S, 0]; })).to.throw(RangeError, /Seq2Seq\.lossAndGrad: srcLengths\[1\] must be an integer in \[1, 4\], got 0/);
       expect(bad((b) => { b.srcLengths = [S + 1, 1]; })).to.throw(RangeError, /srcLengths\[0\] must be an integer in \[1, 4\], got 5/);
       expect(bad((b) => { b.tgtIn = { data: [1, 1], shape: [1, 2] }; })).to.throw(RangeError, /must share B, and tgtIn and tgtOut T/);
