@@ -14,11 +14,12 @@ import { Trainer } from '../training/trainer.js';
 import { type FlagSpecs, UsageError, formatUsage, parseArgs } from './args.js';
 import { readFileOrFail, writeFileAtomic } from './files.js';
 import { heatmap } from './plots/heatmap.js';
+import { lineChart } from './plots/line-chart.js';
 import { formatDuration } from './progress.js';
 import { epochBatches } from './tasks/batches.js';
 import { type TextPair, readPairFile } from './tasks/data-files.js';
 import { errorRates } from './tasks/edit-distance.js';
-import { fit } from './tasks/fit.js';
+import { type FitHistory, fit } from './tasks/fit.js';
 import { inputLines, need, noPositionals, outFolder, savePath, unknownText } from './tasks/io.js';
 import { saveFormatOf } from './tasks/model-file.js';
 import { SPLIT_RULE, splitByHash } from './tasks/split.js';
@@ -48,6 +49,7 @@ const TRAIN_FLAGS: FlagSpecs = {
   bidirectional: { kind: 'boolean', help: 'a bidirectional encoder (default; --bidirectional=false for one direction)' },
   attention: { kind: 'string', choices: ATTENTION, help: 'Luong attention score (default general; none: the encoder\'s final state only)' },
   'input-feed': { kind: 'boolean', help: 'feed the attentional state h̃⟨t−1⟩ into the decoder\'s next input (default on with attention)' },
+  'valid-decode': { kind: 'integer', min: 0, value: 'N', help: 'at each validation, decode the first N distinct validation sources greedily and report their sequence and token error rates (default 1000; 0: off)' },
   ...TRAINING_FLAGS,
   json: { kind: 'boolean', help: 'print one JSON summary object as the last line' },
   quiet: { kind: 'boolean', help: 'no progress on stderr' },
@@ -132,6 +134,42 @@ function fillBatch(pairs: readonly Encoded[], rows: readonly number[]): PairBatc
   return b;
 }
 
+/** The distinct sources of `pairs` in first-seen order, each with all its targets (without the end token). */
+function referencesBySource(pairs: readonly Encoded[]): { src: number[]; tgts: number[][] }[] {
+  const bySource = new Map<string, { src: number[]; tgts: number[][] }>();
+  for (const p of pairs) {
+    const key = p.src.join(' ');
+    const entry = bySource.get(key) ?? bySource.set(key, { src: p.src, tgts: [] }).get(key)!;
+    entry.tgts.push(p.tgt.slice(0, -1));
+  }
+  return [...bySource.values()];
+}
+
+/**
+ * Greedy outputs of many sources, decoded side by side in batches of similar length (the same
+ * outputs as decoding each alone with beam 1); in the sources' order, [] for a null source.
+ */
+function decodeGreedy(model: Translator, sources: readonly (readonly number[] | null)[], maxLength: number): number[][] {
+  const outputs: number[][] = sources.map(() => []); // an empty source (null) gets an empty output
+  const order = sources.map((_, i) => i).filter((i) => sources[i] !== null).sort((a, b) => sources[a]!.length - sources[b]!.length);
+  for (let i = 0; i < order.length; i += 256) {
+    const rows = order.slice(i, i + 256);
+    model.decodeGreedy(rows.map((r) => sources[r]!), maxLength).forEach((o, j) => { outputs[rows[j]] = o; });
+  }
+  return outputs;
+}
+
+/** The validation error rates against training steps: translate-errors.svg. */
+function writeErrorPlot(outDir: string, history: FitHistory, sources: number): string {
+  const path = join(outDir, 'translate-errors.svg');
+  const series = (key: string) => history.scores.map(([step, s]) => [step, 100 * s[key]] as [number, number]);
+  writeFileAtomic(path, lineChart({
+    title: `rnnkit translate train: greedy outputs of ${sources} validation sources`, xLabel: 'training step', yLabel: 'error rate (%)',
+    series: [{ name: 'sequence error rate', points: series('seq err') }, { name: 'token error rate', points: series('tok err') }],
+  }));
+  return path;
+}
+
 async function train(argv: string[], out: (line: string) => void): Promise<number> {
   const cmd = 'translate train';
   const { flags, positionals } = parseArgs(cmd, argv, TRAIN_FLAGS);
@@ -189,6 +227,8 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
   const rng = new Random(options.seed);
   let order: number[][] = [];
   const validBatches = makeBatches(validPairs, 128, new Random(0));
+  const validRefs = referencesBySource(validPairs).slice(0, (flags['valid-decode'] as number | undefined) ?? 1000);
+  const maxLength = Math.ceil(1.5 * longest) + 5;
   const batchesPerEpoch = Math.ceil(trainPairs.length / B);
   const result = await fit({
     params: model.params, label: 'translate', batchesPerEpoch,
@@ -206,7 +246,9 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
         const b = fillBatch(validPairs, rows);
         loss += model.evaluate(b) * b.B;
       }
-      return { loss: loss / count(validPairs) };
+      if (validRefs.length === 0) return { loss: loss / count(validPairs) };
+      const rates = errorRates(decodeGreedy(model, validRefs.map((r) => r.src), maxLength), validRefs.map((r) => r.tgts));
+      return { loss: loss / count(validPairs), scores: { 'seq err': rates.sequenceErrorRate, 'tok err': rates.tokenErrorRate } };
     },
     afterValidation: (v) => { if (trainer.schedule && Number.isFinite(v.loss)) trainer.schedule.step(v.loss); },
     log, quiet: Boolean(flags.quiet),
@@ -214,13 +256,15 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
 
   const record: TranslateRecord = {
     task: 'translate', sourceTokens: srcHow, targetTokens: tgtHow, sourceVocab: [...srcVocab.symbols], targetVocab: [...tgtVocab.symbols],
-    maxLength: Math.ceil(1.5 * longest) + 5,
+    maxLength,
   };
   writeTranslator(modelPath, model, record, result.history, result.steps);
   const plots = [writeLossPlot(outDir, 'translate', result.history, 'target token')];
+  if (result.history.scores.length > 0) plots.push(writeErrorPlot(outDir, result.history, validRefs.length));
   if (result.stoppedBy === 'interrupt') log(`interrupted at step ${result.steps}`);
   if (result.stoppedBy === 'time-limit') log(`time limit reached at step ${result.steps}`);
-  log(`done: ${result.steps} steps (${result.epochs.toFixed(2)} epochs) in ${formatDuration(result.seconds)}; kept the model of step ${result.bestStep}: validation loss ${result.best.loss.toFixed(4)} per target token`);
+  const kept = result.best.scores ? `, sequence error rate ${(100 * result.best.scores['seq err']).toFixed(2)}% and token error rate ${(100 * result.best.scores['tok err']).toFixed(2)}% on ${validRefs.length} validation sources` : '';
+  log(`done: ${result.steps} steps (${result.epochs.toFixed(2)} epochs) in ${formatDuration(result.seconds)}; kept the model of step ${result.bestStep}: validation loss ${result.best.loss.toFixed(4)} per target token${kept}`);
   log(`model: ${modelPath}`);
   log(`plots: ${plots.join(', ')}`);
   if (validUnknown.tokens > 0) log(`validation: ${unknownText(validUnknown)}`);
@@ -229,8 +273,9 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
       command: 'translate train', train_pairs: trainRows.length, valid_pairs: validRows.length, split: splitText,
       source_vocabulary: srcVocab.size, target_vocabulary: tgtVocab.size, parameters, model: options,
       steps: result.steps, epochs: result.epochs, seconds: result.seconds, stopped_by: result.stoppedBy,
-      best_step: result.bestStep, valid_loss: result.best.loss, train_loss: result.trainLoss, history: result.history,
-      checkpoint: modelPath, plots,
+      best_step: result.bestStep, valid_loss: result.best.loss, train_loss: result.trainLoss, valid_decoded: validRefs.length,
+      valid_sequence_error_rate: result.best.scores?.['seq err'] ?? null, valid_token_error_rate: result.best.scores?.['tok err'] ?? null,
+      history: result.history, checkpoint: modelPath, plots,
     }));
   }
   return result.stoppedBy === 'interrupt' ? 130 : 0;
@@ -304,7 +349,10 @@ function test(argv: string[], out: (line: string) => void): number {
   const sources = [...refs.keys()].slice(0, (flags.limit as number | undefined) ?? Infinity);
   const unknown = unknownCounter();
   const started = Date.now();
-  const outputs = translateAll(model, src, tgt, record, sources, d, unknown).map((o) => o.tokens);
+  // greedy decoding runs the sources side by side (the same outputs, far fewer calls)
+  const outputs = d.beam === 1
+    ? decodeGreedy(model, sources.map((s) => src.encode(tokenize(s, record.sourceTokens), unknown)).map((ids) => (ids.length > 0 ? ids : null)), d.maxLength).map((ids) => ids.map((id) => tgt.symbols[id]))
+    : translateAll(model, src, tgt, record, sources, d, unknown).map((o) => o.tokens);
   const rates = errorRates(outputs, sources.map((s) => refs.get(s)!));
   const seconds = (Date.now() - started) / 1000;
   const json = Boolean(flags.json);

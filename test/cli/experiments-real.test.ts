@@ -5,7 +5,7 @@
  * runs are experiments (docs/experiments.md), not tests.
  */
 import { expect } from 'chai';
-import { loadCmudict, partOf as g2pPart } from '../../lib/cli/experiments/g2p.js';
+import { loadCmudict, partOf as g2pPart, validationCurve } from '../../lib/cli/experiments/g2p.js';
 import { loadNames, partOf as namesPart, suffixBaseline } from '../../lib/cli/experiments/names.js';
 import { fnv1a } from '../../lib/cli/tasks/split.js';
 
@@ -36,5 +36,15 @@ describe('cli/experiments on real data', function () {
     const test = entries.filter((e) => g2pPart(e.word) === 'test');
     expect(test.length / entries.length).to.be.within(0.04, 0.06);
     expect(test.every((e) => fnv1a(e.word) % 20 === 0)).to.equal(true);
+  });
+  it('g2p: the WER curve pairs each validation\'s scores with its time and loss, by step', () => {
+    const curve = validationCurve({
+      train: [[1, 2.5]], validation: [[500, 0.9], [1000, 0.7]], time: [[500, 61.5], [1000, 120.25]],
+      scores: [[500, { 'seq err': 0.8, 'tok err': 0.3 }], [1000, { 'seq err': 0.6, 'tok err': 0.2 }]],
+    });
+    expect(curve).to.deep.equal([
+      { step: 500, seconds: 61.5, loss: 0.9, wer: 0.8, per: 0.3 },
+      { step: 1000, seconds: 120.25, loss: 0.7, wer: 0.6, per: 0.2 },
+    ]);
   });
 });

@@ -41,6 +41,7 @@ describe('cli/translate', function () {
     expect(JSON.parse(meta['rnnkit.model'])).to.include({ attention: 'general', inputFeed: true, bidirectionalEncoder: true, embeddingDim: 8 });
     expect((record.targetVocab as string[]).slice(0, 4)).to.deep.equal(['<pad>', '<s>', '</s>', '<unk>']);
     expect(existsSync(join(dir, 'out', 'translate-loss.svg'))).to.equal(true);
+    expect(existsSync(join(dir, 'out', 'translate-errors.svg')), 'validation error rates plotted by default').to.equal(true);
   });
 
   it('test: a low error rate on the task it learned, scored against the closest reference', () => {
@@ -54,6 +55,42 @@ describe('cli/translate', function () {
     expect(s.sources).to.equal(6);
     expect(s.token_error_rate as number, show(r)).to.be.at.most(0.25);
     expect(r.stderr).to.match(/scored against the closest of 12 references/);
+  });
+
+  it('test decodes greedily in batches: the same outputs as predict gives line by line', () => {
+    const sources = ['ab', 'dcb', 'aacd', 'bd', 'cabdab', 'dddcab', 'bacbd', 'abcdabc', 'cc', 'dbcaad']; // longer than any training source: some wrong
+    writeFileSync(join(dir, 'greedy.tsv'), sources.map((s) => `${s}\t${[...s].reverse().join(' ')}`).join('\n') + '\n');
+    const t = runCli(['translate', 'test', '--model', 'out/translate.safetensors', '--data', 'greedy.tsv', '--json'], dir);
+    expect(t.code, show(t)).to.equal(0);
+    writeFileSync(join(dir, 'greedy.txt'), sources.join('\n') + '\n');
+    const p = runCli(['translate', 'predict', '--model', 'out/translate.safetensors', '--input', 'greedy.txt'], dir);
+    expect(p.code, show(p)).to.equal(0);
+    const outputs = p.stdout.trim().split('\n');
+    const wrong = sources.filter((s, i) => outputs[i] !== [...s].reverse().join(' ')).length;
+    expect(lastJson(t).wrong_sequences).to.equal(wrong);
+    expect(wrong, 'some right, some wrong: the comparison is not trivial').to.be.within(1, sources.length - 1);
+  });
+
+  it('train --valid-decode N: each validation decodes N validation sources and reports their error rates; 0 turns it off', () => {
+    writeFileSync(join(dir, 'valid.tsv'), reversals(60, 9));
+    const args = ['translate', 'train', '--data', 'train.tsv', '--valid', 'valid.tsv', '--target-tokens', 'word', '--hidden', '8', '--embedding', '4', '--epochs', '1', '--eval-every', '20', '--json'];
+    const r = runCli([...args, '--valid-decode', '25', '--out', 'decoded'], dir);
+    expect(r.code, show(r)).to.equal(0);
+    const s = lastJson(r) as { valid_decoded: number; valid_sequence_error_rate: number; history: { validation: unknown[]; scores: [number, Record<string, number>][] } };
+    expect(s.valid_decoded).to.equal(25);
+    expect(s.history.scores).to.have.length(s.history.validation.length).and.to.have.length.above(1);
+    for (const [, scores] of s.history.scores) {
+      expect(scores['seq err']).to.be.within(0, 1);
+      expect(scores['tok err']).to.be.at.least(0);
+    }
+    expect(s.valid_sequence_error_rate).to.be.within(0, 1);
+    expect(r.stderr).to.match(/seq err 0\.\d{4}  tok err \d\.\d{4}/);
+    expect(r.stderr).to.match(/sequence error rate \d+\.\d\d% and token error rate \d+\.\d\d% on 25 validation sources/);
+    expect(existsSync(join(dir, 'decoded', 'translate-errors.svg'))).to.equal(true);
+    const off = runCli([...args, '--valid-decode', '0', '--out', 'undecoded'], dir);
+    expect(off.code, show(off)).to.equal(0);
+    expect((lastJson(off) as { history: { scores: unknown[] } }).history.scores).to.deep.equal([]);
+    expect(existsSync(join(dir, 'undecoded', 'translate-errors.svg'))).to.equal(false);
   });
 
   it('predict: one output per input line, tokens joined as the target tokenization says; --beam works', () => {

@@ -7,12 +7,14 @@
  * Split by the 32-bit FNV-1a hash h of the lower-cased word: test h mod 20 = 0 (5% of words),
  * validation h mod 100 = 1 (1%, for keeping the best model), training the rest; every
  * pronunciation of a word falls on the word's side.
- * Model and training: `rnnkit translate train` (characters → phones); scored by
- * `rnnkit translate test`: WER = sequence error rate, PER = token error rate.
+ * Model and training: `rnnkit translate train` (characters → phones), which decodes every
+ * validation word at each validation, so one run gives the curve of WER against training
+ * time; scored by `rnnkit translate test`: WER = sequence error rate, PER = token error rate.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FlagSpecs, UsageError, formatUsage, parseArgs } from '../args.js';
+import type { FitHistory } from '../tasks/fit.js';
 import { fnv1a } from '../tasks/split.js';
 import { translateCommand } from '../translate.js';
 import { packageFile } from './real-data.js';
@@ -20,7 +22,7 @@ import { packageFile } from './real-data.js';
 const FLAGS: FlagSpecs = {
   'time-limit': { kind: 'number', min: 0, value: 'SECONDS', help: 'seconds of training (default 3600)' },
   hidden: { kind: 'integer', min: 1, max: 4096, value: 'H', help: 'hidden units of encoder and decoder (default 128)' },
-  layers: { kind: 'integer', min: 1, max: 16, value: 'L', help: 'stacked layers (default 2)' },
+  layers: { kind: 'integer', min: 1, max: 16, value: 'L', help: 'stacked layers (default 1: the model of the issue\'s PyTorch run, 1.0 M parameters)' },
   attention: { kind: 'string', choices: ['none', 'dot', 'general', 'mlp'], help: 'Luong attention score, with input feeding (default general)' },
   embedding: { kind: 'integer', min: 1, max: 4096, value: 'E', help: 'embedding size of letters and phones (default 64)' },
   batch: { kind: 'integer', min: 1, max: 4096, value: 'B', help: 'pairs per step (default 64)' },
@@ -28,6 +30,7 @@ const FLAGS: FlagSpecs = {
   beam: { kind: 'integer', min: 1, max: 256, value: 'N', help: 'beam width when scoring (default 1: greedy)' },
   'test-limit': { kind: 'integer', min: 1, value: 'N', help: 'score only the first N test words (default all)' },
   seed: { kind: 'integer', min: 0, max: 2 ** 32 - 1, value: 'S', help: 'seed (default 1)' },
+  'eval-every': { kind: 'integer', min: 1, value: 'N', help: 'validate (loss, and WER/PER of every validation word decoded greedily) every N steps (default 500)' },
   out: { kind: 'string', value: 'DIR', help: 'folder for the data files, the model and the plots (default ./rnnkit-out/g2p)' },
   json: { kind: 'boolean', help: 'end with one line of JSON holding every number' },
   quiet: { kind: 'boolean', help: 'no progress on stderr' },
@@ -61,6 +64,14 @@ export function partOf(word: string): Part {
   return h % 20 === 0 ? 'test' : h % 100 === 1 ? 'valid' : 'train';
 }
 
+export interface CurvePoint { step: number; seconds: number; loss: number; wer: number; per: number }
+
+/** One point per validation of a translate training history: time, validation loss, WER and PER. */
+export function validationCurve(history: FitHistory): CurvePoint[] {
+  const secondsAt = new Map(history.time), lossAt = new Map(history.validation);
+  return history.scores.map(([step, s]) => ({ step, seconds: secondsAt.get(step)!, loss: lossAt.get(step)!, wer: s['seq err'], per: s['tok err'] }));
+}
+
 export async function g2pExperiment(argv: string[], out: (line: string) => void): Promise<number> {
   const cmd = 'experiment g2p';
   const { flags, positionals } = parseArgs(cmd, argv, FLAGS);
@@ -85,11 +96,12 @@ export async function g2pExperiment(argv: string[], out: (line: string) => void)
   const trainArgs = [
     'train', '--data', files.train, '--valid', files.valid, '--save', model, '--out', dir,
     '--source-tokens', 'char', '--target-tokens', 'word', '--cell', 'lstm',
-    '--hidden', String((flags.hidden as number | undefined) ?? 128), '--layers', String((flags.layers as number | undefined) ?? 2),
+    '--hidden', String((flags.hidden as number | undefined) ?? 128), '--layers', String((flags.layers as number | undefined) ?? 1),
     '--attention', (flags.attention as string | undefined) ?? 'general', '--embedding', String((flags.embedding as number | undefined) ?? 64),
     '--batch', String((flags.batch as number | undefined) ?? 64), '--lr', String((flags.lr as number | undefined) ?? 0.003),
     '--seed', String((flags.seed as number | undefined) ?? 1), '--epochs', '100000',
-    '--time-limit', String((flags['time-limit'] as number | undefined) ?? 3600), '--eval-every', '500', '--json',
+    '--time-limit', String((flags['time-limit'] as number | undefined) ?? 3600), '--eval-every', String((flags['eval-every'] as number | undefined) ?? 500),
+    '--valid-decode', String(words(parts.valid)), '--json',
     ...(flags.quiet ? ['--quiet'] : []),
   ];
   log(`rnnkit translate ${trainArgs.join(' ')}`);
@@ -97,6 +109,13 @@ export async function g2pExperiment(argv: string[], out: (line: string) => void)
   const trainCode = await translateCommand(trainArgs, (l) => captured.push(l));
   const train = JSON.parse(captured[captured.length - 1]) as Record<string, unknown>;
   captured.length = 0;
+  // the curve of validation WER against training time: one row per validation
+  const curve = validationCurve(train.history as FitHistory);
+  log(`validation words (${words(parts.valid)}), greedy: WER and PER against training time`);
+  log('   time    step  valid loss    WER     PER');
+  for (const c of curve) {
+    log(`${(c.seconds / 60).toFixed(1).padStart(5)} min ${String(c.step).padStart(6)}  ${c.loss.toFixed(4).padStart(10)}  ${(100 * c.wer).toFixed(1).padStart(5)}%  ${(100 * c.per).toFixed(1).padStart(5)}%`);
+  }
   const testArgs = ['test', '--model', model, '--data', files.test, '--beam', String((flags.beam as number | undefined) ?? 1), '--json',
     ...(flags['test-limit'] !== undefined ? ['--limit', String(flags['test-limit'])] : [])];
   log(`rnnkit translate ${testArgs.join(' ')}`);
@@ -108,7 +127,7 @@ export async function g2pExperiment(argv: string[], out: (line: string) => void)
     out(JSON.stringify({
       experiment: 'g2p', pronunciations: entries.length, words: words(entries), train_words: words(parts.train), valid_words: words(parts.valid), test_words: words(parts.test),
       split: 'FNV-1a hash h of the lower-cased word: test h mod 20 = 0, validation h mod 100 = 1, training otherwise',
-      wer: test.sequence_error_rate, per: test.token_error_rate, test, training: train,
+      wer: test.sequence_error_rate, per: test.token_error_rate, curve, test, training: train,
     }));
   }
   return trainCode;

@@ -41,6 +41,8 @@ export interface FitHistory {
   validation: [number, number][];
   /** [step, seconds since the start] at each validation */
   time: [number, number][];
+  /** [step, the validation's extra scores] at each validation that had some */
+  scores: [number, Record<string, number>][];
 }
 
 export interface FitResult {
@@ -59,7 +61,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   const total = o.epochs * o.batchesPerEpoch;
   const started = Date.now();
   const elapsed = () => (Date.now() - started) / 1000;
-  const history: FitHistory = { train: [], validation: [], time: [] };
+  const history: FitHistory = { train: [], validation: [], time: [], scores: [] };
   const bestValues = o.params.map((p) => p.value.slice());
   let best: Validation = { loss: Infinity }, last: Validation = { loss: Infinity }, bestStep = 0;
   let step = 0, trainLoss = NaN, smoothed = NaN, lastEval = -1;
@@ -71,6 +73,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     lastEval = step;
     history.validation.push([step, last.loss]);
     history.time.push([step, elapsed()]);
+    if (last.scores) history.scores.push([step, last.scores]);
     o.afterValidation?.(last);
     const improved = last.loss < best.loss || !Number.isFinite(best.loss);
     if (improved) {

@@ -4,6 +4,7 @@
  *
  *   lossAndGrad(batch) / evaluate(batch)   teacher-forced loss of a padded batch of pairs
  *   decode(source, options)                the best target for one source (beam search) and α
+ *   decodeGreedy(sources, maxLength)       greedy targets of many sources at once (batched)
  *   options / params                       what a checkpoint stores
  *
  * It wraps lib/models/seq2seq.ts's `Seq2Seq`: token embeddings on both sides, an optionally
@@ -11,6 +12,7 @@
  * attention (`dot`, `general`, `mlp`) with input feeding, padding masks, and beam search with
  * length normalization.
  */
+import { greedyBatch } from '../../generation/greedy-batch.js';
 import { Seq2Seq } from '../../models/seq2seq.js';
 import type { Param } from '../../param.js';
 
@@ -59,6 +61,8 @@ export interface Translator {
   /** The same loss without gradients. */
   evaluate(batch: PairBatch): number;
   decode(source: readonly number[], o: { beam: number; alpha: number; maxLength: number }): Decoded;
+  /** Greedy decoding of many sources side by side (the same outputs as decode with beam 1): target ids without the end token. */
+  decodeGreedy(sources: readonly (readonly number[])[], maxLength: number): number[][];
 }
 
 export function createTranslator(_command: string, options: TranslatorOptions): Translator {
@@ -104,5 +108,9 @@ class AttentionSeq2Seq implements Translator {
     const tokens = ended ? h.tokens.slice(0, -1) : h.tokens;
     const attention = h.attention ? h.attention.slice(0, tokens.length).map((row) => Array.from(row)) : null;
     return { tokens, attention };
+  }
+
+  decodeGreedy(sources: readonly (readonly number[])[], maxLength: number): number[][] {
+    return greedyBatch(this.model, sources, { maxLength, endToken: TGT_END }).map((t) => (t[t.length - 1] === TGT_END ? t.slice(0, -1) : t));
   }
 }
