@@ -242,15 +242,15 @@ function scoreRows(model: SequenceModel, record: ClassifyRecord, seqs: number[][
   return classificationScores(gold, p.map((row) => record.labels[argmaxOf(row)]), record.labels);
 }
 
-/** The confusion matrix as a heatmap: row g (from the bottom) is gold label g, column p the prediction. */
+/** The confusion matrix as a heatmap: row g (from the bottom) is gold label g, column p the prediction; ticks name the labels. */
 function writeConfusion(path: string, s: ClassificationScores): void {
   const K = s.labels.length;
   const values = s.confusion.flat();
-  const names = s.labels.map((l, i) => `${i}=${l}`).join(', ');
+  // up to 40 labels name their ticks; beyond, the ticks count labels in the checkpoint's order
+  const named = K <= 40;
   writeFileAtomic(path, heatmap({
-    title: `confusion matrix (${names.length > 80 ? `${K} labels` : names})`,
-    xLabel: 'predicted label index', yLabel: 'gold label index', rows: K, cols: K, values,
-    colorLabel: 'examples',
+    title: `confusion matrix (${K} labels)`, xLabel: named ? 'predicted label' : 'predicted label index', yLabel: named ? 'gold label' : 'gold label index',
+    rows: K, cols: K, values, colorLabel: 'examples', xCategories: s.labels, yCategories: s.labels,
   }));
 }
 

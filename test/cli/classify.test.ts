@@ -4,7 +4,7 @@
  * and line, exit 2, with nothing written; --time-limit stops cleanly.
  */
 import { expect } from 'chai';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { CLI, type CliResult, cliEnv, expectOneLineError, lastJson, listFiles, loadCheckpointFile, nonEmptyLines, requireBuiltCli, runCli, show, tempDir } from './helpers.js';
@@ -59,6 +59,8 @@ describe('cli/classify', function () {
     expect(s.examples).to.equal(200);
     expect((s.classes as { label: string }[]).map((c) => c.label)).to.deep.equal(['neg', 'pos']);
     expect(existsSync(join(dir, 'out', 'confusion.svg'))).to.equal(true);
+    const svg = readFileSync(join(dir, 'out', 'confusion.svg'), 'utf8');
+    expect([...svg.matchAll(/class="tick x">([^<]*)</g)].map((m) => m[1]), 'ticks name the labels').to.deep.equal(['neg', 'pos']);
     const text = runCli(['classify', 'test', '--model', 'out/classify.safetensors', '--data', 'test.tsv', '--out', 'out'], dir).stdout;
     expect(text).to.match(/^accuracy \d+\.\d\d% \(\d+\/200\)$/m);
     expect(text).to.match(/^macro-F1 [01]\.\d{4}$/m);

@@ -207,6 +207,22 @@ describe('cli/plots', () => {
       expect(cells(els).has('#c8c8c8')).to.equal(false);
     });
 
+    it('category names as ticks: one per cell at its centre (rows from the bottom), long names cut, counts checked', () => {
+      const labels = ['female', 'male', 'a-very-long-label'];
+      const svg = heatmap({ title: 't', xLabel: 'predicted label', yLabel: 'gold label', rows: 3, cols: 3, values: [5, 1, 0, 2, 7, 1, 0, 0, 3], xCategories: labels, yCategories: labels });
+      const els = parseSvg(svg);
+      const ticks = (axis: string) => els.filter((e) => e.attrs.class === `tick ${axis}`);
+      expect(ticks('x').map((e) => e.text)).to.deep.equal(['female', 'male', 'a-very-lo…']);
+      expect(ticks('y').map((e) => e.text)).to.deep.equal(['female', 'male', 'a-very-lo…']);
+      const xs = ticks('x').map((e) => Number(e.attrs.x)), ys = ticks('y').map((e) => Number(e.attrs.y));
+      expect(xs[1] - xs[0]).to.be.closeTo(xs[2] - xs[1], 0.01);
+      expect(ys[0]).to.be.greaterThan(ys[1]); // row 0 is drawn at the bottom
+      expect(() => heatmap({ title: 't', xLabel: 'x', yLabel: 'y', rows: 1, cols: 2, values: [1, 2], xCategories: ['one'] })).to.throw(RangeError, /heatmap: xCategories has 1 names but there are 2 cells along that axis/);
+      const many = Array.from({ length: 41 }, (_, i) => `c${i}`);
+      const numeric = parseSvg(heatmap({ title: 't', xLabel: 'x', yLabel: 'y', rows: 1, cols: 41, values: new Float64Array(41), xCategories: many }));
+      expect(numeric.filter((e) => e.attrs.class === 'tick x').map((e) => e.text)).to.not.include('c0');
+    });
+
     it('rejects values that do not match rows × cols', () => {
       expect(() => heatmap({ title: 't', xLabel: 'x', yLabel: 'y', rows: 2, cols: 3, values: [1, 2, 3] })).to.throw(RangeError, /values has 3 entries but 2 × 3 needs 6/);
       expect(() => heatmap({ title: 't', xLabel: 'x', yLabel: 'y', rows: 0, cols: 3, values: [] })).to.throw(RangeError);

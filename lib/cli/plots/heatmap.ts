@@ -11,7 +11,7 @@
  * underflowed gradient is the smallest value, not a missing one). Non-finite values, and
  * negative values on a log scale, are drawn grey and listed as "no data".
  */
-import { type Frame, drawAxes, makeScale } from './axis.js';
+import { type Frame, type Scale, drawAxes, makeScale } from './axis.js';
 import { VIRIDIS, viridis } from './colormap.js';
 import { coord, svgOpen, text, textWidth } from './svg.js';
 
@@ -32,6 +32,9 @@ export interface HeatmapOptions {
   /** Axis values spanned by the columns (default [0, cols]) and by the rows (default [0, rows]). */
   xDomain?: [number, number];
   yDomain?: [number, number];
+  /** Names of the columns and of the rows (e.g. labels): one tick per cell, at its centre, instead of numbers (at most 40; longer names cut to 10 characters). */
+  xCategories?: readonly string[];
+  yCategories?: readonly string[];
   /** Colour steps (default 64). */
   levels?: number;
   width?: number;
@@ -39,6 +42,15 @@ export interface HeatmapOptions {
 }
 
 const NO_DATA = '#c8c8c8';
+
+/** The scale with one tick per category at its cell's centre, when categories are given and few enough. */
+function categoryTicks(op: string, name: string, scale: Scale, categories: readonly string[] | undefined, n: number, a: number, b: number): Scale {
+  if (categories === undefined) return scale;
+  if (categories.length !== n) throw new RangeError(`${op}: ${name} has ${categories.length} names but there are ${n} cells along that axis`);
+  if (n > 40) return scale;
+  const cut = (c: string) => (c.length > 10 ? `${c.slice(0, 9)}…` : c);
+  return { ...scale, ticks: categories.map((c, i) => ({ value: a + ((i + 0.5) * (b - a)) / n, label: cut(c) })) };
+}
 
 export function heatmap(options: HeatmapOptions): string {
   const op = 'heatmap';
@@ -72,8 +84,8 @@ export function heatmap(options: HeatmapOptions): string {
   const frame: Frame = { left: 84, top: 44, width: width - 84 - 130, height: height - 44 - 58 };
   const [xa, xb] = options.xDomain ?? [0, cols];
   const [ya, yb] = options.yDomain ?? [0, rows];
-  const xs = makeScale(xa, xb, [frame.left, frame.left + frame.width], false, false);
-  const ys = makeScale(ya, yb, [frame.top + frame.height, frame.top], false, false);
+  const xs = categoryTicks(op, 'xCategories', makeScale(xa, xb, [frame.left, frame.left + frame.width], false, false), options.xCategories, cols, xa, xb);
+  const ys = categoryTicks(op, 'yCategories', makeScale(ya, yb, [frame.top + frame.height, frame.top], false, false), options.yCategories, rows, ya, yb);
   const cs = makeScale(lo, hi, [frame.top + frame.height, frame.top], log, false);
   const [c0, c1] = cs.domain;
   const f = log ? Math.log10 : (v: number) => v;
