@@ -14,6 +14,7 @@ import { copyRows } from '../kernels/elementwise.js';
 import type { Seq2Seq } from '../models/seq2seq.js';
 import { type Tensor, allocate } from '../tensor.js';
 import { checkIndices, checkInteger, checkKeys, checkObject, describe } from '../validate.js';
+import { argmax } from './sample.js';
 
 export interface GreedyBatchOptions {
   /** At most this many tokens per source. */
@@ -51,8 +52,8 @@ export function greedyBatch(model: Seq2Seq, sources: readonly ArrayLike<number>[
   const srcX: Tensor = { data: f(S * B * E), shape: [S, B, E] };
   model.srcEmbedding.forward(srcX.data, 0, E, src, S * B);
   const enc = model.encoder.forwardUnchecked(srcX, null, null, lengths);
-  const memory = f(S * B * Hd);
-  memory.set(enc.output.data.subarray(0, S * B * Hd));
+  // the encoder's outputs stay in its workspace while the decoder (another layer) runs
+  const memory = enc.output.data.subarray(0, S * B * Hd);
   // the decoder's initial state per layer: [h_fwd; h_bwd] of the encoder's layer (the bridge)
   const h: Tensor = { data: f(L * B * Hd), shape: [L, B, Hd] };
   const c: Tensor | null = enc.cN ? { data: f(L * B * Hd), shape: [L, B, Hd] } : null;
@@ -82,8 +83,8 @@ export function greedyBatch(model: Seq2Seq, sources: readonly ArrayLike<number>[
     for (let b = 0; b < B; b++) {
       const out = outputs[b];
       if (end !== undefined && out.length > 0 && out[out.length - 1] === end) continue;
-      let best = pad === 0 ? 1 : 0;
-      for (let v = 0; v < V; v++) if (v !== pad && z[b * V + v] > z[b * V + best]) best = v;
+      z[b * V + pad] = -Infinity; // padding is never emitted
+      const best = argmax(z, b * V, V);
       out.push(best);
       ids[b] = best;
       if (best === end) live--;
