@@ -48,7 +48,6 @@ export {
   type ScheduleName, type ScheduleOptions, type ScheduleState, type ScheduleSpec, type ReduceLROnPlateauOptions,
 } from './optimizers/schedules.js';
 export { beamSearch, type BeamSearchOptions, type Hypothesis } from './generation/beam-search.js';
-export { greedyBatch, type GreedyBatchOptions } from './generation/greedy-batch.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { Attention, type AttentionScore, attentionScores } from './layers/attention.js';
 export { gradcheck, gradcheckParams, formatGradcheck, type GradcheckTarget, type GradcheckOptions, type GradcheckEntry, type GradcheckReport } from './reference/gradcheck.js';
