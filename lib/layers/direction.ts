@@ -158,7 +158,8 @@ export class RecurrentDirection {
     const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
     const Wih = this.weightIh.value;
     // the whole pass in one fused kernel where the backend has one for this cell and shape
-    if (this.packForward() && !lengths && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
+    // (lengths that pad no step, as in batches of equal-length rows, change nothing)
+    if (this.packForward() && !padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
       this.packedWhhT, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
     if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
@@ -332,3 +333,9 @@ export class RecurrentDirection {
   }
 }
 
+/** Whether some row is shorter than T (so that the layer's loop must carry its state through padding). */
+function padsAStep(lengths: Int32Array | null, T: number): boolean {
+  if (!lengths) return false;
+  for (let b = 0; b < lengths.length; b++) if (lengths[b] < T) return true;
+  return false;
+}

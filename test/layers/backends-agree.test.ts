@@ -50,13 +50,13 @@ function runSteps(mode: string, H: number, B: number, numLayers: number): Float6
   return [output, dX, Float64Array.from(g.dh0.data), ...net.params.map((p) => Float64Array.from(p.grad))];
 }
 
-/** A bidirectional run with lengths (packed-sequence semantics): outputs, dX and gradients. */
-function runLengths(mode: string, H: number, B: number): Float64Array[] {
+/** A bidirectional run with lengths (packed-sequence semantics; `full`: every row T long): outputs, dX and gradients. */
+function runLengths(mode: string, H: number, B: number, full = false): Float64Array[] {
   const T = 6, I = 5;
   const net = new Recurrent({ mode, inputSize: I, hiddenSize: H, bidirectional: true, seed: 5, dtype: 'float32' });
   const r = rng(10);
   const x = uniformTensor(r, [T, B, I], -1, 1, 'float32');
-  const lengths = Int32Array.from({ length: B }, (_, b) => 1 + (b * 5) % T);
+  const lengths = Int32Array.from({ length: B }, (_, b) => (full ? T : 1 + (b * 5) % T));
   const { output } = net.forward(x, null, null, lengths);
   const dOut = uniformTensor(r, output.shape, -1, 1, 'float32');
   net.zeroGrad();
@@ -93,9 +93,10 @@ describe('js and wasm backends agree on the layer\'s own time loop (float32)', (
 
   for (const mode of ['lstm', 'gru', 'rnn_tanh']) {
     for (const H of [8, 12]) {
-      it(`${mode} H=${H}: step by step (decoder) and with lengths, within ${TOL}, B = 1, 7, 32`, () => {
+      it(`${mode} H=${H}: step by step (decoder), with lengths and with lengths that pad nothing, within ${TOL}, B = 1, 7, 32`, () => {
         for (const B of [1, 7, 32]) {
-          for (const [name, run] of [['steps L=2', () => runSteps(mode, H, B, 2)], ['lengths', () => runLengths(mode, H, B)]] as const) {
+          const runs = [['steps L=2', () => runSteps(mode, H, B, 2)], ['lengths', () => runLengths(mode, H, B)], ['full lengths', () => runLengths(mode, H, B, true)]] as const;
+          for (const [name, run] of runs) {
             setBackend('js');
             const js = run();
             setBackend('wasm');
