@@ -1,12 +1,12 @@
 /**
  * Whole-sequence kernels: a recurrent layer direction asks these to run its time loop, and
- * runs its own per-step loop (gemm + the cell's TypeScript step) when they decline. They
+ * runs its own per-step loop (gemm + the cell's step, `fusedStep` or the TypeScript one) when they decline. They
  * decline on the TypeScript backend, for float64, for cells without a fused kernel, and when
  * the shapes do not fit one; the layer never asks which backend is active.
  */
 import { wasmActive } from './backend.js';
 import { loadGemmKernel } from './wasm/gemm-wasm.js';
-import { cellForwardF32 } from './wasm/recurrence-wasm.js';
+import { cellForwardF32, cellStepF32 } from './wasm/recurrence-wasm.js';
 import type { FloatArray } from '../tensor.js';
 
 /** The buffers of one direction's forward pass (see layers/direction.ts CellBuffers). */
@@ -34,4 +34,23 @@ export function fusedForward(
   if (!wasmActive('fusedForward')) return false;
   return cellForwardF32(loadGemmKernel()!, mode, X as Float32Array, xOff, ldx, Wih as Float32Array, bIh as Float32Array | null,
     WhhT, bHh as Float32Array | null, gates as Float32Array, a as Float32Array, c as Float32Array, extra as Float32Array, T, B, I, H, reverse);
+}
+
+/** The buffers one step of a direction's own loop reads and writes (see layers/direction.ts CellBuffers). */
+export interface StepBuffers {
+  gates: FloatArray; hh: FloatArray; a: FloatArray; c: FloatArray; extra: FloatArray;
+}
+
+/**
+ * One cell step of a direction's own time loop: exactly what the cell's `stepForward(w, B, H,
+ * g, prev, out)` writes (activated gates of rows g…, states at out, the extra cache), with the
+ * biases already added into gates and hh. Returns false, having done nothing, when no fused
+ * step applies (TypeScript backend, float64, other cells, H not a multiple of 4); the caller
+ * then runs the cell's own step.
+ */
+export function fusedStep(mode: string, w: StepBuffers, B: number, H: number, g: number, prev: number, out: number): boolean {
+  const { gates, hh, a, c, extra } = w;
+  if ((mode !== 'lstm' && mode !== 'gru') || !(f32(gates) && f32(hh) && f32(a) && (mode === 'gru' || f32(c)) && f32(extra))) return false;
+  if (!wasmActive('fusedStep')) return false;
+  return cellStepF32(loadGemmKernel()!, mode, gates as Float32Array, hh as Float32Array, a as Float32Array, c as Float32Array, extra as Float32Array, B, H, g, prev, out);
 }

@@ -23,12 +23,16 @@
  *
  * The memory is time-major [S·B, Hd] (row s·B + b). Workspaces are sized per (T, B, S) and
  * reused; per-step caches (α, [c; h], q) are kept for backward, the mlp's tanh is recomputed.
+ * The weight gradients sum over steps: dW_out, dW_in (dW_q, db_q) are one GEMM each over all
+ * T·B rows in `endBackward`, from the dz and dq every backward step keeps.
  */
 import { addColumnSums, addRows, broadcastRows } from '../kernels/elementwise.js';
-import { gemm } from '../kernels/gemm.js';
+import { gemm, gemmPacked, packB, packedBLength, prepackPays } from '../kernels/gemm.js';
 import { type Param, createParam } from '../param.js';
 import type { Random } from '../random.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
+
+const EMPTY = new Float64Array(0);
 
 export type AttentionScore = 'dot' | 'general' | 'mlp';
 
@@ -50,7 +54,7 @@ interface AttentionWorkspace {
   dPre: FloatArray;
   /** dL/dH̄ [S·B, Hd] */
   dMemory: FloatArray;
-  /** per-step scratch: dz [B, Hd], [dc; dh] [B, 2·Hd], dq [B, Hd] */
+  /** dz and dq [T·B, Hd] of every step (the weight gradients read them after the last step); per-step [dc; dh] [B, 2·Hd] */
   dz: FloatArray;
   dcat: FloatArray;
   dq: FloatArray;
@@ -69,6 +73,16 @@ export class Attention {
   private ws: AttentionWorkspace | null = null;
   private memory: FloatArray | null = null;
   private lengths: ArrayLike<number> = [];
+  /**
+   * Where prepacking pays for B rows (`prepackPays`), W_inᵀ (or W_qᵀ) and W_outᵀ are packed
+   * once per sequence (`begin`) and W_in, W_out once per backward (`beginBackward`): every
+   * step multiplies B rows by them. Made at first use.
+   */
+  private packedInT: Float64Array = EMPTY;
+  private packedOutT: Float64Array = EMPTY;
+  private packedIn: Float64Array = EMPTY;
+  private packedOut: Float64Array = EMPTY;
+  private packed = false;
 
   /** size: Hd, the decoder's hidden size (= the memory's width). */
   constructor(readonly score: AttentionScore, readonly size: number, readonly dtype: DType, prefix = 'decoder.attention.') {
@@ -105,6 +119,7 @@ export class Attention {
     const ws = this.reserve(T, B, S), Hd = this.size;
     this.memory = memory;
     this.lengths = lengths;
+    this.pack(B, true);
     // mlp: W_c h̄_s once for every source step
     if (this.linearContext) gemm(ws.pre, 0, Hd, memory, 0, Hd, false, this.linearContext.value, 0, Hd, true, S * B, Hd, Hd, 0);
   }
@@ -115,11 +130,11 @@ export class Attention {
   forward(t: number, h: FloatArray, hOff: number, ldh: number, out: FloatArray, outOff: number): void {
     const ws = this.ws!, { B, S } = ws, Hd = this.size, H2 = 2 * Hd, H̄ = this.memory!;
     const qOff = t * B * Hd;
-    if (this.linearIn) gemm(ws.q, qOff, Hd, h, hOff, ldh, false, this.linearIn.value, 0, Hd, true, B, Hd, Hd, 0);
-    if (this.linearQuery) {
-      broadcastRows(ws.q, qOff, Hd, B, Hd, this.linearQueryBias!.value, 0);
-      gemm(ws.q, qOff, Hd, h, hOff, ldh, false, this.linearQuery.value, 0, Hd, true, B, Hd, Hd, 1);
-    }
+    const W = this.linearIn ?? this.linearQuery;
+    if (this.linearQueryBias) broadcastRows(ws.q, qOff, Hd, B, Hd, this.linearQueryBias.value, 0);
+    const beta = this.linearQueryBias ? 1 : 0;
+    if (W && this.packed) gemmPacked(ws.q, qOff, Hd, h, hOff, ldh, false, this.packedInT, B, Hd, Hd, beta);
+    else if (W) gemm(ws.q, qOff, Hd, h, hOff, ldh, false, W.value, 0, Hd, true, B, Hd, Hd, beta);
     const v = this.v?.value;
     for (let b = 0; b < B; b++) {
       const n = this.lengths[b], a = (t * B + b) * S, hb = hOff + b * ldh;
@@ -148,7 +163,8 @@ export class Attention {
       }
     }
     // h̃ = tanh(W_out [c; h])
-    gemm(out, outOff, Hd, ws.cat, t * B * H2, H2, false, this.linearOut.value, 0, H2, true, B, Hd, H2, 0);
+    if (this.packed) gemmPacked(out, outOff, Hd, ws.cat, t * B * H2, H2, false, this.packedOutT, B, Hd, H2, 0);
+    else gemm(out, outOff, Hd, ws.cat, t * B * H2, H2, false, this.linearOut.value, 0, H2, true, B, Hd, H2, 0);
     for (let b = 0; b < B; b++) for (let j = 0; j < Hd; j++) out[outOff + b * Hd + j] = Math.tanh(out[outOff + b * Hd + j]);
   }
 
@@ -156,6 +172,9 @@ export class Attention {
   beginBackward(): void {
     this.ws!.dMemory.fill(0);
     this.ws!.dPre.fill(0);
+    this.ws!.dz.fill(0); // steps never run backward add nothing to the weight gradients
+    this.ws!.dq.fill(0);
+    this.pack(this.ws!.B, false);
   }
 
   /**
@@ -166,16 +185,15 @@ export class Attention {
   backward(t: number, dHt: FloatArray, dOff: number, hTilde: FloatArray, htOff: number,
     h: FloatArray, hOff: number, ldh: number, dh: FloatArray, dhOff: number): void {
     const ws = this.ws!, { B, S } = ws, Hd = this.size, H2 = 2 * Hd, H̄ = this.memory!;
-    const { dz, dcat, dq, dAlpha, dMemory } = ws;
+    const { dz, dcat, dq, dAlpha, dMemory } = ws, qOff = t * B * Hd; // dz, dq: this step's rows at qOff
     for (let i = 0; i < B * Hd; i++) {
       const y = hTilde[htOff + i];
-      dz[i] = dHt[dOff + i] * (1 - y * y);
+      dz[qOff + i] = dHt[dOff + i] * (1 - y * y);
     }
-    gemm(this.linearOut.grad, 0, H2, dz, 0, Hd, true, ws.cat, t * B * H2, H2, false, Hd, H2, B, 1);
-    gemm(dcat, 0, H2, dz, 0, Hd, false, this.linearOut.value, 0, H2, false, B, H2, Hd, 0);
+    if (this.packed) gemmPacked(dcat, 0, H2, dz, qOff, Hd, false, this.packedOut, B, H2, Hd, 0);
+    else gemm(dcat, 0, H2, dz, qOff, Hd, false, this.linearOut.value, 0, H2, false, B, H2, Hd, 0);
     addRows(dh, dhOff, ldh, dcat, Hd, H2, B, Hd);
-    const qOff = t * B * Hd, v = this.v?.value, dv = this.v?.grad;
-    if (this.score !== 'dot') dq.fill(0);
+    const v = this.v?.value, dv = this.v?.grad;
     for (let b = 0; b < B; b++) {
       const n = this.lengths[b], a = (t * B + b) * S, hb = hOff + b * ldh;
       let dot = 0;
@@ -200,7 +218,7 @@ export class Attention {
           }
         } else if (this.score === 'general') {
           for (let j = 0; j < Hd; j++) {
-            dq[b * Hd + j] += de * H̄[m + j];
+            dq[qOff + b * Hd + j] += de * H̄[m + j];
             dMemory[m + j] += de * ws.q[qOff + b * Hd + j];
           }
         } else {
@@ -209,21 +227,40 @@ export class Attention {
             dv![j] += de * u;
             const dp = de * v![j] * (1 - u * u);
             ws.dPre[m + j] += dp;
-            dq[b * Hd + j] += dp;
+            dq[qOff + b * Hd + j] += dp;
           }
         }
       }
     }
     const W = this.linearIn ?? this.linearQuery;
     if (!W) return;
-    gemm(W.grad, 0, Hd, dq, 0, Hd, true, h, hOff, ldh, false, Hd, Hd, B, 1);
-    if (this.linearQueryBias) addColumnSums(this.linearQueryBias.grad, 0, dq, 0, Hd, B, Hd);
-    gemm(dh, dhOff, ldh, dq, 0, Hd, false, W.value, 0, Hd, false, B, Hd, Hd, 1);
+    if (this.packed) gemmPacked(dh, dhOff, ldh, dq, qOff, Hd, false, this.packedIn, B, Hd, Hd, 1);
+    else gemm(dh, dhOff, ldh, dq, qOff, Hd, false, W.value, 0, Hd, false, B, Hd, Hd, 1);
   }
 
-  /** After the last backward step: finishes the mlp's W_c terms and returns dL/dH̄ [S·B, Hd]. */
+  /** Packs the step products' weights for B rows where that pays: transposed for forward, as they are for backward. */
+  private pack(B: number, forward: boolean): void {
+    const Hd = this.size, H2 = 2 * Hd, W = this.linearIn ?? this.linearQuery;
+    this.packed = prepackPays(B, this.linearOut.value);
+    if (!this.packed) return;
+    const f = (p: Float64Array, K: number, N: number) => (p.length === 0 ? new Float64Array(packedBLength(K, N)) : p);
+    if (forward) {
+      this.packedOutT = packB(f(this.packedOutT, H2, Hd), this.linearOut.value, 0, H2, true, H2, Hd);
+      if (W) this.packedInT = packB(f(this.packedInT, Hd, Hd), W.value, 0, Hd, true, Hd, Hd);
+    } else {
+      this.packedOut = packB(f(this.packedOut, Hd, H2), this.linearOut.value, 0, H2, false, Hd, H2);
+      if (W) this.packedIn = packB(f(this.packedIn, Hd, Hd), W.value, 0, Hd, false, Hd, Hd);
+    }
+  }
+
+  /** After the last backward step: the weight gradients of every step, the mlp's W_c terms; returns dL/dH̄ [S·B, Hd]. */
   endBackward(): FloatArray {
-    const ws = this.ws!, { B, S } = ws, Hd = this.size;
+    const ws = this.ws!, { T, B, S } = ws, Hd = this.size, H2 = 2 * Hd, rows = T * B;
+    // dW_out += dzᵀ [c; h], dW_in (dW_q) += dqᵀ h (h: the right half of [c; h]), db_q += Σ dq
+    gemm(this.linearOut.grad, 0, H2, ws.dz, 0, Hd, true, ws.cat, 0, H2, false, Hd, H2, rows, 1);
+    const W = this.linearIn ?? this.linearQuery;
+    if (W) gemm(W.grad, 0, Hd, ws.dq, 0, Hd, true, ws.cat, Hd, H2, false, Hd, Hd, rows, 1);
+    if (this.linearQueryBias) addColumnSums(this.linearQueryBias.grad, 0, ws.dq, 0, Hd, rows, Hd);
     if (this.linearContext) {
       gemm(this.linearContext.grad, 0, Hd, ws.dPre, 0, Hd, true, this.memory!, 0, Hd, false, Hd, Hd, S * B, 1);
       gemm(ws.dMemory, 0, Hd, ws.dPre, 0, Hd, false, this.linearContext.value, 0, Hd, false, S * B, Hd, Hd, 1);
@@ -239,7 +276,7 @@ export class Attention {
       T, B, S,
       alpha: f(T * B * S), cat: f(T * B * 2 * Hd), q: f(this.score === 'dot' ? 0 : T * B * Hd),
       pre: f(mlp ? S * B * Hd : 0), dPre: f(mlp ? S * B * Hd : 0), dMemory: f(S * B * Hd),
-      dz: f(B * Hd), dcat: f(B * 2 * Hd), dq: f(B * Hd), dAlpha: new Float64Array(S),
+      dz: f(T * B * Hd), dcat: f(B * 2 * Hd), dq: f(this.score === 'dot' ? 0 : T * B * Hd), dAlpha: new Float64Array(S),
     });
   }
 }

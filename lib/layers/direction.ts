@@ -18,7 +18,7 @@
 import type { Cell, CellBuffers } from '../cells/cell.js';
 import { gemm, gemmPacked, packB, packedBLength, prepackPays } from '../kernels/gemm.js';
 import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
-import { fusedForward } from '../kernels/recurrence.js';
+import { fusedForward, fusedStep } from '../kernels/recurrence.js';
 import { type Param, createParam } from '../param.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
 
@@ -44,6 +44,15 @@ export class RecurrentDirection {
    */
   private packedWhhT: Float64Array = EMPTY;
   private packedWhh: Float64Array = EMPTY;
+  /**
+   * The step-by-step runs' W_ihᵀ [I × G·H] (forward) and W_ih [G·H × I] (backward), packed
+   * once per pass where prepacking pays, as W_hh: `forwardStep` and `stepInputGrad` multiply
+   * B rows by them at every step. Made at first use; whole-sequence runs never make them.
+   */
+  private packedWihT: Float64Array = EMPTY;
+  private packedWih: Float64Array = EMPTY;
+  /** Whether this pass's step products use the packed W_ih: 1 yes, −1 no, 0 not decided yet (backward). */
+  private inputPacked = 0;
   /** Whether the current pass (forward or backward) uses the packed W_hh. */
   private packedPass = false;
   private T = 0;
@@ -149,7 +158,8 @@ export class RecurrentDirection {
     const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
     const Wih = this.weightIh.value;
     // the whole pass in one fused kernel where the backend has one for this cell and shape
-    if (this.packForward() && !lengths && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
+    // (lengths that pad no step, as in batches of equal-length rows, change nothing)
+    if (this.packForward() && !padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
       this.packedWhhT, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
     if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
@@ -164,10 +174,21 @@ export class RecurrentDirection {
    */
   forwardStep(X: FloatArray, xOff: number, ldx: number, t: number): void {
     const { w, B, GH, inputSize: I } = this;
-    if (t === 0) this.packForward();
+    if (t === 0) this.inputPacked = this.packForward() ? this.packInput(true) : -1;
     if (this.biasIh) broadcastRows(w.gates, t * B * GH, GH, B, GH, this.biasIh.value, 0);
-    gemm(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.weightIh.value, 0, I, true, B, GH, I, this.biasIh ? 1 : 0);
+    if (this.inputPacked === 1) gemmPacked(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.packedWihT, B, GH, I, this.biasIh ? 1 : 0);
+    else gemm(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.weightIh.value, 0, I, true, B, GH, I, this.biasIh ? 1 : 0);
     this.recurrentStep(t, null);
+  }
+
+  /** Packs W_ihᵀ (forward, `transposed`) or W_ih (backward) for the step products; returns 1. */
+  private packInput(transposed: boolean): number {
+    const { GH, inputSize: I } = this;
+    if (transposed && this.packedWihT.length === 0) { this.packedWihT = new Float64Array(packedBLength(I, GH)); this.allocations++; }
+    if (!transposed && this.packedWih.length === 0) { this.packedWih = new Float64Array(packedBLength(GH, I)); this.allocations++; }
+    if (transposed) packB(this.packedWihT, this.weightIh.value, 0, I, true, I, GH);
+    else packB(this.packedWih, this.weightIh.value, 0, I, false, GH, I);
+    return 1;
   }
 
   /** Packs W_hhᵀ once for the time loop where that pays (see prepacked); returns whether it did. */
@@ -184,7 +205,7 @@ export class RecurrentDirection {
     if (this.biasHh) broadcastRows(w.hh, 0, GH, B, GH, this.biasHh.value, 0);
     if (this.packedPass) gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, this.biasHh ? 1 : 0);
     else gemm(w.hh, 0, GH, w.a, prev, H, false, this.weightHh.value, 0, H, true, B, GH, H, this.biasHh ? 1 : 0);
-    cell.stepForward(w, B, H, t * B, prev, out);
+    if (!fusedStep(cell.mode, w, B, H, t * B, prev, out)) cell.stepForward(w, B, H, t * B, prev, out);
     if (lengths) this.carryPadded(lengths, t, prev, out);
   }
 
@@ -258,6 +279,7 @@ export class RecurrentDirection {
     }
     this.packedPass = this.prepacked(B);
     if (this.packedPass) packB(this.packedWhh, this.weightHh.value, 0, H, false, GH, H);
+    this.inputPacked = 0; // stepInputGrad decides at its first call: whole-sequence backward never packs W_ih
   }
 
   /**
@@ -283,7 +305,9 @@ export class RecurrentDirection {
   /** dL/dx⟨t⟩ after `backwardStep(t)`: dX rows of step t (stride ldx, at dxOff) = dGates⟨t⟩·W_ih. */
   stepInputGrad(t: number, dX: FloatArray, dxOff: number, ldx: number): void {
     const { B, GH, inputSize: I } = this;
-    gemm(dX, dxOff, ldx, this.w.dGates, t * B * GH, GH, false, this.weightIh.value, 0, I, false, B, I, GH, 0);
+    if (this.inputPacked === 0) this.inputPacked = this.packedPass ? this.packInput(false) : -1;
+    if (this.inputPacked === 1) gemmPacked(dX, dxOff, ldx, this.w.dGates, t * B * GH, GH, false, this.packedWih, B, I, GH, 0);
+    else gemm(dX, dxOff, ldx, this.w.dGates, t * B * GH, GH, false, this.weightIh.value, 0, I, false, B, I, GH, 0);
   }
 
   /** Ends BPTT: dW_hh += dGatesHhᵀ·a⟨t−1⟩ and dW_ih += dGatesᵀ·X, one GEMM each over all T·B rows; bias sums. */
@@ -307,4 +331,11 @@ export class RecurrentDirection {
   get initialCellGrad(): FloatArray {
     return this.w.dc;
   }
+}
+
+/** Whether some row is shorter than T (so that the layer's loop must carry its state through padding). */
+function padsAStep(lengths: Int32Array | null, T: number): boolean {
+  if (!lengths) return false;
+  for (let b = 0; b < lengths.length; b++) if (lengths[b] < T) return true;
+  return false;
 }

@@ -69,3 +69,37 @@ export function cellForwardF32(
   for (let i = 0; i < rows * H; i++) extra[i] = f32[e0 + i];
   return true;
 }
+
+/**
+ * One step of the layer's own time loop (the decoder's, and any run with lengths): the cell of
+ * step rows g…g+B−1 on the wasm fused kernel instead of the TypeScript cell. The biases are
+ * already in `gates` and `hh` (the layer's broadcastRows), so the kernel's bias is zero.
+ * gates [·, G·H] rows g…, hh [B, G·H]; LSTM: c⟨t−1⟩ at prev, c⟨t⟩ and a⟨t⟩ at out, tanh c⟨t⟩
+ * into extra rows g…; GRU: a⟨t−1⟩ at prev, a⟨t⟩ at out, W_hn a⟨t−1⟩ + b_hn into extra.
+ * Writes exactly what LSTMCell / GRUCell.stepForward write. False (nothing done) when H is
+ * not a multiple of 4.
+ */
+export function cellStepF32(
+  k: GemmKernel, cell: 'lstm' | 'gru',
+  gates: Float32Array, hh: Float32Array, a: Float32Array, c: Float32Array, extra: Float32Array,
+  B: number, H: number, g: number, prev: number, out: number,
+): boolean {
+  if (H % 4 !== 0 || B === 0) return false;
+  const lstm = cell === 'lstm', G = (lstm ? 4 : 3) * H, n = B * H, m = B * G;
+  // the staging area: gates, hh, bias (zeros, 2G for GRU's layout), the previous state, c⟨t⟩, a⟨t⟩, extra
+  const gAt = scratch(k, 2 * m + 2 * G + 4 * n);
+  const hhAt = gAt + 4 * m, biasAt = hhAt + 4 * m, pAt = biasAt + 8 * G, cAt = pAt + 4 * n, aAt = cAt + 4 * n, eAt = aAt + 4 * n;
+  const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
+  const g0 = gAt >> 2, h0 = hhAt >> 2, p0 = pAt >> 2, gOff = g * G;
+  for (let i = 0; i < m; i++) { f32[g0 + i] = gates[gOff + i]; f32[h0 + i] = hh[i]; }
+  f32.fill(0, biasAt >> 2, pAt >> 2);
+  const state = lstm ? c : a;
+  for (let i = 0; i < n; i++) f32[p0 + i] = state[prev + i];
+  if (lstm) k.lstmStep(gAt, hhAt, biasAt, pAt, cAt, aAt, eAt, B, H);
+  else k.gruStep(gAt, hhAt, biasAt, pAt, aAt, eAt, B, H);
+  for (let i = 0; i < m; i++) gates[gOff + i] = f32[g0 + i];
+  const c0 = cAt >> 2, a0 = aAt >> 2, e0 = eAt >> 2, eOff = g * H;
+  if (lstm) for (let i = 0; i < n; i++) c[out + i] = f32[c0 + i];
+  for (let i = 0; i < n; i++) { a[out + i] = f32[a0 + i]; extra[eOff + i] = f32[e0 + i]; }
+  return true;
+}

@@ -1,0 +1,50 @@
+/**
+ * fusedStep (kernels/recurrence.ts): one cell step of a direction's own time loop on the wasm
+ * fused cell writes what the TypeScript cell's stepForward writes (activated gates, states,
+ * the extra cache), rows and slots at offsets; the TypeScript backend and float64 decline.
+ */
+import { expect } from 'chai';
+import { getBackend, setBackend } from '../../lib/index.js';
+import { fusedStep, type StepBuffers } from '../../lib/kernels/recurrence.js';
+import type { CellBuffers } from '../../lib/cells/cell.js';
+import { LSTMCell } from '../../lib/cells/lstm.js';
+import { GRUCell } from '../../lib/cells/gru.js';
+import { relError } from '../helpers/tensors.js';
+
+function buffers(B: number, H: number, G: number, make: (n: number, seed: number) => Float32Array | Float64Array): StepBuffers {
+  // gates of 3 steps (step 1 runs), hh of one, 3 state slots (slot 1 → slot 2), extra of 3 steps
+  return { gates: make(3 * B * G, 1), hh: make(B * G, 2), a: make(3 * B * H, 3), c: make(3 * B * H, 4), extra: make(3 * B * H, 5) };
+}
+const f32 = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => 2 * Math.sin(i * 1.7 + seed));
+const f64 = (n: number, seed: number) => Float64Array.from(f32(n, seed));
+const copy = (w: StepBuffers): StepBuffers => ({ gates: w.gates.slice(), hh: w.hh.slice(), a: w.a.slice(), c: w.c.slice(), extra: w.extra.slice() });
+
+describe('fusedStep: the wasm cell step of a direction\'s own loop', () => {
+  let previous: 'js' | 'wasm';
+  before(() => { previous = getBackend(); });
+  after(() => setBackend(previous));
+
+  for (const [mode, cell, gateCount] of [['lstm', new LSTMCell(), 4], ['gru', new GRUCell(), 3]] as const) {
+    for (const [B, H] of [[1, 8], [7, 12], [32, 8]]) {
+      it(`${mode} B=${B} H=${H}: writes what the TypeScript cell writes, within 1e-6`, () => {
+        setBackend('wasm');
+        const w = buffers(B, H, gateCount * H, f32), want = copy(w);
+        expect(fusedStep(mode, w, B, H, B, B * H, 2 * B * H)).to.equal(true);
+        cell.stepForward(want as CellBuffers, B, H, B, B * H, 2 * B * H);
+        for (const k of ['gates', 'a', 'c', 'extra', 'hh'] as const) expect(relError(w[k], want[k]), k).to.be.at.most(1e-6);
+      });
+    }
+  }
+
+  it('declines (changing nothing) on the TypeScript backend, for float64, other cells and H not a multiple of 4', () => {
+    const cases: [string, 'js' | 'wasm', number, typeof f32 | typeof f64][] = [
+      ['lstm', 'js', 8, f32], ['lstm', 'wasm', 8, f64], ['rnn_tanh', 'wasm', 8, f32], ['lstm', 'wasm', 6, f32],
+    ];
+    for (const [mode, backend, H, make] of cases) {
+      setBackend(backend);
+      const w = buffers(3, H, 4 * H, make), before = copy(w);
+      expect(fusedStep(mode, w, 3, H, 3, 3 * H, 6 * H), `${mode} ${backend} H=${H}`).to.equal(false);
+      for (const k of ['gates', 'a', 'c', 'extra', 'hh'] as const) expect(Array.from(w[k])).to.deep.equal(Array.from(before[k]));
+    }
+  });
+});
