@@ -14,9 +14,15 @@
  *
  * A tile `tile{w}x8` keeps w×8 entries of C in 2w f32x4 accumulators; each step of k loads
  * the 8 entries of the B panel (two v128 loads) and broadcasts each of the w entries of A
- * (v128.load32_splat) into two multiply-adds: 2w mul+add pairs per 2 + w loads. With
- * w = 6 that is 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 SIMD registers
- * V8 allocates on x64.
+ * (v128.load32_splat) into two multiply-adds: 2w mul+add pairs per 2 + w loads. A step
+ * holds 2w accumulators, 2 B vectors, the broadcast and one product live at once, and V8
+ * on x64 allocates 15 SIMD registers (xmm15 is its scratch), so w = 5 (14 live) is the
+ * widest tile that keeps every accumulator in a register. At w = 6 (16 live) TurboFan
+ * spilled one accumulator to the stack, and the store/reload sat on its add chain every
+ * step: a big LSTM inference (B=32 T=64 I=128 H=256) took 62.8 ms with 6-row tiles, 42.6
+ * ms with 5-row ones, 47.6 ms with 4-row ones (same process, alternating). The k loop is
+ * not unrolled: unrolled by 2, TurboFan hoisted the second step's loads above the first
+ * step's arithmetic and spilled several accumulators (6-row tiles: 66.9 ms vs 62.4 ms).
  *
  * The driver `gemm(Mfull, w1, w2, N8, K, kc, mc, a, b, c)` blocks K in chunks of kc so
  * that one [kc×8] B panel chunk (kc·32 bytes) stays in L1 while a block of mc rows of A
@@ -27,21 +33,20 @@ import { FunctionBody } from './emitter.js';
 import { I32, Op, Simd, V128, VOID } from './opcodes.js';
 
 /** Rows of the full register tile. */
-export const GEMM_MR = 6;
+export const GEMM_MR = 5;
 /** Columns of a B panel (two f32x4). */
 export const GEMM_NR = 8;
 
 /**
  * tile{w}x8(a, b, kb, c, ldc, accumulate): C[0:w, 0:8] (+)= Σ_{k<kb} A[k·w + r]·B[8k + l],
  * a and b the byte addresses of the panels at the chunk's first k, ldc C's row stride in bytes.
- * The k loop is unrolled by 2 (one more step when kb is odd).
  */
 function tile(w: number): FunctionBody {
   const f = new FunctionBody(`tile${w}x8`, [I32, I32, I32, I32, I32, I32], []);
   const a = 0, b = 1, kb = 2, c = 3, ldc = 4, accumulate = 5;
   const acc: number[] = [];
   for (let i = 0; i < 2 * w; i++) acc.push(f.local(V128));
-  const b0 = f.local(V128), b1 = f.local(V128), va = f.local(V128), row = f.local(I32), pairs = f.local(I32);
+  const b0 = f.local(V128), b1 = f.local(V128), va = f.local(V128), row = f.local(I32), steps = f.local(I32);
 
   // accumulators start at C (accumulate) or 0
   f.get(accumulate).op(Op.if, VOID);
@@ -64,17 +69,12 @@ function tile(w: number): FunctionBody {
     }
   };
 
-  // for each pair of k steps
-  f.get(kb).i32(1).op(Op.i32ShrS).tee(pairs).op(Op.if, VOID, Op.loop, VOID);
+  // for each step of k
+  f.get(kb).tee(steps).op(Op.if, VOID, Op.loop, VOID);
   step(0, 0);
-  step(4 * w, 4 * GEMM_NR);
-  f.addTo(a, 8 * w).addTo(b, 8 * GEMM_NR);
-  f.get(pairs).i32(1).op(Op.i32Sub).tee(pairs).op(Op.brIf, 0);
+  f.addTo(a, 4 * w).addTo(b, 4 * GEMM_NR);
+  f.get(steps).i32(1).op(Op.i32Sub).tee(steps).op(Op.brIf, 0);
   f.op(Op.end, Op.end);
-  // the odd step
-  f.get(kb).i32(1).op(Op.i32And, Op.if, VOID);
-  step(0, 0);
-  f.op(Op.end);
 
   // store the tile
   for (let r = 0; r < w; r++) {
@@ -150,9 +150,9 @@ function driver(): FunctionBody {
 /**
  * How M rows are cut into tiles, written into out = [Mfull, w1, w2]: Mfull rows in tiles of
  * MR, then w1 and w2 rows (w2 ≤ w1 < MR).
- * A remainder of 1–3 rows joins the last full tile and the two are split evenly (M = 32:
- * 4 tiles of 6, then 4 + 4, instead of 5 tiles of 6 and one of 2, whose 4 accumulators
- * leave the adder waiting).
+ * A remainder below MR/2 + 1 rows (1–3) joins the last full tile and the two are split
+ * evenly (M = 32: 5 tiles of 5, then 4 + 3, instead of 6 tiles of 5 and one of 2, whose 4
+ * accumulators leave the adder waiting).
  */
 export function rowPanels(M: number, out: Int32Array): Int32Array {
   const rest = M % GEMM_MR;

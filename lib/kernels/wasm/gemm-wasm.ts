@@ -123,12 +123,12 @@ export function stageA(f32: Float32Array, at: number, A: Float32Array, aOff: num
   for (let i0 = 0; i0 < M;) {
     const w = i0 < Mfull ? GEMM_MR : i0 === Mfull ? w1 : M - i0;
     let o = at + i0 * K, src = aOff + i0 * aRow;
-    if (w === 6) {
-      // the full panels, unrolled (GEMM_MR = 6)
-      const r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
-      for (let k = 0; k < K; k++, src += aCol, o += 6) {
+    if (w === 5) {
+      // the full panels, unrolled (GEMM_MR = 5)
+      const r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow;
+      for (let k = 0; k < K; k++, src += aCol, o += 5) {
         f32[o] = A[src]; f32[o + 1] = A[src + r1]; f32[o + 2] = A[src + r2];
-        f32[o + 3] = A[src + r3]; f32[o + 4] = A[src + r4]; f32[o + 5] = A[src + r5];
+        f32[o + 3] = A[src + r3]; f32[o + 4] = A[src + r4];
       }
     } else {
       for (let k = 0; k < K; k++, src += aCol) {
