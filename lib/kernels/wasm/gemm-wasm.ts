@@ -18,6 +18,7 @@ import { Arena, type WasmMemory } from './arena.js';
 import { assembleModule } from './emitter.js';
 import { GEMM_MR, GEMM_NR, gemmFunctions, rowPanels } from './gemm-kernel.js';
 import { gruStep, lstmStep, packRows } from './cell-kernels.js';
+import { MATH_GLOBALS } from './math-simd.js';
 
 /** K is summed in chunks of this many steps, so one [KC×8] B panel chunk (8 KiB) stays in L1, */
 export const KC = 256;
@@ -35,7 +36,7 @@ export interface GemmKernel {
 
 /** The module: the GEMM (functions 0…MR, see gemm-kernel.ts), then the fused cell steps. */
 export function kernelModuleBytes(): Uint8Array {
-  return assembleModule([...gemmFunctions(), lstmStep(), gruStep(), packRows()], 1);
+  return assembleModule([...gemmFunctions(), lstmStep(), gruStep(), packRows()], 1, MATH_GLOBALS);
 }
 
 /** The part of the WebAssembly namespace used here (lib targets ES2020 without DOM types). */
