@@ -34,7 +34,7 @@ export interface GemmKernel {
   packRows: (src: number, M: number, K: number, Mfull: number, w1: number, dst: number) => void;
 }
 
-/** The module: the GEMM (functions 0…MR, see gemm-kernel.ts), then the fused cell steps. */
+/** The module: the GEMM (functions 0…MR + 1, see gemm-kernel.ts), then the fused cell steps. */
 export function kernelModuleBytes(): Uint8Array {
   return assembleModule([...gemmFunctions(), lstmStep(), gruStep(), packRows()], 1, MATH_GLOBALS);
 }
