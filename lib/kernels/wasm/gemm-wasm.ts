@@ -163,11 +163,6 @@ export function stageB(f32: Float32Array, at: number, B: Float32Array, bOff: num
   }
 }
 
-/** The resident packed op(B) of `Bp` as [byte offset, K, N], or null. */
-export function residentOf(Bp: Float64Array): Resident | null {
-  return resident.get(Bp) ?? null;
-}
-
 /** Runs the kernel on staged A and B into Cw at cAt and writes C (β = 0 overwrite, 1 add). */
 function multiply(
   k: GemmKernel, aAt: number, bAt: number, cAt: number,
