@@ -158,9 +158,11 @@ export class RecurrentDirection {
     const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
     const Wih = this.weightIh.value;
     // the whole pass in one fused kernel where the backend has one for this cell and shape
-    // (lengths that pad no step, as in batches of equal-length rows, change nothing)
-    if (this.packForward() && !padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
-      this.packedWhhT, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
+    // (lengths that pad no step, as in batches of equal-length rows, change nothing; it packs
+    // W_hh itself: packForward's panels are for the loop below)
+    if (!padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
+      this.weightHh.value, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
+    this.packForward();
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
     if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
     gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);

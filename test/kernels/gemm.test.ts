@@ -141,6 +141,8 @@ const fixedShapes: Array<[number, number, number]> = [
   [8, 8, 1], [13, 17, 19], [32, 96, 32], [67, 130, 45], [40, 260, 300], [150, 9, 600],
   // cache blocks: K split into chunks and M into blocks; two column blocks; both with a split K
   [40, 70, 2000], [32, 400, 384], [4, 345, 768],
+  // one row: the wasm kernel runs four B panels at a time (tile1x32), then single panels, over three k chunks
+  [1, 300, 700],
 ];
 
 /** Shapes above this many multiply-adds run only padded (offsets and strides), to keep the suite quick. */

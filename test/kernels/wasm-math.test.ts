@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { assembleModule, FunctionBody } from '../../lib/kernels/wasm/emitter.js';
-import { mathLocals, sigmoid, tanh } from '../../lib/kernels/wasm/math-simd.js';
+import { MATH_GLOBALS, mathLocals, sigmoid, tanh } from '../../lib/kernels/wasm/math-simd.js';
 import { I32 } from '../../lib/kernels/wasm/opcodes.js';
 
 interface Exports { memory: { buffer: ArrayBuffer }; sigmoid(from: number, to: number, n: number): void; tanh(from: number, to: number, n: number): void }
@@ -21,7 +21,7 @@ function elementwise(name: string, fn: typeof sigmoid): FunctionBody {
 
 describe('wasm SIMD σ and tanh (math-simd.ts)', () => {
   const W = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Exports } } }).WebAssembly;
-  const e = new W.Instance(new W.Module(assembleModule([elementwise('sigmoid', sigmoid), elementwise('tanh', tanh)], 1)), {}).exports;
+  const e = new W.Instance(new W.Module(assembleModule([elementwise('sigmoid', sigmoid), elementwise('tanh', tanh)], 1, MATH_GLOBALS)), {}).exports;
   const n = 4096;
   const mem = new Float32Array(e.memory.buffer);
   const z = mem.subarray(0, n), y = mem.subarray(n, 2 * n);
@@ -44,5 +44,21 @@ describe('wasm SIMD σ and tanh (math-simd.ts)', () => {
       if (want === 0) { expect(y[i]).to.equal(0); continue; }
       expect(Math.abs(y[i] - want) / Math.abs(want), `tanh(${z[i]}) = ${y[i]}, want ${want}`).to.be.at.most(4 * 2 ** -24);
     }
+  });
+
+  it('NaN stays NaN through the clamps; ±∞ saturate', () => {
+    const at = 2 * n, special = [NaN, Infinity, -Infinity, 0];
+    mem.set(special, at);
+    e.sigmoid(4 * at, 4 * (at + 4), 4);
+    const s = Array.from(mem.subarray(at + 4, at + 8));
+    e.tanh(4 * at, 4 * (at + 4), 4);
+    const t = Array.from(mem.subarray(at + 4, at + 8));
+    expect(s[0]).to.be.NaN;
+    expect(t[0]).to.be.NaN;
+    // σ(−∞) = σ(−87), the clamp's floor
+    const floor = 1 / (1 + Math.exp(87));
+    expect([s[1], s[3]]).to.deep.equal([1, 0.5]);
+    expect(Math.abs(s[2] - floor) / floor).to.be.at.most(4 * 2 ** -24);
+    expect(t.slice(1)).to.deep.equal([1, -1, 0]);
   });
 });

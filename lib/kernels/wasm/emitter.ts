@@ -8,7 +8,7 @@
  * (every function by its name) and code (each body: its locals, its instructions, `end`).
  * Integers are LEB128: unsigned for sizes and indices, signed for i32.const.
  */
-import { ExportKind, Op, Section, Simd, VOID } from './opcodes.js';
+import { ExportKind, Op, Section, Simd, VOID, ValType } from './opcodes.js';
 
 /** Appends n as unsigned LEB128. */
 export function uleb(out: number[], n: number): number[] {
@@ -128,12 +128,22 @@ function name(s: string): number[] {
   return out;
 }
 
-/** Assembles a module owning one exported memory ("memory", `memoryPages` pages) and exporting every function by name. */
-export function assembleModule(functions: FunctionBody[], memoryPages: number): Uint8Array {
+/**
+ * Assembles a module owning one exported memory ("memory", `memoryPages` pages) and exporting
+ * every function by name. `globals`: mutable v128 globals, global i holding globals[i] in all
+ * four f32 lanes (read with `global.get i`).
+ */
+export function assembleModule(functions: FunctionBody[], memoryPages: number, globals: readonly number[] = []): Uint8Array {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   section(out, Section.type, vector(functions.map((f) => [0x60, ...vector(f.params.map((t) => [t])), ...vector(f.results.map((t) => [t]))])));
   section(out, Section.function, vector(functions.map((_, i) => uleb([], i))));
   section(out, Section.memory, vector([[0x00, ...uleb([], memoryPages)]]));
+  if (globals.length > 0) {
+    section(out, Section.global, vector(globals.map((value) => {
+      const init = new FunctionBody('', [], []).f32x4(value).code;
+      return [ValType.v128, 0x01, ...init, Op.end];
+    })));
+  }
   section(out, Section.export, vector([
     [...name('memory'), ExportKind.memory, 0],
     ...functions.map((f, i) => [...name(f.name), ExportKind.func, ...uleb([], i)]),

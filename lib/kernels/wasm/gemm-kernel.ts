@@ -14,9 +14,15 @@
  *
  * A tile `tile{w}x8` keeps w×8 entries of C in 2w f32x4 accumulators; each step of k loads
  * the 8 entries of the B panel (two v128 loads) and broadcasts each of the w entries of A
- * (v128.load32_splat) into two multiply-adds: 2w mul+add pairs per 2 + w loads. With
- * w = 6 that is 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 SIMD registers
- * V8 allocates on x64.
+ * (v128.load32_splat) into two multiply-adds: 2w mul+add pairs per 2 + w loads. A step
+ * holds 2w accumulators, 2 B vectors, the broadcast and one product live at once, and V8
+ * on x64 allocates 15 SIMD registers (xmm15 is its scratch), so w = 5 (14 live) is the
+ * widest tile that keeps every accumulator in a register. At w = 6 (16 live) TurboFan
+ * spilled one accumulator to the stack, and the store/reload sat on its add chain every
+ * step: a big LSTM inference (B=32 T=64 I=128 H=256) took 62.8 ms with 6-row tiles, 42.6
+ * ms with 5-row ones, 47.6 ms with 4-row ones (same process, alternating). The k loop is
+ * not unrolled: unrolled by 2, TurboFan hoisted the second step's loads above the first
+ * step's arithmetic and spilled several accumulators (6-row tiles: 66.9 ms vs 62.4 ms).
  *
  * The driver `gemm(Mfull, w1, w2, N8, K, kc, mc, a, b, c)` blocks K in chunks of kc so
  * that one [kc×8] B panel chunk (kc·32 bytes) stays in L1 while a block of mc rows of A
@@ -27,21 +33,20 @@ import { FunctionBody } from './emitter.js';
 import { I32, Op, Simd, V128, VOID } from './opcodes.js';
 
 /** Rows of the full register tile. */
-export const GEMM_MR = 6;
+export const GEMM_MR = 5;
 /** Columns of a B panel (two f32x4). */
 export const GEMM_NR = 8;
 
 /**
  * tile{w}x8(a, b, kb, c, ldc, accumulate): C[0:w, 0:8] (+)= Σ_{k<kb} A[k·w + r]·B[8k + l],
  * a and b the byte addresses of the panels at the chunk's first k, ldc C's row stride in bytes.
- * The k loop is unrolled by 2 (one more step when kb is odd).
  */
 function tile(w: number): FunctionBody {
   const f = new FunctionBody(`tile${w}x8`, [I32, I32, I32, I32, I32, I32], []);
   const a = 0, b = 1, kb = 2, c = 3, ldc = 4, accumulate = 5;
   const acc: number[] = [];
   for (let i = 0; i < 2 * w; i++) acc.push(f.local(V128));
-  const b0 = f.local(V128), b1 = f.local(V128), va = f.local(V128), row = f.local(I32), pairs = f.local(I32);
+  const b0 = f.local(V128), b1 = f.local(V128), va = f.local(V128), row = f.local(I32), steps = f.local(I32);
 
   // accumulators start at C (accumulate) or 0
   f.get(accumulate).op(Op.if, VOID);
@@ -64,17 +69,12 @@ function tile(w: number): FunctionBody {
     }
   };
 
-  // for each pair of k steps
-  f.get(kb).i32(1).op(Op.i32ShrS).tee(pairs).op(Op.if, VOID, Op.loop, VOID);
+  // for each step of k
+  f.get(kb).tee(steps).op(Op.if, VOID, Op.loop, VOID);
   step(0, 0);
-  step(4 * w, 4 * GEMM_NR);
-  f.addTo(a, 8 * w).addTo(b, 8 * GEMM_NR);
-  f.get(pairs).i32(1).op(Op.i32Sub).tee(pairs).op(Op.brIf, 0);
+  f.addTo(a, 4 * w).addTo(b, 4 * GEMM_NR);
+  f.get(steps).i32(1).op(Op.i32Sub).tee(steps).op(Op.brIf, 0);
   f.op(Op.end, Op.end);
-  // the odd step
-  f.get(kb).i32(1).op(Op.i32And, Op.if, VOID);
-  step(0, 0);
-  f.op(Op.end);
 
   // store the tile
   for (let r = 0; r < w; r++) {
@@ -84,12 +84,52 @@ function tile(w: number): FunctionBody {
   return f;
 }
 
+/** Panels of B a single-row tile covers at once. */
+const ROW_PANELS = 4;
+
+/**
+ * tile1x32(a, b, kb, c, panelBytes, accumulate): C[0, 0:32] (+)= Σ_{k<kb} A[k]·B_p[8k + l]
+ * over the four B panels p at b + p·panelBytes. One row in tile1x8 has two accumulator
+ * chains, so each step of k waits for the adder's latency; four panels at a time give eight
+ * chains per broadcast. For M = 1 (a batch of one: the recurrence of B = 1), where tile1x8
+ * ran every product. The sum over k keeps its order, so a row's result does not depend on
+ * the tile that computed it.
+ */
+function rowTile(): FunctionBody {
+  const f = new FunctionBody(`tile1x${ROW_PANELS * GEMM_NR}`, [I32, I32, I32, I32, I32, I32], []);
+  const a = 0, b = 1, kb = 2, c = 3, panelBytes = 4, accumulate = 5;
+  const acc: number[] = [], panel: number[] = [b];
+  for (let i = 0; i < 2 * ROW_PANELS; i++) acc.push(f.local(V128));
+  for (let p = 1; p < ROW_PANELS; p++) panel.push(f.local(I32));
+  const va = f.local(V128), steps = f.local(I32);
+  for (let p = 1; p < ROW_PANELS; p++) f.get(panel[p - 1]).get(panelBytes).op(Op.i32Add).set(panel[p]);
+  f.get(accumulate).op(Op.if, VOID);
+  for (let i = 0; i < 2 * ROW_PANELS; i++) f.get(c).load128(16 * i).set(acc[i]);
+  f.op(Op.else);
+  for (let i = 0; i < 2 * ROW_PANELS; i++) f.i32(0).simd(Simd.i32x4Splat).set(acc[i]);
+  f.op(Op.end);
+  f.get(kb).tee(steps).op(Op.if, VOID, Op.loop, VOID);
+  f.get(a).simd(Simd.v128Load32Splat, 0).set(va);
+  for (let p = 0; p < ROW_PANELS; p++) {
+    for (let h = 0; h < 2; h++) {
+      f.get(acc[2 * p + h]).get(va).get(panel[p]).load128(16 * h).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(acc[2 * p + h]);
+    }
+  }
+  f.addTo(a, 4);
+  for (let p = 0; p < ROW_PANELS; p++) f.addTo(panel[p], 4 * GEMM_NR);
+  f.get(steps).i32(1).op(Op.i32Sub).tee(steps).op(Op.brIf, 0);
+  f.op(Op.end, Op.end);
+  for (let i = 0; i < 2 * ROW_PANELS; i++) f.get(c).get(acc[i]).store128(16 * i);
+  return f;
+}
+
 /**
  * gemm(Mfull, w1, w2, N8, K, kc, mc, a, b, c): C = Ap·Bp in the layouts above, for
  * M = Mfull + w1 + w2 rows: Mfull rows in tiles of MR, then a tile of w1 and one of w2 rows
  * (0 ≤ w2 ≤ w1 < MR). K ≥ 1, kc ≥ 1, mc a multiple of MR. Loops, outer to inner: chunks of
  * kc along k; blocks of mc rows (an [mc×kc] block of A stays in L2); 8-column panels of B
- * (one [kc×8] chunk stays in L1); tiles of MR rows. tile{w}x8 is function w − 1.
+ * (one [kc×8] chunk stays in L1); tiles of MR rows. tile{w}x8 is function w − 1, tile1x32
+ * function MR + 1 (a single row, w1 = 1 and w2 = 0, runs four panels at a time while they last).
  */
 function driver(): FunctionBody {
   const f = new FunctionBody('gemm', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], []);
@@ -136,6 +176,18 @@ function driver(): FunctionBody {
     });
     // the last w1 + w2 rows
     f.i32(0).set(j);
+    f.get(w1).i32(1).op(Op.i32Eq).get(w2).op(Op.i32Eqz, Op.i32And, Op.if, VOID);
+    // a single row: ROW_PANELS panels at a time, while j + 8·ROW_PANELS ≤ N8
+    f.get(N8).i32(GEMM_NR * (ROW_PANELS - 1)).op(Op.i32Sub).set(iEnd);
+    f.forUpTo(j, iEnd, GEMM_NR * ROW_PANELS, () => {
+      setPanel();
+      f.get(Mfull).get(K).op(Op.i32Mul).get(pc).op(Op.i32Add).i32(2).op(Op.i32Shl).get(a).op(Op.i32Add);
+      f.get(bPanel).get(kb);
+      f.get(Mfull).get(N8).op(Op.i32Mul).get(j).op(Op.i32Add).i32(2).op(Op.i32Shl).get(c).op(Op.i32Add);
+      f.get(K).i32(4 * GEMM_NR).op(Op.i32Mul).get(pc);
+      f.op(Op.call, GEMM_MR + 1);
+    });
+    f.op(Op.end);
     f.forUpTo(j, N8, GEMM_NR, () => {
       setPanel();
       callEdge(() => f.get(Mfull), w1);
@@ -150,9 +202,9 @@ function driver(): FunctionBody {
 /**
  * How M rows are cut into tiles, written into out = [Mfull, w1, w2]: Mfull rows in tiles of
  * MR, then w1 and w2 rows (w2 ≤ w1 < MR).
- * A remainder of 1–3 rows joins the last full tile and the two are split evenly (M = 32:
- * 4 tiles of 6, then 4 + 4, instead of 5 tiles of 6 and one of 2, whose 4 accumulators
- * leave the adder waiting).
+ * A remainder below MR/2 + 1 rows (1–3) joins the last full tile and the two are split
+ * evenly (M = 32: 5 tiles of 5, then 4 + 3, instead of 6 tiles of 5 and one of 2, whose 4
+ * accumulators leave the adder waiting).
  */
 export function rowPanels(M: number, out: Int32Array): Int32Array {
   const rest = M % GEMM_MR;
@@ -166,12 +218,12 @@ export function rowPanels(M: number, out: Int32Array): Int32Array {
 }
 
 /**
- * The GEMM functions: tile1x8 … tile{MR}x8 (they must be functions 0…MR−1 of the module,
- * the driver calls them by index), then gemm.
+ * The GEMM functions: tile1x8 … tile{MR}x8, gemm, tile1x32 (they must be functions 0…MR + 1
+ * of the module: the driver calls the tiles by index).
  */
 export function gemmFunctions(): FunctionBody[] {
   const functions: FunctionBody[] = [];
   for (let w = 1; w <= GEMM_MR; w++) functions.push(tile(w));
-  functions.push(driver());
+  functions.push(driver(), rowTile());
   return functions;
 }

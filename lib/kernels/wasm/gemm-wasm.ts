@@ -18,6 +18,7 @@ import { Arena, type WasmMemory } from './arena.js';
 import { assembleModule } from './emitter.js';
 import { GEMM_MR, GEMM_NR, gemmFunctions, rowPanels } from './gemm-kernel.js';
 import { gruStep, lstmStep, packRows } from './cell-kernels.js';
+import { MATH_GLOBALS } from './math-simd.js';
 
 /** K is summed in chunks of this many steps, so one [KC×8] B panel chunk (8 KiB) stays in L1, */
 export const KC = 256;
@@ -33,9 +34,9 @@ export interface GemmKernel {
   packRows: (src: number, M: number, K: number, Mfull: number, w1: number, dst: number) => void;
 }
 
-/** The module: the GEMM (functions 0…MR, see gemm-kernel.ts), then the fused cell steps. */
+/** The module: the GEMM (functions 0…MR + 1, see gemm-kernel.ts), then the fused cell steps. */
 export function kernelModuleBytes(): Uint8Array {
-  return assembleModule([...gemmFunctions(), lstmStep(), gruStep(), packRows()], 1);
+  return assembleModule([...gemmFunctions(), lstmStep(), gruStep(), packRows()], 1, MATH_GLOBALS);
 }
 
 /** The part of the WebAssembly namespace used here (lib targets ES2020 without DOM types). */
@@ -123,12 +124,12 @@ export function stageA(f32: Float32Array, at: number, A: Float32Array, aOff: num
   for (let i0 = 0; i0 < M;) {
     const w = i0 < Mfull ? GEMM_MR : i0 === Mfull ? w1 : M - i0;
     let o = at + i0 * K, src = aOff + i0 * aRow;
-    if (w === 6) {
-      // the full panels, unrolled (GEMM_MR = 6)
-      const r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
-      for (let k = 0; k < K; k++, src += aCol, o += 6) {
+    if (w === 5) {
+      // the full panels, unrolled (GEMM_MR = 5)
+      const r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow;
+      for (let k = 0; k < K; k++, src += aCol, o += 5) {
         f32[o] = A[src]; f32[o + 1] = A[src + r1]; f32[o + 2] = A[src + r2];
-        f32[o + 3] = A[src + r3]; f32[o + 4] = A[src + r4]; f32[o + 5] = A[src + r5];
+        f32[o + 3] = A[src + r3]; f32[o + 4] = A[src + r4];
       }
     } else {
       for (let k = 0; k < K; k++, src += aCol) {
@@ -160,11 +161,6 @@ export function stageB(f32: Float32Array, at: number, B: Float32Array, bOff: num
       }
     }
   }
-}
-
-/** The resident packed op(B) of `Bp` as [byte offset, K, N], or null. */
-export function residentOf(Bp: Float64Array): Resident | null {
-  return resident.get(Bp) ?? null;
 }
 
 /** Runs the kernel on staged A and B into Cw at cAt and writes C (β = 0 overwrite, 1 add). */

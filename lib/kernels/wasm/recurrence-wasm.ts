@@ -1,44 +1,46 @@
 /**
  * The host side of the fused LSTM and GRU forward passes: the whole sequence runs on data resident in
  * wasm memory, so a step moves nothing through JavaScript. First X·W_ihᵀ for all T·B rows
- * (X staged into row panels, W_ihᵀ packed, one GEMM into the gate buffer); then per step (t
- * in the direction's order): packRows(a⟨t−1⟩) → gemm: hh = a⟨t−1⟩·W_hhᵀ (the packed W_hh
- * that packB left resident) → lstmStep or gruStep (biases, gates, states, a⟨t⟩). After
+ * (X staged into row panels, W_ihᵀ and W_hhᵀ packed, one GEMM into the gate buffer); then per
+ * step (t in the direction's order): packRows(a⟨t−1⟩) → gemm: hh = a⟨t−1⟩·W_hhᵀ → lstmStep
+ * or gruStep (biases, gates, states, a⟨t⟩). After
  * the loop the activated gates, states and the cell's extra cache are copied into the caller's arrays, in
  * the layouts the TypeScript cells use (the backward pass reads them there).
  */
-import { type GemmKernel, KC, MC, panels, residentOf, scratch, stageA, stageB, up4 } from './gemm-wasm.js';
+import { type GemmKernel, KC, MC, panels, scratch, stageA, stageB, up4 } from './gemm-wasm.js';
 import { rowPanels } from './gemm-kernel.js';
 
 /**
  * cell 'lstm' (G = 4) or 'gru' (G = 3). X: [T·B, I] rows of stride ldx from xOff;
- * Wih: [G·H, I]; bIh, bHh: [G·H] or null; WhhT: the Float64Array packB packed W_hhᵀ
- * [H × G·H] into; gates: [T·B, G·H] ← activated gates; a (and c for LSTM): [(T+1)·B, H]
+ * Wih: [G·H, I]; Whh: [G·H, H]; bIh, bHh: [G·H] or null; gates: [T·B, G·H] ← activated gates; a (and c for LSTM): [(T+1)·B, H]
  * state slots with the initial state in slot 0 (T when reverse); extra: [T·B, H] ← tanh c⟨t⟩
- * (LSTM) or W_hn a⟨t−1⟩ + b_hn (GRU). False (nothing done) when W_hhᵀ is not resident with
- * that shape, or H is not a multiple of 4 (LSTM) or 8 (GRU).
+ * (LSTM) or W_hn a⟨t−1⟩ + b_hn (GRU). False (nothing done) when H is not a multiple of 4
+ * (LSTM) or 8 (GRU). W_hh is packed here rather than by the layer's packB, which would also
+ * write the float64 panels the TypeScript loop reads (6% of a B = 1 LSTM inference).
  */
 export function cellForwardF32(
   k: GemmKernel, cell: 'lstm' | 'gru',
   X: Float32Array, xOff: number, ldx: number, Wih: Float32Array, bIh: Float32Array | null,
-  WhhT: Float64Array, bHh: Float32Array | null,
+  Whh: Float32Array, bHh: Float32Array | null,
   gates: Float32Array, a: Float32Array, c: Float32Array, extra: Float32Array,
   T: number, B: number, I: number, H: number, reverse: boolean,
 ): boolean {
-  const lstm = cell === 'lstm', G = (lstm ? 4 : 3) * H, r = residentOf(WhhT);
+  const lstm = cell === 'lstm', G = (lstm ? 4 : 3) * H;
   // G·H a multiple of 8: the GEMM writes rows of whole 8-column panels (GRU: H % 8 = 0)
-  if (!r || r.K !== H || r.N !== G || H % 4 !== 0 || G % 8 !== 0 || T === 0 || B === 0 || I === 0) return false;
+  if (H % 4 !== 0 || G % 8 !== 0 || T === 0 || B === 0 || I === 0) return false;
   const rows = T * B, slots = (T + 1) * B * H, n = B * H;
-  // the staging area, laid out: gates, a, c (LSTM), extra, hh, a⟨t−1⟩ panels, X panels, W_ihᵀ panels, biases
+  // the staging area, laid out: gates, a, c (LSTM), extra, hh, a⟨t−1⟩ panels, X panels, W_ihᵀ panels, W_hhᵀ panels, biases
   const cF = lstm ? up4(slots) : 0;
-  const gAt = scratch(k, rows * G + up4(slots) + cF + up4(rows * H) + B * G + up4(n) + up4(rows * I) + G * I + 2 * G);
+  const gAt = scratch(k, rows * G + up4(slots) + cF + up4(rows * H) + B * G + up4(n) + up4(rows * I) + G * I + G * H + 2 * G);
   const aAt = gAt + 4 * rows * G, cAt = aAt + 4 * up4(slots), eAt = cAt + 4 * cF, hhAt = eAt + 4 * up4(rows * H);
-  const apAt = hhAt + 4 * B * G, xAt = apAt + 4 * up4(n), wAt = xAt + 4 * up4(rows * I), biasAt = wAt + 4 * G * I;
+  const apAt = hhAt + 4 * B * G, xAt = apAt + 4 * up4(n), wAt = xAt + 4 * up4(rows * I), whhAt = wAt + 4 * G * I;
+  const biasAt = whhAt + 4 * G * H;
   const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
   const g0 = gAt >> 2, a0 = aAt >> 2, c0 = cAt >> 2, e0 = eAt >> 2, b0 = biasAt >> 2;
   // gates = X·W_ihᵀ for all rows, in one GEMM
   stageA(f32, xAt >> 2, X, xOff, ldx, 1, rows, I);
   stageB(f32, wAt >> 2, Wih, 0, 1, I, I, G);
+  stageB(f32, whhAt >> 2, Whh, 0, 1, H, H, G);
   rowPanels(rows, panels);
   k.run(panels[0], panels[1], panels[2], G, I, KC, MC, xAt, wAt, gAt);
   // biases: LSTM b_ih + b_hh [G]; GRU b_ih [G] then b_hh [G] (b_hn sits inside Γr ⊙ (…))
@@ -57,16 +59,17 @@ export function cellForwardF32(
     const t = reverse ? T - 1 - s : s;
     const prev = 4 * (reverse ? t + 1 : t) * n, out = 4 * (reverse ? t : t + 1) * n;
     k.packRows(aAt + prev, B, H, Mfull, w1, apAt);
-    k.run(Mfull, w1, w2, G, H, KC, MC, apAt, r.off, hhAt);
+    k.run(Mfull, w1, w2, G, H, KC, MC, apAt, whhAt, hhAt);
     if (lstm) k.lstmStep(gAt + 4 * t * B * G, hhAt, biasAt, cAt + prev, cAt + out, aAt + out, eAt + 4 * t * n, B, H);
     else k.gruStep(gAt + 4 * t * B * G, hhAt, biasAt, aAt + prev, aAt + out, eAt + 4 * t * n, B, H);
   }
 
-  for (let i = 0; i < rows * G; i++) gates[i] = f32[g0 + i];
+  // block copies (memcpy) rather than element loops: the loops were 8% of a big LSTM inference
+  gates.set(view(f32, g0, rows * G));
   const first = reverse ? 0 : n;
-  for (let i = first; i < first + T * n; i++) a[i] = f32[a0 + i];
-  if (lstm) for (let i = first; i < first + T * n; i++) c[i] = f32[c0 + i];
-  for (let i = 0; i < rows * H; i++) extra[i] = f32[e0 + i];
+  a.set(view(f32, a0 + first, T * n), first);
+  if (lstm) c.set(view(f32, c0 + first, T * n), first);
+  extra.set(view(f32, e0, rows * H));
   return true;
 }
 
@@ -102,4 +105,18 @@ export function cellStepF32(
   if (lstm) for (let i = 0; i < n; i++) c[out + i] = f32[c0 + i];
   for (let i = 0; i < n; i++) { a[out + i] = f32[a0 + i]; extra[eOff + i] = f32[e0 + i]; }
   return true;
+}
+
+/** Views of wasm memory by first f32 index, re-made when the shape or the buffer changes (a steady state makes none). */
+const views = new Map<number, Float32Array>();
+
+/** f32[at, at + n) as a Float32Array view (for block copies out of wasm memory). */
+function view(f32: Float32Array, at: number, n: number): Float32Array {
+  let v = views.get(at);
+  if (!v || v.length !== n || v.buffer !== f32.buffer) {
+    if (views.size > 64) views.clear();
+    v = new Float32Array(f32.buffer, at * 4, n);
+    views.set(at, v);
+  }
+  return v;
 }
