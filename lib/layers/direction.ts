@@ -16,7 +16,7 @@
  * dW_hh is one GEMM.
  */
 import type { Cell, CellBuffers } from '../cells/cell.js';
-import { gemm, gemmPacked, packB, packedBLength, prepackPays } from '../kernels/gemm.js';
+import { gemm, gemmPacked, packB, packedBHostLength, prepackPays } from '../kernels/gemm.js';
 import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
 import { fusedForward } from '../kernels/recurrence.js';
 import { type Param, createParam } from '../param.js';
@@ -41,6 +41,9 @@ export class RecurrentDirection {
    * which then keep the packed weight in wasm memory): W_hhᵀ [H × G·H] packed once per
    * forward and W_hh [G·H × H] once per backward, reused at every time step. Otherwise gemm's
    * own packing is as fast, and these stay empty and cost no memory. Made at first use.
+   * The two names are one buffer (each pass packs at its start and no pass reads the other's
+   * packing), sized by `packedBHostLength`: float64 panels on the TypeScript kernels, an empty
+   * handle on the WebAssembly ones, whose one f32 copy lives in wasm memory.
    */
   private packedWhhT: Float64Array = EMPTY;
   private packedWhh: Float64Array = EMPTY;
@@ -104,11 +107,12 @@ export class RecurrentDirection {
 
   /** Whether this pass packs W_hh once (see packedWhhT); makes the packed buffers the first time. */
   private prepacked(B: number): boolean {
-    if (!prepackPays(B, this.weightHh.value)) return false;
-    if (this.packedWhhT.length === 0) {
-      const { GH, hiddenSize: H } = this;
-      this.packedWhhT = new Float64Array(packedBLength(H, GH));
-      this.packedWhh = new Float64Array(packedBLength(GH, H));
+    const W = this.weightHh.value;
+    if (!prepackPays(B, W)) return false;
+    const { GH, hiddenSize: H } = this;
+    const need = Math.max(packedBHostLength(H, GH, W), packedBHostLength(GH, H, W));
+    if (this.packedWhh === EMPTY || this.packedWhh.length !== need) {
+      this.packedWhhT = this.packedWhh = new Float64Array(need);
       this.allocations++;
     }
     return true;
