@@ -131,6 +131,16 @@ export function packedBLength(K: number, N: number): number {
 }
 
 /**
+ * The float64 entries to give `packB` for op(B) [K×N] of B: packedBLength(K, N), except on the
+ * WebAssembly kernels for a Float32Array B, where it is 0: packB then keeps the panels only in
+ * wasm memory, and an empty Float64Array names them for `gemmPacked` (saves 8·K·N bytes).
+ * The answer follows the active backend, so ask again after changing it.
+ */
+export function packedBHostLength(K: number, N: number, B: FloatArray): number {
+  return f32(B) && wasmActive('packB') ? 0 : packedBLength(K, N);
+}
+
+/**
  * Packs op(B) [K×N] once, for many `gemmPacked` calls with the same B (the recurrent weight
  * Waa used at every time step: pack Waaᵀ with transB = true). Layout: ⌈N/4⌉ panels of
  * [K×4], panel p holding columns 4p…4p+3 interleaved along k, zero-padded past N:
@@ -139,7 +149,8 @@ export function packedBLength(K: number, N: number): number {
  *
  * Values are stored as float64, so products are exactly those gemm would form.
  *
- * @param out Float64Array of at least packedBLength(K, N) entries; must not overlap B
+ * @param out Float64Array of at least packedBLength(K, N) entries, or of none where
+ *   packedBHostLength says so (the panels then live in wasm memory only); must not overlap B
  * @param B [K×N] (or [N×K] when transB), row stride ldb, starting at bOff
  * @returns out
  */
@@ -150,14 +161,15 @@ export function packB(
 ): Float64Array {
   if (!isSize(K) || !isSize(N)) throw new RangeError(`packB: K and N must be integers ≥ 0, got K=${K}, N=${N}`);
   const need = packedBLength(K, N);
-  if (out.length < need) {
+  // the wasm backend keeps its own f32 copy in wasm memory, tied to `out`
+  const resident = K > 0 && N > 0 && f32(B) && wasmActive('packB');
+  if (out.length < need && !(resident && out.length === 0)) {
     throw new RangeError(`packB: out has ${out.length} entries but a packed [${K}×${N}] op(B) needs ${need}`);
   }
   if (K > 0 && N > 0) checkOperand('packB', 'B', B, bOff, ldb, transB ? N : K, transB ? K : N);
   const bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
-  packPanels(out, B, bOff, bCol, bRow, N, K);
-  // the wasm backend keeps its own f32 copy in wasm memory, tied to `out`
-  if (K > 0 && N > 0 && f32(B) && wasmActive('packB')) packBResident(loadGemmKernel()!, out, B, bOff, bRow, bCol, K, N);
+  if (out.length >= need) packPanels(out, B, bOff, bCol, bRow, N, K);
+  if (resident) packBResident(loadGemmKernel()!, out, B, bOff, bRow, bCol, K, N);
   else dropResident(out);
   return out;
 }
@@ -182,13 +194,18 @@ export function gemmPacked(
   if (!checkGemm('gemmPacked', C, cOff, ldc, A, aOff, lda, transA, M, N, K, beta)) return C;
   if (K === 0) return scaleBlock(C, cOff, ldc, M, N, beta);
   const need = packedBLength(K, N);
-  if (Bp.length < need) {
+  // an empty Bp names panels that packB kept in wasm memory only (see packedBHostLength)
+  const wasmOnly = Bp.length === 0;
+  if (Bp.length < need && !wasmOnly) {
     throw new RangeError(`gemmPacked: Bp has ${Bp.length} entries but a packed [${K}×${N}] op(B) needs ${need}`);
   }
 
   const aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
-  if (f32(C) && f32(A) && M * N * K * WASM_GAIN > M * K + M * N && wasmActive('gemmPacked') &&
+  if (f32(C) && f32(A) && (wasmOnly || M * N * K * WASM_GAIN > M * K + M * N) && wasmActive('gemmPacked') &&
       gemmPackedF32(loadGemmKernel()!, C, cOff, ldc, A, aOff, aRow, aCol, Bp, M, N, K, beta)) return C;
+  if (wasmOnly) {
+    throw new RangeError(`gemmPacked: Bp is empty and names no packed [${K}×${N}] op(B) in wasm memory for float32 C and A`);
+  }
   if (M < MR) return rowsTimesPanels(C, cOff, ldc, A, aOff, aRow, aCol, Bp, M, N, K, beta);
   // B, bOff, bRow, bCol are not read when op(B) comes prepacked
   return packedProduct(C, cOff, ldc, A, aOff, aRow, aCol, Bp, 0, 1, 1, Bp, M, N, K, beta);

@@ -16,7 +16,7 @@
  * dW_hh is one GEMM.
  */
 import type { Cell, CellBuffers } from '../cells/cell.js';
-import { gemm, gemmPacked, packB, packedBLength, prepackPays } from '../kernels/gemm.js';
+import { gemm, gemmPacked, packB, packedBHostLength, prepackPays } from '../kernels/gemm.js';
 import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
 import { fusedForward, fusedStep } from '../kernels/recurrence.js';
 import { type Param, createParam } from '../param.js';
@@ -41,6 +41,9 @@ export class RecurrentDirection {
    * which then keep the packed weight in wasm memory): W_hhᵀ [H × G·H] packed once per
    * forward and W_hh [G·H × H] once per backward, reused at every time step. Otherwise gemm's
    * own packing is as fast, and these stay empty and cost no memory. Made at first use.
+   * The two names are one buffer (each pass packs at its start and no pass reads the other's
+   * packing), sized by `packedBHostLength`: float64 panels on the TypeScript kernels, an empty
+   * handle on the WebAssembly ones, whose one f32 copy lives in wasm memory.
    */
   private packedWhhT: Float64Array = EMPTY;
   private packedWhh: Float64Array = EMPTY;
@@ -113,11 +116,12 @@ export class RecurrentDirection {
 
   /** Whether this pass packs W_hh once (see packedWhhT); makes the packed buffers the first time. */
   private prepacked(B: number): boolean {
-    if (!prepackPays(B, this.weightHh.value)) return false;
-    if (this.packedWhhT.length === 0) {
-      const { GH, hiddenSize: H } = this;
-      this.packedWhhT = new Float64Array(packedBLength(H, GH));
-      this.packedWhh = new Float64Array(packedBLength(GH, H));
+    const W = this.weightHh.value;
+    if (!prepackPays(B, W)) return false;
+    const { GH, hiddenSize: H } = this;
+    const need = Math.max(packedBHostLength(H, GH, W), packedBHostLength(GH, H, W));
+    if (this.packedWhh === EMPTY || this.packedWhh.length !== need) {
+      this.packedWhhT = this.packedWhh = new Float64Array(need);
       this.allocations++;
     }
     return true;
@@ -158,11 +162,10 @@ export class RecurrentDirection {
     const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
     const Wih = this.weightIh.value;
     // the whole pass in one fused kernel where the backend has one for this cell and shape
-    // (lengths that pad no step, as in batches of equal-length rows, change nothing; it packs
-    // W_hh itself: packForward's panels are for the loop below)
-    if (!padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
-      this.weightHh.value, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
-    this.packForward();
+    // (lengths that pad no step, as in batches of equal-length rows, change nothing); on wasm,
+    // packForward leaves W_hhᵀ in wasm memory only, where the fused pass reads it
+    if (this.packForward() && !padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
+      this.packedWhhT, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once
     if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
     gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
@@ -186,8 +189,14 @@ export class RecurrentDirection {
   /** Packs W_ihᵀ (forward, `transposed`) or W_ih (backward) for the step products; returns 1. */
   private packInput(transposed: boolean): number {
     const { GH, inputSize: I } = this;
-    if (transposed && this.packedWihT.length === 0) { this.packedWihT = new Float64Array(packedBLength(I, GH)); this.allocations++; }
-    if (!transposed && this.packedWih.length === 0) { this.packedWih = new Float64Array(packedBLength(GH, I)); this.allocations++; }
+    // sized by packedBHostLength: on wasm an empty, unshared handle names the copy in wasm memory
+    const W = this.weightIh.value;
+    const need = transposed ? packedBHostLength(I, GH, W) : packedBHostLength(GH, I, W);
+    const old = transposed ? this.packedWihT : this.packedWih;
+    if (old === EMPTY || old.length !== need) {
+      if (transposed) this.packedWihT = new Float64Array(need); else this.packedWih = new Float64Array(need);
+      this.allocations++;
+    }
     if (transposed) packB(this.packedWihT, this.weightIh.value, 0, I, true, I, GH);
     else packB(this.packedWih, this.weightIh.value, 0, I, false, GH, I);
     return 1;

@@ -36,7 +36,7 @@ import { decodeBase64 } from './base64.js';
 import { decodeStateJSON, encodeStateJSON } from './json.js';
 import { decodeSafetensors, encodeSafetensors, readLittleEndian } from './safetensors.js';
 import { FORBIDDEN_NAMES, type StateFile } from './format-rules.js';
-import { checkStateDictFits, loadStateDict, stateDictOf } from './state-dict.js';
+import { checkStateDictFits, copyStateDict, stateDictOf } from './state-dict.js';
 
 /** The format tag saveCheckpoint writes. */
 export const CHECKPOINT_FORMAT = 'rnnkit-checkpoint/2';
@@ -151,7 +151,7 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
   const shapes = expectedShapes(options, state.tensors.size);
   if (shapes) checkStateDictFits(OP_LOAD, shapes, state.tensors, true, ' in rnnkit.model');
   const model = asOperation(`${OP_LOAD}: metadata rnnkit.model`, () => new SequenceModel(options));
-  loadStateDict(model.params, state.tensors);
+  copyStateDict(model.params, state.tensors, true);
   const step = checkStep(OP_LOAD, 'rnnkit.step', Number(meta['rnnkit.step'] ?? '0'), meta['rnnkit.step']);
   const extra = mapValues(parseJSONObject(meta['rnnkit.extra'] ?? '{}', 'rnnkit.extra'), (v, k) => {
     if (typeof v !== 'string') throw new TypeError(`${OP_LOAD}: rnnkit.extra.${k} must be a string, got ${describe(v)}`);

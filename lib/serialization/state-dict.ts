@@ -66,8 +66,25 @@ export function loadStateDict(
   checkOptions(op, options, ['strict', 'mapping']);
   const strict = options.strict === undefined ? true : checkBoolean(op, 'options.strict', options.strict);
   if (options.mapping !== undefined) tensors = renameAll(op, checkNameMapping(op, options.mapping), tensors, true);
+  copyStateDict(params, tensors, strict, mappingHint);
+}
 
-  const sources = checkStateDictFits(op, params, tensors, strict).map(({ data }, i) => {
+/** What options.mapping would make every name match, as a hint for the error; '' when none would. */
+function mappingHint(extra: readonly string[], missing: readonly string[]): string {
+  const fit = inferNameMapping(extra, missing);
+  return fit ? ` (options.mapping ${formatNameMapping(fit)} would match every name)` : '';
+}
+
+/**
+ * loadStateDict after its options: checks, then copies, all or nothing. loadCheckpoint calls it
+ * directly, so that reading a checkpoint does not bring in the name mapping. Internal.
+ */
+export function copyStateDict(
+  params: readonly Param[], tensors: ReadonlyMap<string, Tensor>, strict: boolean,
+  hint?: (extra: readonly string[], missing: readonly string[]) => string,
+): void {
+  const op = 'loadStateDict';
+  const sources = checkStateDictFits(op, params, tensors, strict, '', hint).map(({ data }, i) => {
     const p = params[i], what = `tensor ${quote(p.name)}`;
     checkDataLength(op, what, data, p.shape);
     checkDataLength(op, `parameter ${quote(p.name)} value`, p.value, p.shape);
@@ -91,6 +108,7 @@ export function loadStateDict(
  */
 export function checkStateDictFits(
   op: string, params: readonly { name: string; shape: readonly number[] }[], tensors: ReadonlyMap<string, unknown>, strict: boolean, where = '',
+  hint?: (extra: readonly string[], missing: readonly string[]) => string,
 ): Tensor[] {
   const wanted = new Set(params.map((p) => p.name));
   const missing = params.filter((p) => !tensors.has(p.name)).map((p) => p.name);
@@ -99,12 +117,10 @@ export function checkStateDictFits(
   if (missing.length > 0 || unexpected.length > 0) {
     const parts = [missing.length && `missing ${listNames(missing)}`, unexpected.length && `unexpected ${listNames(unexpected)}`].filter(Boolean);
     // a hint only where the caller can act on it (loadCheckpoint's names come from its own writer)
-    let hint = '';
-    if (!where && missing.length > 0) {
-      const fit = inferNameMapping(extra, missing);
-      if (fit) hint = ` (options.mapping ${formatNameMapping(fit)} would match every name)`;
-    } else if (!where) hint = ' (strict: false ignores them)';
-    throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters${where}: ${parts.join('; ')}${hint}`);
+    let why = '';
+    if (!where && missing.length > 0) why = hint ? hint(extra, missing) : '';
+    else if (!where) why = ' (strict: false ignores them)';
+    throw new RangeError(`${op}: the state dict does not match the model's ${params.length} parameters${where}: ${parts.join('; ')}${why}`);
   }
   return params.map((p) => {
     const what = `tensor ${quote(p.name)}`;

@@ -9,7 +9,8 @@
  * Precision: the sum over k is a float32 running sum (the TypeScript kernel sums in float64),
  * so results differ from it by float32 rounding, about √K·2⁻²⁴ relative to Σₖ|a·b|.
  *
- * Memory: one staging area grows to the largest operation seen (warm-up) and is then reused;
+ * Memory: one staging area grows to the largest operation seen (warm-up), at most
+ * STAGING_FLOATS (larger products run in tiles), and is then reused;
  * a B operand packed by `packBResident` stays in wasm memory, tied to the Float64Array the
  * layer packed into, until that array is garbage collected. Nothing here allocates per call
  * once warm.
@@ -91,6 +92,20 @@ export function resetGemmKernel(): void {
 // wasm memory holds the largest single operation's operands, not the sum of all of them.
 let scratchAt = 0, scratchBytes = 0;
 
+/**
+ * What an operation stages at most, in f32 entries (1.75 MiB): products and fused passes whose
+ * operands are larger run in tiles or time chunks of this size, so wasm memory does not hold
+ * a second copy of a big layer's activations beside the caller's arrays.
+ */
+export let STAGING_FLOATS = 7 << 16;
+
+/** Sets STAGING_FLOATS and returns the previous value (tests make tiles and chunks small). */
+export function setStagingFloats(floats: number): number {
+  const previous = STAGING_FLOATS;
+  STAGING_FLOATS = floats;
+  return previous;
+}
+
 /** Rounds a count of f32 entries up to whole 16-byte vectors. */
 export const up4 = (floats: number): number => (floats + 3) & ~3;
 
@@ -109,10 +124,10 @@ export function scratch(k: GemmKernel, floats: number): number {
 /** Panels of op(B) [K×N] resident in wasm memory, by the Float64Array `packB` filled. */
 export interface Resident { off: number; bytes: number; K: number; N: number }
 let resident = new WeakMap<Float64Array, Resident>();
-interface Reclaimed { k: GemmKernel; off: number; bytes: number }
+interface Reclaimed { k: GemmKernel; r: Resident }
 /** FinalizationRegistry (ES2021), where the runtime has it: frees a resident copy with its Float64Array. */
 const Registry = (globalThis as { FinalizationRegistry?: new (cb: (r: Reclaimed) => void) => { register(o: object, r: Reclaimed): void } }).FinalizationRegistry;
-const reclaim = Registry ? new Registry((r) => { if (r.k === kernel) r.k.arena.release(r.off, r.bytes); }) : null;
+const reclaim = Registry ? new Registry(({ k, r }) => { if (k === kernel && r.bytes > 0) k.arena.release(r.off, r.bytes); }) : null;
 
 /** rowPanels' answer for the current product: [Mfull, w1, w2] (one array, never reallocated). */
 export const panels = new Int32Array(3);
@@ -163,6 +178,11 @@ export function stageB(f32: Float32Array, at: number, B: Float32Array, bOff: num
   }
 }
 
+/** The resident packed op(B) of `Bp` as [byte offset, K, N], or null. */
+export function residentOf(Bp: Float64Array): Resident | null {
+  return resident.get(Bp) ?? null;
+}
+
 /** Runs the kernel on staged A and B into Cw at cAt and writes C (β = 0 overwrite, 1 add). */
 function multiply(
   k: GemmKernel, aAt: number, bAt: number, cAt: number,
@@ -179,7 +199,13 @@ function multiply(
   }
 }
 
-/** C = op(A)·op(B) + β·C for Float32Array operands, K ≥ 1, M, N ≥ 1 (checked by the caller). */
+/**
+ * C = op(A)·op(B) + β·C for Float32Array operands, K ≥ 1, M, N ≥ 1 (checked by the caller).
+ * Operands that fit in STAGING_FLOATS are staged whole; larger products run in tiles of
+ * whole panels (N in blocks of nb columns, M in blocks of mb rows, K never split, so every
+ * C[i, j] is the same float32 running sum either way): op(B) is staged once per column block
+ * and op(A) once per column block and row block.
+ */
 export function gemmF32(
   k: GemmKernel,
   C: Float32Array, cOff: number, ldc: number,
@@ -188,12 +214,24 @@ export function gemmF32(
   M: number, N: number, K: number, beta: number,
 ): void {
   const N8 = Math.ceil(N / GEMM_NR) * GEMM_NR;
-  const aF = up4(M * K), bF = N8 * K;
-  const aAt = scratch(k, aF + bF + M * N8), bAt = aAt + 4 * aF, cAt = bAt + 4 * bF;
+  let nb = N8, mb = M;
+  if (up4(M * K) + N8 * K + M * N8 > STAGING_FLOATS) {
+    // half the budget for a column block of op(B), the rest for a row block of op(A) and C
+    nb = Math.min(N8, Math.max(GEMM_NR, Math.floor(STAGING_FLOATS / 2 / K / GEMM_NR) * GEMM_NR));
+    mb = Math.min(M, Math.max(GEMM_MR, Math.floor((STAGING_FLOATS - K * nb) / (K + nb) / GEMM_MR) * GEMM_MR));
+  }
+  const aF = up4(mb * K), bF = nb * K;
+  const bAt = scratch(k, bF + aF + mb * nb), aAt = bAt + 4 * bF, cAt = aAt + 4 * aF;
   const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
-  stageA(f32, aAt / 4, A, aOff, aRow, aCol, M, K);
-  stageB(f32, bAt / 4, B, bOff, bRow, bCol, K, N);
-  multiply(k, aAt, bAt, cAt, C, cOff, ldc, M, N, K, beta);
+  for (let j0 = 0; j0 < N; j0 += nb) {
+    const n = Math.min(nb, N - j0);
+    stageB(f32, bAt / 4, B, bOff + j0 * bCol, bRow, bCol, K, n);
+    for (let i0 = 0; i0 < M; i0 += mb) {
+      const m = Math.min(mb, M - i0);
+      stageA(f32, aAt / 4, A, aOff + i0 * aRow, aRow, aCol, m, K);
+      multiply(k, aAt, bAt, cAt, C, cOff + i0 * ldc + j0, ldc, m, n, K, beta);
+    }
+  }
 }
 
 /** Packs op(B) [K×N] into wasm memory for later `gemmPackedF32` calls with the same `Bp`. */
@@ -203,10 +241,16 @@ export function packBResident(
 ): void {
   const bytes = Math.ceil(N / GEMM_NR) * GEMM_NR * K * 4;
   let r = resident.get(Bp);
-  if (!r || r.bytes < bytes) {
-    r = { off: k.arena.alloc(bytes), bytes, K, N };
+  if (!r) {
+    r = { off: 0, bytes: 0, K, N };
     resident.set(Bp, r);
-    reclaim?.register(Bp, { k, off: r.off, bytes });
+    reclaim?.register(Bp, { k, r });
+  }
+  if (r.bytes < bytes) {
+    // a larger shape (the backward pass's W_hh after the forward's W_hhᵀ): the old region goes back
+    if (r.bytes > 0) k.arena.release(r.off, r.bytes);
+    r.off = k.arena.alloc(bytes);
+    r.bytes = bytes;
   }
   r.K = K;
   r.N = N;
