@@ -15,6 +15,7 @@
  * The padding id is never emitted (it marks the end of a target in training).
  */
 import { copyRows } from '../kernels/elementwise.js';
+import { bridge } from '../models/bridge.js';
 import type { Seq2Seq } from '../models/seq2seq.js';
 import { type FloatArray, type Tensor, allocate } from '../tensor.js';
 import { checkChoice, checkIndices, checkInteger, checkKeys, checkNumber, checkObject, describe } from '../validate.js';
@@ -79,12 +80,8 @@ export function beamSearch(model: Seq2Seq, src: ArrayLike<number>, options: Beam
   const h: Tensor = { data: f(L * k * Hd), shape: [L, k, Hd] };
   const c: Tensor | null = enc.cN ? { data: f(L * k * Hd), shape: [L, k, Hd] } : null;
   const H = model.encoder.hiddenSize, D = model.encoder.directions;
-  for (const [to, from] of [[h, enc.hN], [c, enc.cN]] as const) {
-    if (!to || !from) continue;
-    for (let l = 0; l < L; l++) for (let i = 0; i < k; i++) for (let d = 0; d < D; d++) {
-      copyRows(to.data, (l * k + i) * Hd + d * H, Hd, from.data, (l * D + d) * H, H, 1, H);
-    }
-  }
+  bridge(h.data, enc.hN.data, L, D, H, 1, k);
+  if (c) bridge(c.data, enc.cN!.data, L, D, H, 1, k);
   const x: Tensor = { data: f(k * I), shape: [1, k, I] }; // the first step has one live row, later ones k
   const hTilde = f(k * Hd), z = f(k * V), logp = new Float64Array(V);
   const nextH = f(h.data.length), nextC = c ? f(c.data.length) : null, nextTilde = f(k * Hd);

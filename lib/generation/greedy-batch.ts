@@ -11,6 +11,7 @@
  * stops when every row is finished or after maxLength tokens. Padding is never emitted.
  */
 import { copyRows } from '../kernels/elementwise.js';
+import { bridge } from '../models/bridge.js';
 import type { Seq2Seq } from '../models/seq2seq.js';
 import { type Tensor, allocate } from '../tensor.js';
 import { checkIndices, checkInteger, checkKeys, checkObject, describe } from '../validate.js';
@@ -57,10 +58,8 @@ export function greedyBatch(model: Seq2Seq, sources: readonly ArrayLike<number>[
   // the decoder's initial state per layer: [h_fwd; h_bwd] of the encoder's layer (the bridge)
   const h: Tensor = { data: f(L * B * Hd), shape: [L, B, Hd] };
   const c: Tensor | null = enc.cN ? { data: f(L * B * Hd), shape: [L, B, Hd] } : null;
-  for (const [to, from] of [[h, enc.hN], [c, enc.cN]] as const) {
-    if (!to || !from) continue;
-    for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) copyRows(to.data, l * B * Hd + d * H, Hd, from.data, (l * D + d) * B * H, H, B, H);
-  }
+  bridge(h.data, enc.hN.data, L, D, H, B);
+  if (c) bridge(c.data, enc.cN!.data, L, D, H, B);
 
   const x: Tensor = { data: f(B * I), shape: [1, B, I] };
   const hTilde = f(B * Hd), z = f(B * V);

@@ -26,6 +26,7 @@ import { Attention, type AttentionScore, attentionScores } from '../layers/atten
 import { Embedding } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import { Recurrent } from '../layers/recurrent.js';
+import { bridge, bridgeBack } from './bridge.js';
 import { copyRows, addRows } from '../kernels/elementwise.js';
 import type { Loss } from '../losses/loss.js';
 import { getLoss } from '../losses/registry.js';
@@ -287,8 +288,9 @@ export class Seq2Seq {
     for (let b = 0; b < B; b++) ws.lengths[b] = batch.srcLengths ? batch.srcLengths[b] : S;
     this.srcEmbedding.forward(ws.srcEmbedded.data, 0, E, batch.src.data, S * B);
     const enc = this.encoder.forwardUnchecked(ws.srcEmbedded, null, null, batch.srcLengths ? ws.lengths : null);
-    this.bridge(enc.hN.data, ws.h0, B);
-    if (ws.c0) this.bridge(enc.cN!.data, ws.c0, B);
+    const { numLayers: L, directions: D, hiddenSize: H } = this.encoder;
+    bridge(ws.h0, enc.hN.data, L, D, H, B);
+    if (ws.c0) bridge(ws.c0, enc.cN!.data, L, D, H, B);
     const X = this.decoder.beginSteps(T, B, ws.h0, ws.c0);
     this.tgtEmbedding.forward(X, 0, I, batch.tgtIn.data, T * B);
     if (feed) for (let b = 0; b < B; b++) X.fill(0, b * I + E, (b + 1) * I); // h̃⟨−1⟩ = 0
@@ -307,22 +309,6 @@ export class Seq2Seq {
     }
     this.head.forward(ws.z, ws.hTilde, 0, Hd, T * B);
     return ws.output;
-  }
-
-  /** Decoder initial state [L, B, D·H] from encoder final states [L·D, B, H]: [h_fwd; h_bwd] per layer. */
-  private bridge(state: FloatArray, out: FloatArray, B: number): void {
-    const H = this.encoder.hiddenSize, D = this.encoder.directions, Hd = D * H;
-    for (let l = 0; l < this.encoder.numLayers; l++) {
-      for (let d = 0; d < D; d++) copyRows(out, l * B * Hd + d * H, Hd, state, (l * D + d) * B * H, H, B, H);
-    }
-  }
-
-  /** The bridge's backward: dL/d(encoder final state) from dL/d(decoder initial state). */
-  private bridgeBack(dInit: FloatArray, out: FloatArray, B: number): void {
-    const H = this.encoder.hiddenSize, D = this.encoder.directions, Hd = D * H;
-    for (let l = 0; l < this.encoder.numLayers; l++) {
-      for (let d = 0; d < D; d++) copyRows(out, (l * D + d) * B * H, H, dInit, l * B * Hd + d * H, Hd, B, H);
-    }
   }
 
   /** The loss of the last forward; leaves dL/dlogits in the workspace. */
@@ -355,8 +341,9 @@ export class Seq2Seq {
     const g = this.decoder.endStepBackward();
     this.tgtEmbedding.backward(dX, 0, I, batch.tgtIn.data, T * B);
     const dMemory = this.attention ? this.attention.endBackward() : ws.zeroMemoryGrad;
-    this.bridgeBack(g.dh0.data, ws.dhN, B);
-    if (ws.dcN) this.bridgeBack(g.dc0!.data, ws.dcN, B);
+    const { numLayers: L, directions: D, hiddenSize: H } = this.encoder;
+    bridgeBack(ws.dhN, g.dh0.data, L, D, H, B);
+    if (ws.dcN) bridgeBack(ws.dcN, g.dc0!.data, L, D, H, B);
     const enc = this.encoder.backwardUnchecked(dMemory, ws.dhN, ws.dcN);
     this.srcEmbedding.backward(enc.dx.data, 0, E, batch.src.data, S * B);
   }
