@@ -119,16 +119,24 @@ export function cellStepF32(
   return true;
 }
 
-/** Views of wasm memory by first f32 index, re-made when the shape or the buffer changes (a steady state makes none). */
-const views = new Map<number, Float32Array>();
+/**
+ * Views of wasm memory by first f32 index and length, re-made when the buffer changes: a
+ * steady state makes none, also when the last chunk of time steps is shorter than the others.
+ */
+const views = new Map<number, Map<number, Float32Array>>();
 
 /** f32[at, at + n) as a Float32Array view (for block copies out of wasm memory). */
 function view(f32: Float32Array, at: number, n: number): Float32Array {
-  let v = views.get(at);
-  if (!v || v.length !== n || v.buffer !== f32.buffer) {
+  let byLength = views.get(at);
+  if (!byLength) {
     if (views.size > 64) views.clear();
+    views.set(at, (byLength = new Map()));
+  }
+  let v = byLength.get(n);
+  if (!v || v.buffer !== f32.buffer) {
+    if (byLength.size > 16) byLength.clear(); // many sequence lengths: keep the cache small
     v = new Float32Array(f32.buffer, at * 4, n);
-    views.set(at, v);
+    byLength.set(n, v);
   }
   return v;
 }
