@@ -33,7 +33,7 @@ export const trainUsage = `usage: rnnkit train [options]
   --layers L           stacked layers (default 1)
   --seq-len T          characters per sequence, the BPTT length (default 48)
   --batch B            sequences per step (default 24)
-  --steps N            training steps (default 450), or
+  --steps N            training steps (default 600), or
   --epochs E           passes over the training text (steps = E · chars / (T · B))
   --optimizer NAME     adam, sgd, sgd_momentum, rmsprop, adagrad (default adam)
   --lr X               learning rate (default 0.01 for adam, 0.003 for rmsprop, 0.1 otherwise)
@@ -171,7 +171,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   const trainData = new CharBatches(tokens.subarray(0, split), vocab.size, seqLen, batch, 'float32', ids);
   const valData = new CharBatches(tokens.subarray(split), vocab.size, seqLen, batch, 'float32', ids);
   const epochs = flags.epochs as number | undefined;
-  const steps = epochs !== undefined ? Math.max(1, Math.round((epochs * split) / (seqLen * batch))) : ((flags.steps as number | undefined) ?? 450);
+  const steps = epochs !== undefined ? Math.max(1, Math.round((epochs * split) / (seqLen * batch))) : ((flags.steps as number | undefined) ?? 600);
   if (startStep >= steps) throw new UsageError(`train: the checkpoint is at step ${startStep}, already ≥ --steps ${steps}; ask for more steps`);
   const optName = (flags.optimizer as string | undefined) ?? 'adam';
   const lr = (flags.lr as number | undefined) ?? (optName === 'adam' ? 0.01 : optName === 'rmsprop' ? 0.003 : 0.1);
