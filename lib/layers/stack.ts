@@ -14,7 +14,7 @@
  * imports only `LSTM` carries no other cell and no mode lookup (that is `Recurrent`, by mode name).
  */
 import type { Cell } from '../cells/cell.js';
-import { copyRows } from '../kernels/elementwise.js';
+import { copyRows, swapLeadingAxes } from '../kernels/elementwise.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
@@ -232,7 +232,7 @@ export class RecurrentStack {
     const ws = this.reserve(T, B);
     const H = this.hiddenSize, D = this.directions, DH = D * H;
     let X: FloatArray = x.data;
-    if (ws.xT) X = transposeTB(ws.xT, x.data, B, T, this.inputSize);
+    if (ws.xT) X = swapLeadingAxes(ws.xT, x.data, B, T, this.inputSize);
     this.x = X;
     this.masked = lengths != null;
     if (lengths != null) for (let b = 0; b < B; b++) ws.lengths[b] = lengths[b];
@@ -257,7 +257,7 @@ export class RecurrentStack {
         if (lens) zeroPadded(out, d * H, DH, lens, T, B, H);
       }
     }
-    if (ws.outputBF) transposeTB(ws.outputBF, ws.outputs[this.numLayers - 1], T, B, DH);
+    if (ws.outputBF) swapLeadingAxes(ws.outputBF, ws.outputs[this.numLayers - 1], T, B, DH);
     this.backwardReady = true;
     return ws.result;
   }
@@ -275,7 +275,7 @@ export class RecurrentStack {
     this.checkStates(op, ['dhN', 'dcN'], dhN, dcN, B);
     const ws = this.ready(op);
     let dTop: FloatArray = dOutput.data;
-    if (ws.dOutputT) dTop = transposeTB(ws.dOutputT, dOutput.data, B, T, DH);
+    if (ws.dOutputT) dTop = swapLeadingAxes(ws.dOutputT, dOutput.data, B, T, DH);
     return this.backwardUnchecked(dTop, dhN ? dhN.data : null, dcN ? dcN.data : null);
   }
 
@@ -309,7 +309,7 @@ export class RecurrentStack {
       // through the dropout before layer k: dL/d(output of k−1) = dL/d(dropped) ⊙ mask
       if (k > 0 && this.dropped) applyMask(dInput, dInput, ws.masks[k - 1], T * B * DH);
     }
-    if (ws.dxBF) transposeTB(ws.dxBF, ws.dx, T, B, this.inputSize);
+    if (ws.dxBF) swapLeadingAxes(ws.dxBF, ws.dx, T, B, this.inputSize);
     return ws.gradients;
   }
 
@@ -350,11 +350,14 @@ export class RecurrentStack {
     this.checkStates(op, ['h0', 'c0'], h0, c0, B);
   }
 
-  /** Checks x the way forward does (named by `op`) and returns [T, B]; changes nothing. */
-  checkInput(op: string, x: Tensor): [number, number] {
+  /**
+   * Checks x the way forward does (named by `op`) and returns [T, B]; changes nothing.
+   * `batchFirst` (default the stack's) reads x as [B, T, I], for a model that transposes it.
+   */
+  checkInput(op: string, x: Tensor, batchFirst = this.batchFirst): [number, number] {
     const { data, shape } = checkFloatTensor(op, 'x', x);
     if (shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-      throw new RangeError(`${op}: x must have shape ${this.batchFirst ? '[B, T, input_size]' : '[T, B, input_size]'} with positive sizes, got ${formatShape(shape)}`);
+      throw new RangeError(`${op}: x must have shape ${batchFirst ? '[B, T, input_size]' : '[T, B, input_size]'} with positive sizes, got ${formatShape(shape)}`);
     }
     if (shape[2] !== this.inputSize) {
       throw new RangeError(`${op}: x has shape ${formatShape(shape)} but input_size is ${this.inputSize}`);
@@ -362,7 +365,7 @@ export class RecurrentStack {
     const n = shape[0] * shape[1] * shape[2];
     if (data.length !== n) throw new RangeError(`${op}: x has shape ${formatShape(shape)} (${n} entries) but its data has ${data.length}`);
     checkFinite(op, 'x', data);
-    return this.batchFirst ? [shape[1], shape[0]] : [shape[0], shape[1]];
+    return batchFirst ? [shape[1], shape[0]] : [shape[0], shape[1]];
   }
 
   /** Checks a pair of optional states [L·D, B, H] (the second, c, for LSTM only). */
@@ -429,16 +432,16 @@ export class RecurrentStack {
   }
 }
 
-/** Checks per-row lengths: B integers in 1…T. */
-function checkLengths(op: string, lengths: ArrayLike<number>, T: number, B: number): void {
+/** Checks per-row lengths (`name`, default `lengths`): B integers in 1…T. */
+export function checkLengths(op: string, lengths: ArrayLike<number>, T: number, B: number, name = 'lengths'): void {
   if (typeof lengths !== 'object' || lengths === null || typeof lengths.length !== 'number') {
-    throw new TypeError(`${op}: lengths must be an array of ${B} integers, got ${describe(lengths)}`);
+    throw new TypeError(`${op}: ${name} must be an array of ${B} integers, got ${describe(lengths)}`);
   }
-  if (lengths.length !== B) throw new RangeError(`${op}: lengths has ${lengths.length} entries but the batch has ${B} rows`);
+  if (lengths.length !== B) throw new RangeError(`${op}: ${name} has ${lengths.length} entries but the batch has ${B} rows`);
   for (let b = 0; b < B; b++) {
     const n = lengths[b];
     if (!Number.isInteger(n) || n < 1 || n > T) {
-      throw new RangeError(`${op}: lengths[${b}] must be an integer in [1, ${T}], got ${describe(n)}`);
+      throw new RangeError(`${op}: ${name}[${b}] must be an integer in [1, ${T}], got ${describe(n)}`);
     }
   }
 }
@@ -448,10 +451,4 @@ function zeroPadded(out: FloatArray, col: number, ld: number, lengths: Int32Arra
   for (let b = 0; b < B; b++) {
     for (let t = lengths[b]; t < T; t++) out.fill(0, (t * B + b) * ld + col, (t * B + b) * ld + col + H);
   }
-}
-
-/** out [Q, P, F] = transpose of src [P, Q, F] over the first two axes. */
-function transposeTB(out: FloatArray, src: FloatArray, P: number, Q: number, F: number): FloatArray {
-  for (let p = 0; p < P; p++) copyRows(out, p * F, P * F, src, p * Q * F, F, Q, F);
-  return out;
 }

@@ -26,13 +26,14 @@ import { Attention, type AttentionScore, attentionScores } from '../layers/atten
 import { Embedding } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import { Recurrent } from '../layers/recurrent.js';
+import { checkLengths } from '../layers/stack.js';
 import { copyRows, addRows } from '../kernels/elementwise.js';
 import type { Loss } from '../losses/loss.js';
 import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate } from '../tensor.js';
-import { asOperation, checkBoolean, checkChoice, checkDataLength, checkIndices, checkInteger, checkKeys, checkObject, checkTensorLike, describe, shapeText } from '../validate.js';
+import { asOperation, checkBoolean, checkChoice, checkDataLength, checkIndices, checkInteger, checkKeys, checkObject, checkTensorLike, shapeText } from '../validate.js';
 
 export interface Seq2SeqOptions {
   /** Cell of both sides: `rnn_tanh`, `rnn_relu`, `gru` or `lstm`. */
@@ -257,13 +258,7 @@ export class Seq2Seq {
     if (B2 !== B || B3 !== B || T2 !== T) {
       throw new RangeError(`${op}: src ${shapeText(batch.src.shape)}, tgtIn ${shapeText(batch.tgtIn.shape)} and tgtOut ${shapeText(batch.tgtOut.shape)} must share B, and tgtIn and tgtOut T`);
     }
-    const lengths = batch.srcLengths;
-    if (lengths != null) {
-      if (typeof lengths !== 'object' || lengths.length !== B) throw new RangeError(`${op}: srcLengths must hold ${B} lengths, got ${describe(lengths)}`);
-      for (let b = 0; b < B; b++) {
-        if (!Number.isInteger(lengths[b]) || lengths[b] < 1 || lengths[b] > S) throw new RangeError(`${op}: srcLengths[${b}] must be an integer in [1, ${S}], got ${describe(lengths[b])}`);
-      }
-    }
+    if (batch.srcLengths != null) checkLengths(op, batch.srcLengths, S, B, 'srcLengths');
     return [S, T, B];
   }
 
@@ -309,19 +304,18 @@ export class Seq2Seq {
     return ws.output;
   }
 
-  /** Decoder initial state [L, B, D·H] from encoder final states [L·D, B, H]: [h_fwd; h_bwd] per layer. */
-  private bridge(state: FloatArray, out: FloatArray, B: number): void {
+  /**
+   * Decoder initial state [L, B, D·H] from encoder final states [L·D, B, H]: [h_fwd; h_bwd] per
+   * layer; with `back`, its backward: dL/d(encoder final state) `state` from dL/d(decoder initial state) `out`.
+   */
+  private bridge(state: FloatArray, out: FloatArray, B: number, back = false): void {
     const H = this.encoder.hiddenSize, D = this.encoder.directions, Hd = D * H;
     for (let l = 0; l < this.encoder.numLayers; l++) {
-      for (let d = 0; d < D; d++) copyRows(out, l * B * Hd + d * H, Hd, state, (l * D + d) * B * H, H, B, H);
-    }
-  }
-
-  /** The bridge's backward: dL/d(encoder final state) from dL/d(decoder initial state). */
-  private bridgeBack(dInit: FloatArray, out: FloatArray, B: number): void {
-    const H = this.encoder.hiddenSize, D = this.encoder.directions, Hd = D * H;
-    for (let l = 0; l < this.encoder.numLayers; l++) {
-      for (let d = 0; d < D; d++) copyRows(out, (l * D + d) * B * H, H, dInit, l * B * Hd + d * H, Hd, B, H);
+      for (let d = 0; d < D; d++) {
+        const o = l * B * Hd + d * H, e = (l * D + d) * B * H;
+        if (back) copyRows(state, e, H, out, o, Hd, B, H);
+        else copyRows(out, o, Hd, state, e, H, B, H);
+      }
     }
   }
 
@@ -355,8 +349,8 @@ export class Seq2Seq {
     const g = this.decoder.endStepBackward();
     this.tgtEmbedding.backward(dX, 0, I, batch.tgtIn.data, T * B);
     const dMemory = this.attention ? this.attention.endBackward() : ws.zeroMemoryGrad;
-    this.bridgeBack(g.dh0.data, ws.dhN, B);
-    if (ws.dcN) this.bridgeBack(g.dc0!.data, ws.dcN, B);
+    this.bridge(ws.dhN, g.dh0.data, B, true);
+    if (ws.dcN) this.bridge(ws.dcN, g.dc0!.data, B, true);
     const enc = this.encoder.backwardUnchecked(dMemory, ws.dhN, ws.dcN);
     this.srcEmbedding.backward(enc.dx.data, 0, E, batch.src.data, S * B);
   }
