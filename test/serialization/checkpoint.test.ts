@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import {
   Adam, CHECKPOINT_FORMAT, type OptimizerState, Random, SGD, SequenceModel, SequenceTrainer, createOptimizerFromState, createScheduleFromState, decodeSafetensors,
-  decodeStateJSON, encodeSafetensors, loadCheckpoint, saveCheckpoint,
+  decodeStateJSON, encodeSafetensors, loadCheckpoint, loadModel, saveCheckpoint,
 } from '../../lib/index.js';
 import { saveCheckpointV1 } from '../helpers/legacy-checkpoint.js';
 
@@ -119,6 +119,31 @@ describe('checkpoints (format 2)', () => {
       .to.throw(/unknown key "momentum"/);
     expect(() => loadCheckpoint(edit((_, m) => { m['rnnkit.optimizer'] = JSON.stringify({ ...JSON.parse(m['rnnkit.optimizer']), buffers: {} }); })))
       .to.throw(TypeError, 'rnnkit.optimizer has buffers');
+  });
+
+  it('loadModel rebuilds the model, step, extra and tensors that loadCheckpoint does, without reading the optimizer state', () => {
+    const { model, optimizer } = trained();
+    const history = { data: Float64Array.from([1, 2]), shape: [2] };
+    for (const format of ['safetensors', 'json'] as const) {
+      const file = saveCheckpoint({ model, optimizer, step: 7, extra: { vocab: 'abc' }, tensors: new Map([['history', history]]) }, format as 'json');
+      const full = loadCheckpoint(file), only = loadModel(file);
+      expect(Object.keys(only).sort()).to.deep.equal(['extra', 'model', 'step', 'tensors']);
+      expect(only.step).to.equal(7);
+      expect(only.extra).to.deep.equal({ vocab: 'abc' });
+      expect(only.tensors.get('history')).to.deep.equal(history);
+      expect(only.model.options).to.deep.equal(full.model.options);
+      expect(only.model.rng.getState()).to.equal(full.model.rng.getState());
+      only.model.params.forEach((p, i) => expect(p.value, p.name).to.deep.equal(model.params[i].value));
+    }
+    // the optimizer's metadata is not read: a broken one stops loadCheckpoint, not loadModel
+    const { tensors, metadata } = decodeSafetensors(saveCheckpoint({ model, optimizer }, 'safetensors'));
+    const broken = encodeSafetensors(tensors, { ...metadata, 'rnnkit.optimizer': '{"optimizer": "lbfgs"}' });
+    expect(() => loadCheckpoint(broken)).to.throw(TypeError, 'loadCheckpoint');
+    expect(loadModel(broken).model.params.length).to.equal(model.params.length);
+    // errors name loadModel
+    expect(() => loadModel(42 as never)).to.throw(TypeError, 'loadModel: file must be a Uint8Array (safetensors) or a string (JSON), got 42');
+    expect(() => loadModel(encodeSafetensors(tensors, { ...metadata, 'rnnkit.format': 'x' }))).to.throw(TypeError, 'loadModel: not an rnnkit checkpoint (metadata rnnkit.format is "x"');
+    expect(() => loadModel(encodeSafetensors(tensors, { ...metadata, 'rnnkit.model': '[' }))).to.throw(TypeError, 'loadModel: metadata rnnkit.model is missing or not valid JSON');
   });
 
   it('refuses to save a model whose parameter names could be taken for optimizer state or caller tensors', () => {
