@@ -3,17 +3,13 @@
  * `rnn_<registered activation>`, `gru`, `lstm`), which is how models and fixtures name their
  * stacks, and which can also run one step at a time (a decoder whose input at step t depends on
  * its output at t − 1). The stack's machinery is `RecurrentStack` (stack.ts); `LSTM`, `GRU` and
- * `RNN` build theirs from their own cell, without this mode lookup.
+ * `RNN` build theirs from their own cell, without the mode lookup (cells/mode.ts), and
+ * SequenceModel builds a RecurrentStack by mode, without the step-by-step API.
  */
-import type { Activation } from '../activations/activation.js';
-import { getActivation } from '../activations/registry.js';
-import type { Cell } from '../cells/cell.js';
-import { GRUCell } from '../cells/gru.js';
-import { LSTMCell } from '../cells/lstm.js';
-import { RNNCell } from '../cells/rnn.js';
+import { cellForMode, kindOfMode } from '../cells/mode.js';
 import { copyRows } from '../kernels/elementwise.js';
 import { type FloatArray, allocate } from '../tensor.js';
-import { checkOptions, describe } from '../validate.js';
+import { checkOptions } from '../validate.js';
 import { RecurrentStack, type RecurrentGradients, STACK_OPTION_KEYS, type StackOptions } from './stack.js';
 
 export type { RecurrentOutput, RecurrentGradients } from './stack.js';
@@ -23,38 +19,14 @@ export interface RecurrentOptions extends StackOptions {
   mode: string;
 }
 
-const KIND: Record<string, string> = { gru: 'GRU', lstm: 'LSTM' };
-
 /** The keys of RecurrentOptions; any other key is refused. */
 export const RECURRENT_OPTION_KEYS: readonly string[] = ['mode', ...STACK_OPTION_KEYS];
-
-/** The stack's own options out of a larger options object (a model's), for `new Recurrent`. */
-export function pickRecurrentOptions(options: RecurrentOptions | object): RecurrentOptions {
-  const o = options as Record<string, unknown>;
-  return Object.fromEntries(RECURRENT_OPTION_KEYS.filter((k) => k in o).map((k) => [k, o[k]])) as unknown as RecurrentOptions;
-}
-
-/** The cell for a mode name; throws listing the accepted modes. */
-export function cellForMode(mode: string, op: string): Cell {
-  if (mode === 'gru') return new GRUCell();
-  if (mode === 'lstm') return new LSTMCell();
-  if (typeof mode === 'string' && mode.startsWith('rnn_')) {
-    let g1: Activation;
-    try {
-      g1 = getActivation(mode.slice(4), op);
-    } catch (e) {
-      throw new TypeError(`${op}: unknown mode "${mode}": ${(e as Error).message.split('; ')[1] ?? ''}`);
-    }
-    return new RNNCell(g1);
-  }
-  throw new TypeError(`${op}: mode must be "rnn_tanh", "rnn_relu", "rnn_<activation>", "gru" or "lstm", got ${describe(mode)}`);
-}
 
 export class Recurrent extends RecurrentStack {
   constructor(options: RecurrentOptions) {
     const op = 'Recurrent';
     checkOptions(op, options, RECURRENT_OPTION_KEYS);
-    super(cellForMode(options.mode, op), KIND[options.mode] ?? 'RNN', options);
+    super(cellForMode(options.mode, op), kindOfMode(options.mode), options);
   }
 
   /**

@@ -70,6 +70,12 @@ export interface RecurrentGradients {
 /** The keys of StackOptions; LSTM and GRU refuse any other (Recurrent adds `mode`, RNN `nonlinearity`). */
 export const STACK_OPTION_KEYS: readonly string[] = ['inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'bias', 'batchFirst', 'dtype', 'seed', 'namePrefix', 'dropout'];
 
+/** The stack's own options out of a larger options object (a model's). */
+export function pickStackOptions(options: object): StackOptions {
+  const o = options as Record<string, unknown>;
+  return Object.fromEntries(STACK_OPTION_KEYS.filter((k) => k in o).map((k) => [k, o[k]])) as unknown as StackOptions;
+}
+
 /** A stack's buffers for one (T, B), made by `reserve`. */
 export interface Workspace {
   T: number;

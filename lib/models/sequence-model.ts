@@ -18,7 +18,8 @@ import { applyMask, checkDropout, drawMask } from '../layers/dropout.js';
 import { Embedding, type EmbeddingOptions } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import { copyRows, swapLeadingAxes } from '../kernels/elementwise.js';
-import { Recurrent, type RecurrentGradients, type RecurrentOutput, pickRecurrentOptions } from '../layers/recurrent.js';
+import { RecurrentStack, type RecurrentGradients, type RecurrentOutput, pickStackOptions } from '../layers/stack.js';
+import { cellForMode, kindOfMode } from '../cells/mode.js';
 import type { Loss } from '../losses/loss.js';
 import { getLoss } from '../losses/registry.js';
 import { type Param, zeroGrads } from '../param.js';
@@ -117,7 +118,8 @@ interface ModelWorkspace {
 }
 
 export class SequenceModel {
-  readonly rnn: Recurrent;
+  /** The recurrent stack (built by mode name; the step-by-step API is Recurrent's, for decoders). */
+  readonly rnn: RecurrentStack;
   /** The input embedding, or null when the model reads features. */
   readonly embedding: Embedding | null;
   readonly head: Linear;
@@ -155,7 +157,7 @@ export class SequenceModel {
     this.g2 = getActivation(g2Name, op);
     const e = options.embedding ?? null;
     const inputSize = options.inputSize ?? (e === null ? undefined : checkObject<EmbeddingOptions>(op, 'embedding', e).embeddingDim);
-    this.rnn = asOperation(op, () => new Recurrent({ ...pickRecurrentOptions(options), inputSize: inputSize!, batchFirst: false }));
+    this.rnn = asOperation(op, () => new RecurrentStack(cellForMode(options.mode, op), kindOfMode(options.mode), { ...pickStackOptions(options), inputSize: inputSize!, batchFirst: false }));
     const namePrefix = options.namePrefix;
     const embeddingDropout = checkDropout(op, 'embeddingDropout', options.embeddingDropout ?? 0);
     const headDropout = checkDropout(op, 'headDropout', options.headDropout ?? 0);

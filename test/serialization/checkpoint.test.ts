@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import {
   Adam, CHECKPOINT_FORMAT, type OptimizerState, Random, SGD, SequenceModel, SequenceTrainer, createOptimizerFromState, createScheduleFromState, decodeSafetensors,
   decodeStateJSON, encodeSafetensors, loadCheckpoint, loadModel, saveCheckpoint,
+  createOptimizer, createSchedule,
 } from '../../lib/index.js';
 import { saveCheckpointV1 } from '../helpers/legacy-checkpoint.js';
 
@@ -200,9 +201,9 @@ describe('checkpoints: schedules and dropout resume exactly', () => {
     const options = { mode: 'lstm', hiddenSize: 6, outputSize: 4, numLayers: 2, dropout: 0.3, headDropout: 0.2,
       embedding: { numEmbeddings: 9, embeddingDim: 4, paddingIdx: 0 }, seed: 4 };
     const batch = (i: number) => ({ x: { data: Int32Array.from({ length: 15 }, (_, k) => (k * 7 + i) % 9), shape: [5, 3] }, y: { data: Array.from({ length: 15 }, (_, k) => (k + i) % 4), shape: [5, 3] } });
-    const spec = { optimizer: { name: 'adamw', lr: 0.02, weight_decay: 0.01 }, schedule: { name: 'cosine_annealing_lr', t_max: 4, eta_min: 0.001 } };
     const a = new SequenceModel(options);
-    const ta = new SequenceTrainer(a, spec);
+    const adamw = createOptimizer(a.params, { name: 'adamw', lr: 0.02, weight_decay: 0.01 });
+    const ta = new SequenceTrainer(a, { optimizer: adamw, schedule: createSchedule(adamw, { name: 'cosine_annealing_lr', t_max: 4, eta_min: 0.001 }) });
     for (let i = 0; i < 3; i++) ta.step(batch(i).x, batch(i).y);
     const file = saveCheckpoint({ model: a, optimizer: ta.optimizer, schedule: ta.schedule, step: 3 }, 'safetensors');
     const lrAtSave = ta.optimizer.lr;
@@ -220,7 +221,8 @@ describe('checkpoints: schedules and dropout resume exactly', () => {
 
   it('refuses a schedule over another optimizer, a schedule without optimizer state, and a bad rnnkit.rng', () => {
     const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, outputSize: 2 });
-    const t = new SequenceTrainer(model, { optimizer: { name: 'sgd', lr: 0.1 }, schedule: { name: 'step_lr', step_size: 2 } });
+    const sgd = createOptimizer(model.params, { name: 'sgd', lr: 0.1 });
+    const t = new SequenceTrainer(model, { optimizer: sgd, schedule: createSchedule(sgd, { name: 'step_lr', step_size: 2 }) });
     expect(() => saveCheckpoint({ model, schedule: t.schedule }, 'json')).to.throw(TypeError, /saveCheckpoint: input\.schedule must be a schedule over input\.optimizer/);
     const text = saveCheckpoint({ model, optimizer: t.optimizer, schedule: t.schedule }, 'json');
     expect(loadCheckpoint(text).scheduleState).to.include({ name: 'step_lr', lastEpoch: 0 });
