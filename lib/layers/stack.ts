@@ -15,7 +15,7 @@
  */
 import type { Cell } from '../cells/cell.js';
 import { copyRows, swapLeadingAxes } from '../kernels/elementwise.js';
-import { type Param, zeroGrads } from '../param.js';
+import { type Param, initUniform, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
 import { checkBoolean, checkBufferSize, checkChoice, checkFinite, checkFloatTensor, checkInteger, checkTensor, describe } from '../validate.js';
@@ -193,7 +193,7 @@ export class RecurrentStack {
   resetParameters(seed = 0): void {
     const rng = new Random(checkInteger(`${this.kind}.resetParameters`, 'seed', seed, 0));
     const k = 1 / Math.sqrt(this.hiddenSize);
-    for (const p of this.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
+    initUniform(this.params, k, rng);
   }
 
   /** Training mode (default): dropout applies. Returns this. */

@@ -22,10 +22,10 @@ import { RecurrentStack, type RecurrentGradients, type RecurrentOutput, pickStac
 import { cellForMode, kindOfMode } from '../cells/mode.js';
 import type { Loss } from '../losses/loss.js';
 import { getLoss } from '../losses/registry.js';
-import { type Param, zeroGrads } from '../param.js';
+import { type Param, initUniform, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { asOperation, describe, checkBoolean, checkChoice, checkOptions, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
+import { asOperation, describe, checkBoolean, checkChoice, checkOptions, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, checkTokenIds, sameShape, shapeText } from '../validate.js';
 
 export type Topology = 'many_to_many' | 'many_to_one';
 
@@ -194,7 +194,7 @@ export class SequenceModel {
     this.embedding?.resetParameters(new Random((seed ^ 0xe3bed) >>> 0));
     const rng = new Random((seed ^ 0x5eed) >>> 0);
     const k = 1 / Math.sqrt(this.head.inFeatures);
-    for (const p of this.head.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
+    initUniform(this.head.params, k, rng);
   }
 
   zeroGrad(): void {
@@ -267,13 +267,8 @@ export class SequenceModel {
     const bf = this.options.batchFirst;
     let T: number, B: number;
     if (this.embedding) {
-      const { data, shape } = checkTensorLike<TokenIds>(op, 'x', x);
-      if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-        throw new RangeError(`${op}: x must be token ids of shape ${bf ? '[B, T]' : '[T, B]'} with positive sizes, got ${shapeText(shape)}`);
-      }
-      checkDataLength(op, 'x', data, shape);
-      this.embedding.checkIds(op, 'x', data);
-      [T, B] = bf ? [shape[1], shape[0]] : [shape[0], shape[1]];
+      const [d0, d1] = checkTokenIds(op, 'x', x, this.embedding.numEmbeddings, bf ? '[B, T]' : '[T, B]');
+      [T, B] = bf ? [d1, d0] : [d0, d1];
     } else {
       [T, B] = this.rnn.checkInput(op, x as Tensor, bf);
     }
