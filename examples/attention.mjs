@@ -1,7 +1,7 @@
 // An encoder–decoder with attention learns to reverse short words, then shows where it looks.
 // Run after `npm run build`:   node examples/attention.mjs [steps]
 // Source and target are characters; ids: 0 padding, 1 start (targets), 2 end (targets).
-import { Seq2Seq, Trainer, Random } from '../dist/esm/index.js';
+import { Adam, Seq2Seq, Trainer, Random } from '../dist/esm/index.js';
 
 const ALPHABET = 'abcdefgh';
 const SRC = (c) => ALPHABET.indexOf(c) + 1;            // source ids 1…8
@@ -31,7 +31,7 @@ function batch() {
 
 const model = new Seq2Seq({ mode: 'gru', srcVocab: ALPHABET.length + 1, tgtVocab: ALPHABET.length + 3,
   embeddingDim: 16, hiddenSize: 32, bidirectionalEncoder: true, attention: 'general', inputFeed: true, seed: 1 });
-const trainer = new Trainer(model, { optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 5 });
+const trainer = new Trainer(model, { optimizer: new Adam(model.params, { lr: 0.01 }), clipNorm: 5 });
 for (let i = 1; i <= steps; i++) {
   const { loss } = trainer.run(() => model.lossAndGrad(batch()));
   if (i % 100 === 0) console.log(`step ${i}: loss ${loss.toFixed(3)}`);

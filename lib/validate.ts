@@ -90,6 +90,20 @@ export function checkIndices(op: string, name: string, data: ArrayLike<number>, 
   }
 }
 
+/**
+ * Checks token ids {data, shape}: two positive sizes laid out as `layout` (e.g. `[T, B]`), data
+ * of that length, every id in [0, V). Returns the shape's two sizes.
+ */
+export function checkTokenIds(op: string, name: string, t: unknown, V: number, layout: string): [number, number] {
+  const { data, shape } = checkTensorLike<{ data: ArrayLike<number>; shape: unknown }>(op, name, t);
+  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new RangeError(`${op}: ${name} must be token ids of shape ${layout} with positive sizes, got ${shapeText(shape)}`);
+  }
+  checkDataLength(op, name, data, shape);
+  checkIndices(op, name, data, V, 'token');
+  return [shape[0], shape[1]];
+}
+
 /** Whether `got` is an array equal to `shape`. */
 export function sameShape(got: unknown, shape: readonly unknown[]): boolean {
   return Array.isArray(got) && got.length === shape.length && got.every((d, i) => d === shape[i]);

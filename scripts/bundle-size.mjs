@@ -3,8 +3,9 @@
 //   root      everything the package root exports (lib/index.ts)
 //   all       every module of lib/ except the CLI (what a root exporting everything would cost)
 //   LSTM      `import { LSTM }`: inference, wasm backend included
-//   trainer   an LSTM SequenceModel trained with Adam and clipping (SequenceTrainer)
-//   generate  loading a checkpoint and generating text
+//   trainer   an LSTM SequenceModel trained with Adam and clipping (SequenceModel, SequenceTrainer,
+//             Adam; the trainer takes optimizer objects, so the entry names the one it uses)
+//   generate  loading a checkpoint's model (loadModel) and generating text
 // Issue 11 set goals on what users import (LSTM ≤ 12 KB, trainer ≤ 20 KB, generate ≤ 22 KB,
 // the whole root ≤ 32 KB): each is reported as met or NOT MET, stated rather than hidden.
 // BUDGET_GZIP is a regression guard on the root, which fails the run when it grows past it:
@@ -44,8 +45,8 @@ const entries = [
   { name: 'root', what: 'import * from lib/index.ts', limit: BUDGET_GZIP, target: 32 * 1024, contents: `export * from './index.js';` },
   { name: 'all', what: 'every lib module but cli', contents: libModules(lib).map((p) => `export * from '${rel(p)}';`).join('\n') },
   { name: 'LSTM', what: 'import { LSTM } only', target: 12 * 1024, contents: `export { LSTM } from './index.js';` },
-  { name: 'trainer', what: 'SequenceModel + SequenceTrainer (Adam, clipping)', target: 20 * 1024, contents: `export { SequenceModel, SequenceTrainer } from './index.js';` },
-  { name: 'generate', what: 'loadCheckpoint + generate', target: 22 * 1024, contents: `export { loadCheckpoint, generate } from './index.js';` },
+  { name: 'trainer', what: 'SequenceModel + SequenceTrainer + Adam (clipping)', target: 20 * 1024, contents: `export { SequenceModel, SequenceTrainer, Adam } from './index.js';` },
+  { name: 'generate', what: 'loadModel + generate', target: 22 * 1024, contents: `export { loadModel, generate } from './index.js';` },
 ];
 
 async function bundle(contents, define) {

@@ -8,7 +8,7 @@
 //                                                   mapped) and compares its logits with PyTorch's
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Random, SequenceModel, SequenceTrainer, loadStateDict, decodeSafetensors, saveCheckpoint } from '../dist/esm/index.js';
+import { Adam, Random, SequenceModel, SequenceTrainer, loadStateDict, decodeSafetensors, saveCheckpoint } from '../dist/esm/index.js';
 
 const [command, dir] = process.argv.slice(2);
 if (!['export', 'import'].includes(command) || !dir) {
@@ -37,7 +37,7 @@ if (command === 'export') {
   const rng = new Random(1);
   const ids = () => Array.from({ length: T * B }, () => rng.int(11));
   // a few Adam steps, so the weights are not the initial ones and the file holds optimizer state
-  const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.05 } });
+  const trainer = new SequenceTrainer(model, { optimizer: new Adam(model.params, { lr: 0.05 }) });
   for (let i = 0; i < 5; i++) trainer.step({ data: Int32Array.from(ids()), shape: [T, B] }, { data: ids().map((v) => v % 7), shape: [T, B] });
   const x = ids();
   writeFileSync(join(dir, 'rnnkit.safetensors'), saveCheckpoint({ model, optimizer: trainer.optimizer, step: 5 }, 'safetensors'));

@@ -2,7 +2,7 @@
 // The heap must stay flat after warm-up: a steady-state training step allocates nothing that
 // survives it. Run with `npm run soak` (node --expose-gc); prints a table and a verdict, and
 // with --json one JSON object on the last line. Exit 1 if the heap grows beyond the noise.
-import { LSTM, SequenceModel, SequenceTrainer, Random } from '../dist/esm/index.js';
+import { Adam, LSTM, SequenceModel, SequenceTrainer, Random } from '../dist/esm/index.js';
 
 const args = process.argv.slice(2);
 const steps = Number(args.find((a) => a.startsWith('--steps='))?.slice(8) ?? 20000);
@@ -14,7 +14,7 @@ if (typeof globalThis.gc !== 'function') {
 void LSTM;
 const T = 16, B = 4, I = 8, H = 16, V = 5;
 const model = new SequenceModel({ mode: 'lstm', inputSize: I, hiddenSize: H, outputSize: V, seed: 1 });
-const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 1 });
+const trainer = new SequenceTrainer(model, { optimizer: new Adam(model.params, { lr: 0.01 }), clipNorm: 1 });
 const rng = new Random(7);
 const x = { data: new Float32Array(T * B * I), shape: [T, B, I] };
 const y = { data: new Int32Array(T * B), shape: [T, B] };

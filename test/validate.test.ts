@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { GRU, LSTM, RNN, Recurrent, SequenceModel } from '../lib/index.js';
 import { checkKeys, checkOptions, closestKey, editDistance } from '../lib/validate.js';
 import { allocate } from '../lib/tensor.js';
-import { pickRecurrentOptions } from '../lib/layers/recurrent.js';
+import { pickStackOptions } from '../lib/layers/stack.js';
 
 describe('validate: strict options', () => {
   it('editDistance counts insertions, deletions, substitutions and adjacent transpositions', () => {
@@ -62,10 +62,10 @@ describe('validate: strict options', () => {
     expect(m.rnn.hiddenSize).to.equal(4);
   });
 
-  it('pickRecurrentOptions keeps only the stack\'s keys of a model\'s options (what SequenceModel hands on)', () => {
+  it('pickStackOptions keeps only the stack\'s keys of a model\'s options (what SequenceModel hands on, beside the mode)', () => {
     const options = { mode: 'gru', inputSize: 3, hiddenSize: 4, outputSize: 2, topology: 'many_to_one', loss: 'mse', namePrefix: 'dec.' };
-    expect(pickRecurrentOptions(options)).to.deep.equal({ mode: 'gru', inputSize: 3, hiddenSize: 4, namePrefix: 'dec.' });
-    expect(new Recurrent({ ...pickRecurrentOptions(options), batchFirst: false }).params[0].name).to.equal('dec.weight_ih_l0');
+    expect(pickStackOptions(options)).to.deep.equal({ inputSize: 3, hiddenSize: 4, namePrefix: 'dec.' });
+    expect(new Recurrent({ ...pickStackOptions(options), mode: 'gru', batchFirst: false }).params[0].name).to.equal('dec.weight_ih_l0');
   });
 
   it('sizes whose buffers cannot be allocated are an rnnkit RangeError naming the operation and the size', () => {

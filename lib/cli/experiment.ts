@@ -18,6 +18,7 @@ import { writeFileAtomic } from './files.js';
 import { heatmap } from './plots/heatmap.js';
 import { lineChart } from './plots/line-chart.js';
 import { Progress, formatDuration } from './progress.js';
+import { Adam } from '../optimizers/adam.js';
 
 export const EXPERIMENTS = ['long-term', 'names', 'g2p'] as const;
 export const CELLS = ['rnn_tanh', 'gru', 'lstm'] as const;
@@ -123,7 +124,7 @@ export function trainCell(cell: Cell, cfg: LongTermConfig, testX: Float32Array, 
   const { seqLen: T, steps, hidden: H, batch: B, lr, seed } = cfg;
   const t0 = process.hrtime.bigint();
   const model = new SequenceModel({ mode: cell, inputSize: 2, hiddenSize: H, outputSize: 1, topology: 'many_to_one', loss: 'mse', seed });
-  const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr }, clipNorm: 1, nonFinite: 'skip' });
+  const trainer = new SequenceTrainer(model, { optimizer: new Adam(model.params, { lr }), clipNorm: 1, nonFinite: 'skip' });
   const rng = new Random((seed + 1) >>> 0);
   const x = new Float32Array(T * B * 2), y = new Float32Array(B);
   const xt = { data: x, shape: [T, B, 2] }, yt = { data: y, shape: [B, 1] };

@@ -28,6 +28,8 @@ import { CELLS, TRAINING_FLAGS, writeLossPlot } from './tasks/train-flags.js';
 import { TOKENIZATIONS, type Tokenization, detokenize, tokenize } from './tasks/tokens.js';
 import { type PairBatch, TGT_END, TGT_START, type Translator, type TranslatorOptions, createTranslator } from './tasks/translator.js';
 import { END, PAD, START, UNK, type UnknownCounter, Vocabulary, unknownCounter } from './tasks/vocabulary.js';
+import { Adam } from '../optimizers/adam.js';
+import { ReduceLROnPlateau } from '../optimizers/schedules.js';
 
 const ATTENTION = ['none', 'dot', 'general', 'mlp'] as const;
 const DECODE_FLAGS: FlagSpecs = {
@@ -211,9 +213,10 @@ async function train(argv: string[], out: (line: string) => void): Promise<numbe
   const model = createTranslator(cmd, options);
   const clip = (flags['clip-norm'] as number | undefined) ?? 5;
   const factor = (flags['reduce-lr'] as number | undefined) ?? 0.5;
+  const optimizer = new Adam(model.params, { lr: (flags.lr as number | undefined) ?? 0.005 });
   const trainer = new Trainer(model, {
-    optimizer: { name: 'adam', lr: (flags.lr as number | undefined) ?? 0.005 }, clipNorm: clip > 0 ? clip : null,
-    schedule: factor < 1 ? { name: 'reduce_lr_on_plateau', factor, patience: 2 } : null,
+    optimizer, clipNorm: clip > 0 ? clip : null,
+    schedule: factor < 1 ? new ReduceLROnPlateau(optimizer, { factor, patience: 2 }) : null,
   });
   const B = (flags.batch as number | undefined) ?? 32;
   const json = Boolean(flags.json);

@@ -11,7 +11,7 @@
  * first two axes: 1 at a valid step, 0 at padding.
  */
 import { type DType, type FloatArray, allocate } from '../tensor.js';
-import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, describe } from '../validate.js';
+import { checkBoolean, checkChoice, checkIndices, checkInteger, checkNumber, checkOptions, describe } from '../validate.js';
 
 export interface PadOptions {
   /** [B, T, ·] instead of [T, B, ·] (default false). */
@@ -92,12 +92,9 @@ export function oneHot(ids: { data: ArrayLike<number>; shape: readonly number[] 
   const n = ids?.data?.length;
   if (typeof n !== 'number' || !Array.isArray(ids.shape)) throw new TypeError(`${op}: ids must be {data, shape}, got ${describe(ids)}`);
   if (ids.shape.reduce((a, d) => a * d, 1) !== n) throw new RangeError(`${op}: ids has shape [${ids.shape.join(', ')}] but ${n} entries`);
+  checkIndices(op, 'ids', ids.data, V, 'token');
   const data = allocate(dtype, n * V);
-  for (let i = 0; i < n; i++) {
-    const k = ids.data[i];
-    if (!Number.isInteger(k) || k < 0 || k >= V) throw new RangeError(`${op}: ids[${i}] must be a token id in [0, ${V - 1}], got ${describe(k)}`);
-    data[i * V + k] = 1;
-  }
+  for (let i = 0; i < n; i++) data[i * V + ids.data[i]] = 1;
   return { data, shape: [...ids.shape, V] };
 }
 

@@ -28,6 +28,15 @@ export function copyRows(
   return out;
 }
 
+/**
+ * out [Q, P, F] = src [P, Q, F] with its first two axes swapped (time-major ↔ batch-major);
+ * `out` must not alias `src`. Token ids (Int32Array, number[]) go through it too.
+ */
+export function swapLeadingAxes<A extends FloatArray | Int32Array>(out: A, src: ArrayLike<number>, P: number, Q: number, F: number): A {
+  for (let p = 0; p < P; p++) copyRows(out as FloatArray, p * F, P * F, src as FloatArray, p * Q * F, F, Q, F);
+  return out;
+}
+
 /** out[r, :] += src[r, :] for `rows` rows. */
 export function addRows(
   out: FloatArray, oOff: number, ldo: number,

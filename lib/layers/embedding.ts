@@ -12,7 +12,7 @@
 import { type Param, createParam } from '../param.js';
 import type { Random } from '../random.js';
 import type { DType, FloatArray } from '../tensor.js';
-import { checkIndices, checkInteger, checkObject, checkKeys, describe } from '../validate.js';
+import { checkInteger, checkObject, checkKeys, describe } from '../validate.js';
 
 export interface EmbeddingOptions {
   /** N: the vocabulary size (ids 0…N−1). */
@@ -50,11 +50,6 @@ export class Embedding {
     const W = this.weight.value, E = this.embeddingDim;
     for (let i = 0; i < W.length; i++) W[i] = rng.normal();
     if (this.paddingIdx !== null) W.fill(0, this.paddingIdx * E, (this.paddingIdx + 1) * E);
-  }
-
-  /** Checks token ids (named `name` under `op`): integers in [0, N). */
-  checkIds(op: string, name: string, ids: ArrayLike<number>): void {
-    checkIndices(op, name, ids, this.numEmbeddings, 'token');
   }
 
   /** x[r, :] = W[ids[r], :] for r < rows; x rows of stride ldx at xOff. Ids must be checked. */

@@ -1,14 +1,12 @@
+import { GRUCell } from '../cells/gru.js';
 import { checkOptions } from '../validate.js';
-import { RECURRENT_OPTION_KEYS, Recurrent, type RecurrentOptions } from './recurrent.js';
+import { RecurrentStack, STACK_OPTION_KEYS, type StackOptions } from './stack.js';
 
-export type GRUOptions = Omit<RecurrentOptions, 'mode'>;
-
-/** The keys GRUOptions and LSTMOptions accept: RecurrentOptions less `mode`. */
-export const LAYER_OPTION_KEYS: readonly string[] = RECURRENT_OPTION_KEYS.filter((k) => k !== 'mode');
+export type GRUOptions = StackOptions;
 
 /** a GRU stack (gates r, z, n); PyTorch's nn.GRU. */
-export class GRU extends Recurrent {
+export class GRU extends RecurrentStack {
   constructor(options: GRUOptions) {
-    super({ ...checkOptions('GRU', options, LAYER_OPTION_KEYS), mode: 'gru' });
+    super(new GRUCell(), 'GRU', checkOptions('GRU', options, STACK_OPTION_KEYS));
   }
 }

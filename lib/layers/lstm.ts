@@ -1,12 +1,12 @@
+import { LSTMCell } from '../cells/lstm.js';
 import { checkOptions } from '../validate.js';
-import { LAYER_OPTION_KEYS } from './gru.js';
-import { Recurrent, type RecurrentOptions } from './recurrent.js';
+import { RecurrentStack, STACK_OPTION_KEYS, type StackOptions } from './stack.js';
 
-export type LSTMOptions = Omit<RecurrentOptions, 'mode'>;
+export type LSTMOptions = StackOptions;
 
 /** an LSTM stack (gates i, f, g, o); PyTorch's nn.LSTM. */
-export class LSTM extends Recurrent {
+export class LSTM extends RecurrentStack {
   constructor(options: LSTMOptions) {
-    super({ ...checkOptions('LSTM', options, LAYER_OPTION_KEYS), mode: 'lstm' });
+    super(new LSTMCell(), 'LSTM', checkOptions('LSTM', options, STACK_OPTION_KEYS));
   }
 }

@@ -27,13 +27,14 @@ import { Embedding } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import { Recurrent } from '../layers/recurrent.js';
 import { bridge, bridgeBack } from './bridge.js';
+import { checkLengths } from '../layers/stack.js';
 import { copyRows, addRows } from '../kernels/elementwise.js';
 import type { Loss } from '../losses/loss.js';
 import { getLoss } from '../losses/registry.js';
-import { type Param, zeroGrads } from '../param.js';
+import { type Param, initUniform, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate } from '../tensor.js';
-import { asOperation, checkBoolean, checkChoice, checkDataLength, checkIndices, checkInteger, checkKeys, checkObject, checkTensorLike, describe, shapeText } from '../validate.js';
+import { asOperation, checkBoolean, checkChoice, checkInteger, checkKeys, checkObject, checkTokenIds, shapeText } from '../validate.js';
 
 export interface Seq2SeqOptions {
   /** Cell of both sides: `rnn_tanh`, `rnn_relu`, `gru` or `lstm`. */
@@ -192,7 +193,7 @@ export class Seq2Seq {
     this.tgtEmbedding.resetParameters(rng);
     this.attention?.resetParameters(rng);
     const k = 1 / Math.sqrt(this.head.inFeatures);
-    for (const p of this.head.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
+    initUniform(this.head.params, k, rng);
   }
 
   zeroGrad(): void {
@@ -252,30 +253,14 @@ export class Seq2Seq {
   checkBatch(op: string, batch: Seq2SeqBatch): [number, number, number] {
     checkObject(op, 'batch', batch);
     checkKeys(op, 'batch', batch, ['src', 'srcLengths', 'tgtIn', 'tgtOut']);
-    const [S, B] = this.checkIds(op, 'src', batch.src, this.options.srcVocab);
-    const [T, B2] = this.checkIds(op, 'tgtIn', batch.tgtIn, this.options.tgtVocab);
-    const [T2, B3] = this.checkIds(op, 'tgtOut', batch.tgtOut, this.options.tgtVocab);
+    const [S, B] = checkTokenIds(op, 'src', batch.src, this.options.srcVocab, '[steps, B]');
+    const [T, B2] = checkTokenIds(op, 'tgtIn', batch.tgtIn, this.options.tgtVocab, '[steps, B]');
+    const [T2, B3] = checkTokenIds(op, 'tgtOut', batch.tgtOut, this.options.tgtVocab, '[steps, B]');
     if (B2 !== B || B3 !== B || T2 !== T) {
       throw new RangeError(`${op}: src ${shapeText(batch.src.shape)}, tgtIn ${shapeText(batch.tgtIn.shape)} and tgtOut ${shapeText(batch.tgtOut.shape)} must share B, and tgtIn and tgtOut T`);
     }
-    const lengths = batch.srcLengths;
-    if (lengths != null) {
-      if (typeof lengths !== 'object' || lengths.length !== B) throw new RangeError(`${op}: srcLengths must hold ${B} lengths, got ${describe(lengths)}`);
-      for (let b = 0; b < B; b++) {
-        if (!Number.isInteger(lengths[b]) || lengths[b] < 1 || lengths[b] > S) throw new RangeError(`${op}: srcLengths[${b}] must be an integer in [1, ${S}], got ${describe(lengths[b])}`);
-      }
-    }
+    if (batch.srcLengths != null) checkLengths(op, batch.srcLengths, S, B, 'srcLengths');
     return [S, T, B];
-  }
-
-  private checkIds(op: string, name: string, t: TokenTensor, V: number): [number, number] {
-    const { data, shape } = checkTensorLike<TokenTensor>(op, name, t);
-    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-      throw new RangeError(`${op}: ${name} must be token ids of shape [steps, B] with positive sizes, got ${shapeText(shape)}`);
-    }
-    checkDataLength(op, name, data, shape);
-    checkIndices(op, name, data, V, 'token');
-    return [shape[0], shape[1]];
   }
 
   /** Encoder, bridge, decoder steps with attention, head: a checked batch forward. */

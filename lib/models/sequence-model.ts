@@ -17,14 +17,15 @@ import { getActivation } from '../activations/registry.js';
 import { applyMask, checkDropout, drawMask } from '../layers/dropout.js';
 import { Embedding, type EmbeddingOptions } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
-import { copyRows } from '../kernels/elementwise.js';
-import { Recurrent, type RecurrentGradients, type RecurrentOutput, pickRecurrentOptions } from '../layers/recurrent.js';
+import { copyRows, swapLeadingAxes } from '../kernels/elementwise.js';
+import { RecurrentStack, type RecurrentGradients, type RecurrentOutput, pickStackOptions } from '../layers/stack.js';
+import { cellForMode, kindOfMode } from '../cells/mode.js';
 import type { Loss } from '../losses/loss.js';
 import { getLoss } from '../losses/registry.js';
-import { type Param, zeroGrads } from '../param.js';
+import { type Param, initUniform, zeroGrads } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { asOperation, describe, checkBoolean, checkChoice, checkFloatTensor, checkOptions, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, sameShape, shapeText } from '../validate.js';
+import { asOperation, describe, checkBoolean, checkChoice, checkOptions, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, checkTokenIds, sameShape, shapeText } from '../validate.js';
 
 export type Topology = 'many_to_many' | 'many_to_one';
 
@@ -117,7 +118,8 @@ interface ModelWorkspace {
 }
 
 export class SequenceModel {
-  readonly rnn: Recurrent;
+  /** The recurrent stack (built by mode name; the step-by-step API is Recurrent's, for decoders). */
+  readonly rnn: RecurrentStack;
   /** The input embedding, or null when the model reads features. */
   readonly embedding: Embedding | null;
   readonly head: Linear;
@@ -155,7 +157,7 @@ export class SequenceModel {
     this.g2 = getActivation(g2Name, op);
     const e = options.embedding ?? null;
     const inputSize = options.inputSize ?? (e === null ? undefined : checkObject<EmbeddingOptions>(op, 'embedding', e).embeddingDim);
-    this.rnn = asOperation(op, () => new Recurrent({ ...pickRecurrentOptions(options), inputSize: inputSize!, batchFirst: false }));
+    this.rnn = asOperation(op, () => new RecurrentStack(cellForMode(options.mode, op), kindOfMode(options.mode), { ...pickStackOptions(options), inputSize: inputSize!, batchFirst: false }));
     const namePrefix = options.namePrefix;
     const embeddingDropout = checkDropout(op, 'embeddingDropout', options.embeddingDropout ?? 0);
     const headDropout = checkDropout(op, 'headDropout', options.headDropout ?? 0);
@@ -192,7 +194,7 @@ export class SequenceModel {
     this.embedding?.resetParameters(new Random((seed ^ 0xe3bed) >>> 0));
     const rng = new Random((seed ^ 0x5eed) >>> 0);
     const k = 1 / Math.sqrt(this.head.inFeatures);
-    for (const p of this.head.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniform(-k, k);
+    initUniform(this.head.params, k, rng);
   }
 
   zeroGrad(): void {
@@ -263,18 +265,13 @@ export class SequenceModel {
   /** Checks x (features or token ids), h0, c0 and lengths as forward does, named by `op`; returns [T, B]. */
   checkInputs(op: string, x: ModelInput, inputs: SequenceInputs = {}): [number, number] {
     const bf = this.options.batchFirst;
-    if (!this.embedding && !bf) return this.rnn.checkInputs(op, x as Tensor, inputs?.h0, inputs?.c0, inputs?.lengths);
-    const ids = this.embedding !== null, rank = ids ? 2 : 3;
-    const { data, shape } = ids ? checkTensorLike<TokenIds>(op, 'x', x) : checkFloatTensor(op, 'x', x);
-    if (!Array.isArray(shape) || shape.length !== rank || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-      const want = `${bf ? '[B, T' : '[T, B'}${ids ? '' : ', input_size'}]`;
-      throw new RangeError(`${op}: x must be ${ids ? 'token ids' : 'features'} of shape ${want} with positive sizes, got ${shapeText(shape)}`);
+    let T: number, B: number;
+    if (this.embedding) {
+      const [d0, d1] = checkTokenIds(op, 'x', x, this.embedding.numEmbeddings, bf ? '[B, T]' : '[T, B]');
+      [T, B] = bf ? [d1, d0] : [d0, d1];
+    } else {
+      [T, B] = this.rnn.checkInput(op, x as Tensor, bf);
     }
-    if (!ids && shape[2] !== this.rnn.inputSize) throw new RangeError(`${op}: x has shape ${formatShape(shape)} but input_size is ${this.rnn.inputSize}`);
-    checkDataLength(op, 'x', data, shape);
-    if (ids) this.embedding!.checkIds(op, 'x', data);
-    else checkFinite(op, 'x', data);
-    const [T, B] = bf ? [shape[1], shape[0]] : [shape[0], shape[1]];
     this.rnn.checkStatesAndLengths(op, T, B, inputs?.h0, inputs?.c0, inputs?.lengths);
     return [T, B];
   }
@@ -422,15 +419,5 @@ export class SequenceModel {
       aDropped: f(this.options.headDropout > 0 ? rows * DH : 0), headMask: f(this.options.headDropout > 0 ? rows * DH : 0),
       prediction: { y: { data: y, shape }, z: { data: z, shape }, state },
     });
-  }
-}
-
-/** out [Q, P, F] = src [P, Q, F] with its first two axes swapped. */
-function swapLeadingAxes(out: FloatArray | Int32Array, src: ArrayLike<number>, P: number, Q: number, F: number): void {
-  for (let p = 0; p < P; p++) {
-    for (let q = 0; q < Q; q++) {
-      const o = (q * P + p) * F, i = (p * Q + q) * F;
-      for (let f = 0; f < F; f++) out[o + f] = src[i + f];
-    }
   }
 }

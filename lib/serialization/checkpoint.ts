@@ -62,20 +62,25 @@ export interface CheckpointInput {
   tensors?: ReadonlyMap<string, Tensor>;
 }
 
-export interface Checkpoint {
+/** What `loadModel` reads: the model and the caller's data, without the training state. */
+export interface SavedModel {
   model: SequenceModel;
-  /** The optimizer state to pass to `optimizer.setState` (or `createOptimizerFromState`). */
-  optimizerState: OptimizerState | null;
-  /** The schedule state to pass to `createScheduleFromState(optimizer, …)`, or null. */
-  scheduleState: ScheduleState | null;
   step: number;
   extra: Record<string, string>;
   /** The caller's tensors, under the names they were saved with (empty for format 1). */
   tensors: Map<string, Tensor>;
 }
 
+export interface Checkpoint extends SavedModel {
+  /** The optimizer state to pass to `optimizer.setState` (or `createOptimizerFromState`). */
+  optimizerState: OptimizerState | null;
+  /** The schedule state to pass to `createScheduleFromState(optimizer, …)`, or null. */
+  scheduleState: ScheduleState | null;
+}
+
 const OP_SAVE = 'saveCheckpoint';
 const OP_LOAD = 'loadCheckpoint';
+const OP_LOAD_MODEL = 'loadModel';
 
 /** Writes a checkpoint as safetensors bytes (`format: 'safetensors'`) or JSON text (`'json'`). */
 export function saveCheckpoint(input: CheckpointInput, format: 'safetensors'): Uint8Array;
@@ -123,17 +128,51 @@ export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | '
 }
 
 /**
- * Reads a checkpoint (safetensors bytes or JSON text) and rebuilds its model. Values must be
- * finite. Throws, naming what is wrong, on anything that is not an rnnkit checkpoint.
+ * Reads a checkpoint (safetensors bytes or JSON text) and rebuilds its model, with the
+ * caller's data (step, extra strings and tensors) but not the training state: the optimizer
+ * and schedule metadata are neither read nor checked (`loadCheckpoint` does both), so a page
+ * that only runs the model carries no optimizer code. Values must be finite. Throws, naming
+ * what is wrong, on anything that is not an rnnkit checkpoint.
+ */
+export function loadModel(file: Uint8Array | string): SavedModel {
+  return readCheckpoint(file, OP_LOAD_MODEL).saved;
+}
+
+/**
+ * Reads a checkpoint (safetensors bytes or JSON text) and rebuilds its model, and checks the
+ * optimizer and schedule state it holds (by building them once) before returning it. Values
+ * must be finite. Throws, naming what is wrong, on anything that is not an rnnkit checkpoint.
  */
 export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
+  const { saved, format, meta, optimizerTensors } = readCheckpoint(file, OP_LOAD);
+  const params = saved.model.params;
+  let optimizerState: OptimizerState | null = null;
+  if (format === CHECKPOINT_FORMAT) {
+    if (meta['rnnkit.optimizer']) optimizerState = optimizerStateFromTensors(meta['rnnkit.optimizer'], optimizerTensors, params);
+    else if (optimizerTensors.size > 0) throw new TypeError(`${OP_LOAD}: the file holds optimizer state tensors (${[...optimizerTensors.keys()][0]}, …) but no rnnkit.optimizer metadata`);
+  } else if (meta['rnnkit.optimizer']) {
+    optimizerState = decodeOptimizerState(meta['rnnkit.optimizer'], params);
+  }
+  // every buffer name, length and hyper-parameter is checked here, not later
+  const optimizer = optimizerState && asOperation(`${OP_LOAD}: optimizer state`, () => createOptimizerFromState(params, optimizerState));
+  let scheduleState: ScheduleState | null = null;
+  if (meta['rnnkit.schedule'] !== undefined) {
+    if (!optimizer) throw new TypeError(`${OP_LOAD}: the file holds rnnkit.schedule but no optimizer state for it to schedule`);
+    scheduleState = parseJSONObject(meta['rnnkit.schedule'], 'rnnkit.schedule') as unknown as ScheduleState;
+    asOperation(`${OP_LOAD}: rnnkit.schedule`, () => createScheduleFromState(optimizer, scheduleState!));
+  }
+  return { ...saved, optimizerState, scheduleState };
+}
+
+/** What loadModel and loadCheckpoint share: the file, its format, the model, step, extra and the optimizer's tensors set aside. */
+function readCheckpoint(file: Uint8Array | string, op: string) {
   let state: StateFile;
   if (typeof file === 'string') state = decodeStateJSON(file, { requireFinite: true });
   else if (file instanceof Uint8Array) state = decodeSafetensors(file, { requireFinite: true });
-  else throw new TypeError(`${OP_LOAD}: file must be a Uint8Array (safetensors) or a string (JSON), got ${describe(file)}`);
+  else throw new TypeError(`${op}: file must be a Uint8Array (safetensors) or a string (JSON), got ${describe(file)}`);
   const meta = state.metadata, format = meta['rnnkit.format'];
   if (format !== CHECKPOINT_FORMAT && format !== CHECKPOINT_FORMAT_V1) {
-    throw new TypeError(`${OP_LOAD}: not an rnnkit checkpoint (metadata rnnkit.format is ${describe(format)}, expected "${CHECKPOINT_FORMAT}" or "${CHECKPOINT_FORMAT_V1}")`);
+    throw new TypeError(`${op}: not an rnnkit checkpoint (metadata rnnkit.format is ${describe(format)}, expected "${CHECKPOINT_FORMAT}" or "${CHECKPOINT_FORMAT_V1}")`);
   }
   // format 2: the optimizer's buffers are tensors beside the parameters
   const optimizerTensors = new Map<string, Tensor>(), extraTensors = new Map<string, Tensor>();
@@ -145,40 +184,26 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
       state.tensors.delete(name);
     }
   }
-  const options = parseJSONObject(meta['rnnkit.model'], 'rnnkit.model') as unknown as SequenceModelOptions;
+  const options = parseJSONObject(meta['rnnkit.model'], 'rnnkit.model', op) as unknown as SequenceModelOptions;
   // compare the file's tensors with the shapes the options imply before building anything,
   // so a small file cannot make the loader allocate a huge model
-  const shapes = expectedShapes(options, state.tensors.size);
-  if (shapes) checkStateDictFits(OP_LOAD, shapes, state.tensors, true, ' in rnnkit.model');
-  const model = asOperation(`${OP_LOAD}: metadata rnnkit.model`, () => new SequenceModel(options));
+  const shapes = expectedShapes(options, state.tensors.size, op);
+  if (shapes) checkStateDictFits(op, shapes, state.tensors, true, ' in rnnkit.model');
+  const model = asOperation(`${op}: metadata rnnkit.model`, () => new SequenceModel(options));
   copyStateDict(model.params, state.tensors, true);
-  const step = checkStep(OP_LOAD, 'rnnkit.step', Number(meta['rnnkit.step'] ?? '0'), meta['rnnkit.step']);
-  const extra = mapValues(parseJSONObject(meta['rnnkit.extra'] ?? '{}', 'rnnkit.extra'), (v, k) => {
-    if (typeof v !== 'string') throw new TypeError(`${OP_LOAD}: rnnkit.extra.${k} must be a string, got ${describe(v)}`);
+  const step = checkStep(op, 'rnnkit.step', Number(meta['rnnkit.step'] ?? '0'), meta['rnnkit.step']);
+  const extra = mapValues(parseJSONObject(meta['rnnkit.extra'] ?? '{}', 'rnnkit.extra', op), (v, k) => {
+    if (typeof v !== 'string') throw new TypeError(`${op}: rnnkit.extra.${k} must be a string, got ${describe(v)}`);
     return v;
   });
-  let optimizerState: OptimizerState | null = null;
-  if (format === CHECKPOINT_FORMAT) {
-    if (meta['rnnkit.optimizer']) optimizerState = optimizerStateFromTensors(meta['rnnkit.optimizer'], optimizerTensors, model.params);
-    else if (optimizerTensors.size > 0) throw new TypeError(`${OP_LOAD}: the file holds optimizer state tensors (${[...optimizerTensors.keys()][0]}, …) but no rnnkit.optimizer metadata`);
-  } else if (meta['rnnkit.optimizer']) {
-    optimizerState = decodeOptimizerState(meta['rnnkit.optimizer'], model.params);
-  }
-  // every buffer name, length and hyper-parameter is checked here, not later
-  const optimizer = optimizerState && asOperation(`${OP_LOAD}: optimizer state`, () => createOptimizerFromState(model.params, optimizerState));
-  let scheduleState: ScheduleState | null = null;
-  if (meta['rnnkit.schedule'] !== undefined) {
-    if (!optimizer) throw new TypeError(`${OP_LOAD}: the file holds rnnkit.schedule but no optimizer state for it to schedule`);
-    scheduleState = parseJSONObject(meta['rnnkit.schedule'], 'rnnkit.schedule') as unknown as ScheduleState;
-    asOperation(`${OP_LOAD}: rnnkit.schedule`, () => createScheduleFromState(optimizer, scheduleState!));
-  }
   const rng = meta['rnnkit.rng'];
   if (rng !== undefined) {
     const n = Number(rng);
-    if (!/^\d+$/.test(rng) || n > 0xffffffff) throw new TypeError(`${OP_LOAD}: metadata rnnkit.rng must be an integer in [0, 4294967295], got ${describe(rng)}`);
+    if (!/^\d+$/.test(rng) || n > 0xffffffff) throw new TypeError(`${op}: metadata rnnkit.rng must be an integer in [0, 4294967295], got ${describe(rng)}`);
     model.rng.setState(n);
   }
-  return { model, optimizerState, scheduleState, step, extra, tensors: extraTensors };
+  const saved: SavedModel = { model, step, extra, tensors: extraTensors };
+  return { saved, format, meta, optimizerTensors };
 }
 
 /**
@@ -211,14 +236,14 @@ function optimizerStateFromTensors(text: string, tensors: ReadonlyMap<string, Te
  * file's `count` tensors is refused before its names are listed (numLayers 1e8 would take
  * minutes and gigabytes to list).
  */
-function expectedShapes(o: SequenceModelOptions, count: number): { name: string; shape: number[] }[] | null {
+function expectedShapes(o: SequenceModelOptions, count: number, op: string): { name: string; shape: number[] }[] | null {
   const e = o.embedding as { numEmbeddings?: unknown; embeddingDim?: unknown } | null | undefined;
   if (e != null && (typeof e !== 'object' || !Number.isSafeInteger(e.numEmbeddings) || !Number.isSafeInteger(e.embeddingDim))) return null;
   const L = o.numLayers ?? 1, I = o.inputSize ?? (e?.embeddingDim as number), H = o.hiddenSize, V = o.outputSize, prefix = o.namePrefix ?? '';
   const G = o.mode === 'lstm' ? 4 : o.mode === 'gru' ? 3 : typeof o.mode === 'string' && o.mode.startsWith('rnn_') ? 1 : 0;
   if (!G || typeof prefix !== 'string' || ![I, H, V, L].every((v) => Number.isSafeInteger(v) && v >= 1)) return null;
   const D = o.bidirectional === true ? 2 : 1, GH = G * H, bias = o.bias !== false;
-  if (2 * L * D > count) throw new RangeError(`${OP_LOAD}: rnnkit.model numLayers ${L} needs at least ${2 * L * D} tensors, but the file holds ${count}`);
+  if (2 * L * D > count) throw new RangeError(`${op}: rnnkit.model numLayers ${L} needs at least ${2 * L * D} tensors, but the file holds ${count}`);
   const shapes: { name: string; shape: number[] }[] = [];
   const add = (name: string, ...shape: number[]) => shapes.push({ name: prefix + name, shape });
   if (e) add('embedding.weight', e.numEmbeddings as number, e.embeddingDim as number);
@@ -272,15 +297,15 @@ function decodeOptimizerState(text: string, params: readonly Param[]): Optimizer
   return { optimizer: raw.optimizer, hyperParameters: raw.hyperParameters, step: raw.step, buffers } as OptimizerState;
 }
 
-function parseJSONObject(text: string | undefined, what: string): Record<string, unknown> {
+function parseJSONObject(text: string | undefined, what: string, op = OP_LOAD): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text ?? '');
   } catch {
-    throw new TypeError(`${OP_LOAD}: metadata ${what} is missing or not valid JSON`);
+    throw new TypeError(`${op}: metadata ${what} is missing or not valid JSON`);
   }
-  const o = checkRecord(OP_LOAD, `metadata ${what}`, value, 'a JSON object');
+  const o = checkRecord(op, `metadata ${what}`, value, 'a JSON object');
   const key = Object.keys(o).find((k) => FORBIDDEN_NAMES.has(k));
-  if (key !== undefined) throw new TypeError(`${OP_LOAD}: metadata ${what} has the forbidden key "${key}"`);
+  if (key !== undefined) throw new TypeError(`${op}: metadata ${what} has the forbidden key "${key}"`);
   return o;
 }

@@ -8,12 +8,11 @@
 import { clipGradNorm, firstNonFinite, gradNorm, normText } from '../clipping/clip-grad-norm.js';
 import { clipGradValue } from '../clipping/clip-grad-value.js';
 import type { ModelInput, SequenceInputs, SequenceModel } from '../models/sequence-model.js';
-import { type OptimizerSpec, createOptimizer } from '../optimizers/create-optimizer.js';
 import type { Optimizer, OptimizerSnapshot } from '../optimizers/optimizer.js';
-import { Schedule, type ScheduleSpec, createSchedule } from '../optimizers/schedules.js';
+import type { Schedule } from '../optimizers/schedules.js';
 import type { Param } from '../param.js';
 import type { FloatArray } from '../tensor.js';
-import { checkChoice, checkOptions, checkPositive } from '../validate.js';
+import { checkChoice, checkOptions, checkPositive, describe } from '../validate.js';
 
 /** The keys TrainerOptions accepts; any other key is refused, naming the closest. */
 export const TRAINER_OPTION_KEYS: readonly string[] = ['optimizer', 'clipNorm', 'clipValue', 'nonFinite', 'schedule'];
@@ -25,8 +24,12 @@ export interface Trainable {
 }
 
 export interface TrainerOptions {
-  /** An optimizer over model.params, or a spec such as {name: 'adam', lr: 0.01}. */
-  optimizer: Optimizer | OptimizerSpec;
+  /**
+   * An optimizer over model.params: `new Adam(model.params, { lr: 0.01 })`, or from a spec
+   * `createOptimizer(model.params, { name: 'adam', lr: 0.01 })`. Objects only, so that a page
+   * that trains with Adam carries no other optimizer and no name lookup.
+   */
+  optimizer: Optimizer;
   /** Clip the global L2 norm to this (PyTorch clip_grad_norm_), or null. */
   clipNorm?: number | null;
   /** Clamp every gradient entry to [−v, v], or null. */
@@ -34,11 +37,12 @@ export interface TrainerOptions {
   /** What to do when the loss or a gradient is NaN or ±Infinity: throw (default) or skip the update. */
   nonFinite?: 'throw' | 'skip';
   /**
-   * A learning-rate schedule over this trainer's optimizer, or a spec such as
-   * {name: 'step_lr', step_size: 100, gamma: 0.5}. It is stepped after every update the
-   * trainer applies; ReduceLROnPlateau is left to the caller (`trainer.schedule.step(metric)`).
+   * A learning-rate schedule over this trainer's optimizer: `new StepLR(optimizer, …)`, or from a
+   * spec `createSchedule(optimizer, { name: 'step_lr', step_size: 100, gamma: 0.5 })`. It is
+   * stepped after every update the trainer applies; ReduceLROnPlateau is left to the caller
+   * (`trainer.schedule.step(metric)`).
    */
-  schedule?: Schedule | ScheduleSpec | null;
+  schedule?: Schedule | null;
 }
 
 export interface StepResult {
@@ -71,20 +75,23 @@ export class Trainer<M extends Trainable = SequenceModel> {
     const op = 'Trainer';
     checkOptions(op, options, TRAINER_OPTION_KEYS);
     const opt = options.optimizer;
-    const isOptimizer = typeof (opt as Optimizer | null)?.step === 'function';
-    if (isOptimizer && ((opt as Optimizer).params.length !== model.params.length || (opt as Optimizer).params.some((p, i) => p !== model.params[i]))) {
+    if (typeof (opt as Optimizer | null)?.step !== 'function' || !Array.isArray(opt.params)) {
+      throw new TypeError(`${op}: optimizer must be an optimizer over model.params (createOptimizer(model.params, spec) makes one from a spec), got ${describe(opt)}`);
+    }
+    if (opt.params.length !== model.params.length || opt.params.some((p, i) => p !== model.params[i])) {
       throw new TypeError(`${op}: the optimizer must have been created over model.params`);
     }
     const clip = (key: 'clipNorm' | 'clipValue') => (options[key] == null ? null : checkPositive(op, key, options[key]));
     this.clipNorm = clip('clipNorm');
     this.clipValue = clip('clipValue');
     this.nonFinite = checkChoice(op, 'nonFinite', options.nonFinite ?? 'throw', ['throw', 'skip'] as const);
-    this.optimizer = isOptimizer ? (opt as Optimizer) : createOptimizer(model.params, opt as OptimizerSpec);
-    const schedule = options.schedule;
-    if (schedule instanceof Schedule && schedule.optimizer !== this.optimizer) {
-      throw new TypeError(`${op}: the schedule must have been created over the trainer's optimizer`);
+    this.optimizer = opt;
+    const schedule = options.schedule ?? null;
+    if (schedule !== null && typeof (schedule as Schedule).step !== 'function') {
+      throw new TypeError(`${op}: schedule must be a schedule over the trainer's optimizer (createSchedule(optimizer, spec) makes one from a spec), got ${describe(schedule)}`);
     }
-    this.schedule = schedule == null ? null : schedule instanceof Schedule ? schedule : createSchedule(this.optimizer, schedule);
+    if (schedule !== null && schedule.optimizer !== opt) throw new TypeError(`${op}: the schedule must have been created over the trainer's optimizer`);
+    this.schedule = schedule;
   }
 
   /**

@@ -44,7 +44,7 @@ describe('data: padding and batch order', () => {
     expect(() => padSequences(seqs, { batch_first: true } as never)).to.throw(TypeError, 'padSequences: options has unknown key "batch_first" (did you mean "batchFirst"?)');
     expect(() => padTokens([[1, 2.5]])).to.throw(RangeError, 'padTokens: sequences[0][1] must be a token id');
     expect(() => padTokens([[1]], { padValue: -1 })).to.throw(RangeError, 'padTokens: padValue must be a token id');
-    expect(() => oneHot({ data: [3], shape: [1] }, 3)).to.throw(RangeError, 'oneHot: ids[0] must be a token id in [0, 2], got 3');
+    expect(() => oneHot({ data: [3], shape: [1] }, 3)).to.throw(RangeError, 'oneHot: ids[0] must be a token index in [0, 2], got 3');
   });
 
   it('BatchOrder: every index once per epoch, a new seeded permutation each epoch, the same for the same seed', () => {

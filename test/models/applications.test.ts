@@ -12,6 +12,7 @@
  */
 import { expect } from 'chai';
 import { generate } from '../../lib/generation/generate.js';
+import { createOptimizer } from '../../lib/optimizers/create-optimizer.js';
 import { Seq2Seq } from '../../lib/models/seq2seq.js';
 import { SequenceModel } from '../../lib/models/sequence-model.js';
 import { Random } from '../../lib/random.js';
@@ -34,7 +35,7 @@ function predictions(z: ArrayLike<number>, rows: number, V: number): number[] {
 describe('application shapes', () => {
   it('one-to-one (T = 1): XOR of two bits, 100% accuracy and loss < 0.01', () => {
     const model = new SequenceModel({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 8, outputSize: 2, topology: 'many_to_one', seed: 1 });
-    const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.05 } });
+    const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.05 }) });
     const x: Tensor = { data: Float32Array.of(0, 0, 0, 1, 1, 0, 1, 1), shape: [1, 4, 2] }; // T = 1, B = 4
     const y: Labels = { data: [0, 1, 1, 0], shape: [4] };
     let loss = Infinity;
@@ -52,7 +53,7 @@ describe('application shapes', () => {
 
     before(() => {
       model = new SequenceModel({ mode: 'lstm', inputSize: V, hiddenSize: 16, outputSize: V, seed: 4 });
-      const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.02 } });
+      const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.02 }) });
       const T = 12, B = 8, rng = new Random(7);
       const x: Tensor = { data: new Float32Array(T * B * V), shape: [T, B, V] };
       const y: Labels = { data: new Array(T * B).fill(0), shape: [T, B] };
@@ -112,7 +113,7 @@ describe('application shapes', () => {
         return [{ data: x, shape: [T, B, 1] }, { data: y, shape: [B] }];
       };
       const model = new SequenceModel({ mode: 'gru', inputSize: 1, hiddenSize: 8, outputSize: 2, topology: 'many_to_one', seed: 2 });
-      const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.02 } });
+      const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.02 }) });
       for (let i = 0; i < 200; i++) trainer.step(...batch(32));
       const [x, y] = batch(500);
       const pred = predictions(model.forward(x).z.data, 500, 2);
@@ -134,7 +135,7 @@ describe('application shapes', () => {
       }
       const xs: Tensor = { data: x, shape: [T, B, 1] };
       const model = new SequenceModel({ mode: 'gru', inputSize: 1, hiddenSize: 12, outputSize: 2, topology: 'many_to_one', seed: 2 });
-      const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.03 } });
+      const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.03 }) });
       for (let i = 0; i < 300; i++) trainer.step(xs, { data: y, shape: [B] });
       expect(predictions(model.forward(xs).z.data, B, 2)).to.deep.equal(y);
     });
@@ -160,7 +161,7 @@ describe('application shapes', () => {
         return [{ data: x, shape: [T, B, K] }, { data: y, shape: [T, B] }, lengths];
       };
       const model = new SequenceModel({ mode: 'gru', inputSize: K, hiddenSize: 12, outputSize: K, seed: 2 });
-      const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.02 } });
+      const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.02 }) });
       for (let i = 0; i < 200; i++) {
         const [x, y, lengths] = batch(32);
         trainer.step(x, y, { lengths });
@@ -195,7 +196,7 @@ describe('application shapes', () => {
         return [{ data: x, shape: [T, B, K] }, { data: y, shape: [T, B] }];
       };
       const model = new SequenceModel({ mode: 'rnn_tanh', inputSize: K, hiddenSize: 12, outputSize: K, seed: 2 });
-      const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.02 } });
+      const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.02 }) });
       for (let i = 0; i < 150; i++) trainer.step(...batch(32));
       const [x, y] = batch(200);
       const pred = predictions(model.forward(x).z.data, T * 200, K);
@@ -211,7 +212,7 @@ describe('application shapes', () => {
 
     before(() => {
       model = new Seq2Seq({ mode: 'gru', srcVocab: K + 1, tgtVocab: V, embeddingDim: 8, hiddenSize: 32, attention: 'dot', seed: 3 });
-      const trainer = new Trainer(model, { optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 5 });
+      const trainer = new Trainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.01 }), clipNorm: 5 });
       const B = 32, rng = new Random(9);
       const src = { data: new Int32Array(Tx * B), shape: [Tx, B] };
       const tgtIn = { data: new Int32Array((Tx + 1) * B), shape: [Tx + 1, B] };

@@ -14,7 +14,7 @@ import { type OptimizerSpec, createOptimizer } from '../../lib/optimizers/create
 import type { Optimizer } from '../../lib/optimizers/optimizer.js';
 import { SGD } from '../../lib/optimizers/sgd.js';
 import {
-  CosineAnnealingLR, ExponentialLR, LinearLR, ReduceLROnPlateau, Schedule, type ScheduleSpec, type ScheduleState, StepLR, createSchedule,
+  CosineAnnealingLR, ExponentialLR, LinearLR, ReduceLROnPlateau, type ScheduleSpec, type ScheduleState, StepLR, createSchedule,
 } from '../../lib/optimizers/schedules.js';
 import { NonFiniteError, Trainer } from '../../lib/training/trainer.js';
 
@@ -102,7 +102,8 @@ describe('optimizers/schedules', () => {
       for (const c of CASES.optimizers.filter((o) => o.schedule)) {
         const p = param(c.init);
         const model = { params: [p], zeroGrad: () => p.grad.fill(0) };
-        const trainer = new Trainer(model, { optimizer: c.spec, schedule: c.schedule });
+        const optimizer = createOptimizer(model.params, c.spec);
+        const trainer = new Trainer(model, { optimizer, schedule: createSchedule(optimizer, c.schedule!) });
         c.grads.forEach((g, k) => {
           expectClose(trainer.optimizer.lr, c.lrs[k], `${c.label}: lr of step ${k}`);
           const r = trainer.run(() => {
@@ -246,10 +247,11 @@ describe('optimizers/schedules', () => {
   });
 
   describe('Trainer option `schedule`', () => {
-    function setup(options: { schedule: Schedule | ScheduleSpec; nonFinite?: 'throw' | 'skip' }, value = 1) {
+    function setup(options: { schedule: ScheduleSpec; nonFinite?: 'throw' | 'skip' }, value = 1) {
       const p = param([value]);
       const model = { params: [p], zeroGrad: () => p.grad.fill(0) };
-      const trainer = new Trainer(model, { optimizer: { name: 'sgd', lr: 0.1 }, ...options });
+      const optimizer = createOptimizer(model.params, { name: 'sgd', lr: 0.1 });
+      const trainer = new Trainer(model, { ...options, optimizer, schedule: createSchedule(optimizer, options.schedule) });
       return { p, trainer };
     }
 
@@ -326,10 +328,12 @@ describe('optimizers/schedules', () => {
       const own = new SGD(model.params, { lr: 0.1 });
       const schedule = new StepLR(own, { stepSize: 1 });
       expect(new Trainer(model, { optimizer: own, schedule }).schedule).to.equal(schedule);
-      expect(() => new Trainer(model, { optimizer: { name: 'sgd', lr: 0.1 }, schedule }))
+      expect(() => new Trainer(model, { optimizer: createOptimizer(model.params, { name: 'sgd', lr: 0.1 }), schedule }))
         .to.throw(TypeError, "Trainer: the schedule must have been created over the trainer's optimizer");
-      expect(() => new Trainer(model, { optimizer: own, schedule: { name: 'step_lr', step_size: 0 } }))
-        .to.throw('StepLR: options.stepSize must be ≥ 1, got 0');
+      // specs are createSchedule's: the trainer takes schedule objects only
+      expect(() => new Trainer(model, { optimizer: own, schedule: { name: 'step_lr', step_size: 1 } as never }))
+        .to.throw(TypeError, "Trainer: schedule must be a schedule over the trainer's optimizer (createSchedule(optimizer, spec) makes one from a spec), got an object");
+      expect(() => createSchedule(own, { name: 'step_lr', step_size: 0 })).to.throw('StepLR: options.stepSize must be ≥ 1, got 0');
     });
   });
 });

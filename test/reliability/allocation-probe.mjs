@@ -47,7 +47,7 @@ for (const mode of ['rnn_tanh', 'gru', 'lstm']) {
   for (const topology of ['many_to_many', 'many_to_one']) {
     const [T, B, I, H, V] = [12, 4, 6, 16, 5];
     const model = new lib.SequenceModel({ mode, inputSize: I, hiddenSize: H, outputSize: V, numLayers: 2, bidirectional: true, topology, seed: 3 });
-    const trainer = new lib.SequenceTrainer(model, { optimizer: { name: 'adam', lr: 1e-3 }, clipNorm: 1, clipValue: 0.5 });
+    const trainer = new lib.SequenceTrainer(model, { optimizer: lib.createOptimizer(model.params, { name: 'adam', lr: 1e-3 }), clipNorm: 1, clipValue: 0.5 });
     const { x, y } = batch(T, B, I, V, topology === 'many_to_one');
     const lengths = Int32Array.from({ length: B }, (_, b) => T - b);
     await measure(`${mode} ${topology}`, () => { trainer.step(x, y); trainer.step(x, y, { lengths }); model.forward(x); });
@@ -56,7 +56,8 @@ for (const mode of ['rnn_tanh', 'gru', 'lstm']) {
 // the encoder–decoder with attention and input feeding, and an embedded model with dropout
 {
   const s2s = new lib.Seq2Seq({ mode: 'lstm', srcVocab: 9, tgtVocab: 8, embeddingDim: 6, hiddenSize: 8, numLayers: 2, bidirectionalEncoder: true, attention: 'mlp', inputFeed: true, seed: 2 });
-  const trainer = new lib.Trainer(s2s, { optimizer: { name: 'adamw', lr: 1e-3 }, clipNorm: 1, schedule: { name: 'step_lr', step_size: 10 } });
+  const adamw = lib.createOptimizer(s2s.params, { name: 'adamw', lr: 1e-3 });
+  const trainer = new lib.Trainer(s2s, { optimizer: adamw, clipNorm: 1, schedule: lib.createSchedule(adamw, { name: 'step_lr', step_size: 10 }) });
   const ids = (n, V, first = 0) => Int32Array.from({ length: n }, (_, i) => (i < first ? 1 : 2 + (i % (V - 2))));
   const batch = { src: { data: ids(7 * 4, 9), shape: [7, 4] }, srcLengths: [7, 5, 3, 1], tgtIn: { data: ids(5 * 4, 8, 4), shape: [5, 4] }, tgtOut: { data: ids(5 * 4, 8), shape: [5, 4] } };
   await measure('seq2seq mlp attention', () => { trainer.run(() => s2s.lossAndGrad(batch)); s2s.forward(batch); });
@@ -64,7 +65,7 @@ for (const mode of ['rnn_tanh', 'gru', 'lstm']) {
 {
   const model = new lib.SequenceModel({ mode: 'gru', hiddenSize: 8, outputSize: 5, numLayers: 2, dropout: 0.3, embeddingDropout: 0.1, headDropout: 0.2,
     embedding: { numEmbeddings: 7, embeddingDim: 4, paddingIdx: 0 }, seed: 1 });
-  const trainer = new lib.SequenceTrainer(model, { optimizer: { name: 'adam', lr: 1e-3 } });
+  const trainer = new lib.SequenceTrainer(model, { optimizer: lib.createOptimizer(model.params, { name: 'adam', lr: 1e-3 }) });
   const x = { data: Int32Array.from({ length: 24 }, (_, i) => i % 7), shape: [6, 4] }, y = { data: Int32Array.from({ length: 24 }, (_, i) => i % 5), shape: [6, 4] };
   await measure('embedding dropout', () => { trainer.step(x, y); });
 }

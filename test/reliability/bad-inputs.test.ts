@@ -62,7 +62,7 @@ function build() {
   }
   // a model and its trainer, one Adam step taken
   const model = new SequenceModel({ mode: 'lstm', inputSize: I, hiddenSize: H, outputSize: V, seed: 4 });
-  const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.01 } });
+  const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.01 }) });
   const xm = t32([TM, BM, I], r);
   const ym = { data: Int32Array.from({ length: TM * BM }, (_, i) => i % V), shape: [TM, BM] };
   trainer.step(xm, ym);
@@ -238,7 +238,8 @@ const rows: Row[] = [
   { api: 'Seq2Seq.beamSearch', label: 'alpha 1.5', call: (c) => c.seq.beamSearch([1, 2], { maxLength: 3, alpha: 1.5 }), cls: RangeError, parts: ['beamSearch', 'alpha', '[0, 1]', 'got 1.5'] },
 
   // ——— Trainer ———
-  { api: 'SequenceTrainer', label: 'optimizer name "adamax"', call: (c) => new SequenceTrainer(c.model, { optimizer: { name: 'adamax' } }), cls: TypeError, parts: ['createOptimizer', 'spec.name', '"adamw"', 'got "adamax"'] },
+  { api: 'SequenceTrainer', label: 'an optimizer spec instead of an optimizer', call: (c) => new SequenceTrainer(c.model, { optimizer: { name: 'adam', lr: 0.01 } as never }), cls: TypeError, parts: ['Trainer', 'optimizer must be an optimizer over model.params', 'createOptimizer(model.params, spec)', 'got an object'] },
+  { api: 'createOptimizer', label: 'optimizer name "adamax"', call: (c) => createOptimizer(c.model.params, { name: 'adamax' }), cls: TypeError, parts: ['createOptimizer', 'spec.name', '"adamw"', 'got "adamax"'] },
   { api: 'SequenceTrainer', label: 'clipNorm 0', call: (c) => new SequenceTrainer(c.model, { optimizer: c.trainer.optimizer, clipNorm: 0 }), cls: RangeError, parts: ['Trainer', 'clipNorm', 'got 0'] },
   { api: 'SequenceTrainer', label: 'clipNorm "1"', call: (c) => new SequenceTrainer(c.model, { optimizer: c.trainer.optimizer, clipNorm: '1' as unknown as number }), cls: TypeError, parts: ['Trainer', 'clipNorm', 'finite number', 'got "1"'] },
   { api: 'SequenceTrainer', label: 'clipValue −1', call: (c) => new SequenceTrainer(c.model, { optimizer: c.trainer.optimizer, clipValue: -1 }), cls: RangeError, parts: ['Trainer', 'clipValue', 'got -1'] },
@@ -376,10 +377,11 @@ const rows: Row[] = [
   { api: 'SequenceModel', label: 'embedding paddingIdx outside the vocabulary', call: () => new SequenceModel({ mode: 'gru', hiddenSize: 3, outputSize: 2, embedding: { numEmbeddings: 5, embeddingDim: 3, paddingIdx: 5 } }), cls: RangeError, parts: ['SequenceModel', 'embedding.paddingIdx', '[0, 4]', 'got 5'] },
   { api: 'createSchedule', label: 'an unknown schedule name', call: (c) => createSchedule(c.opt.adam, { name: 'one_cycle' }), cls: TypeError, parts: ['createSchedule', 'spec.name', '"step_lr"', 'got "one_cycle"'] },
   { api: 'StepLR', label: 'stepSize 0', call: (c) => new StepLR(c.opt.adam, { stepSize: 0 }), cls: RangeError, parts: ['StepLR', 'options.stepSize', '≥ 1', 'got 0'] },
-  { api: 'SequenceTrainer', label: 'schedule with a misspelt option', call: (c) => new SequenceTrainer(c.model, { optimizer: { name: 'sgd', lr: 0.1 }, schedule: { name: 'step_lr', step_sise: 2 } }), cls: TypeError, parts: ['createSchedule', 'unknown key "step_sise"', 'did you mean "step_size"'] },
+  { api: 'SequenceTrainer', label: 'a schedule spec instead of a schedule', call: (c) => new SequenceTrainer(c.model, { optimizer: c.trainer.optimizer, schedule: { name: 'step_lr', step_size: 2 } as never }), cls: TypeError, parts: ['Trainer', 'schedule must be a schedule over the trainer\'s optimizer', 'createSchedule(optimizer, spec)', 'got an object'] },
+  { api: 'createSchedule', label: 'a misspelt option', call: (c) => createSchedule(c.trainer.optimizer, { name: 'step_lr', step_sise: 2 }), cls: TypeError, parts: ['createSchedule', 'unknown key "step_sise"', 'did you mean "step_size"'] },
   { api: 'GRU', label: 'hiddenSize 1e9 (buffers too large to allocate)', call: () => new GRU({ inputSize: 4, hiddenSize: 1e9 }), cls: RangeError, parts: ['GRU', 'weight_ih_l0', '[3000000000, 4]', '48000000000 bytes as float32', 'limit'] },
   { api: 'LSTM', label: 'hiddenSize 30000 in float64 (weight_hh too large)', call: () => new LSTM({ inputSize: 4, hiddenSize: 30000, dtype: 'float64' }), cls: RangeError, parts: ['LSTM', 'weight_hh_l0', '[120000, 30000]', '28800000000 bytes as float64'] },
-  { api: 'SequenceTrainer', label: 'clipnorm (misspelt)', call: (c) => new SequenceTrainer(c.model, { optimizer: { name: 'sgd', lr: 0.1 }, clipnorm: 1 } as never), cls: TypeError, parts: ['Trainer: options has unknown key "clipnorm"', '(did you mean "clipNorm"?)'] },
+  { api: 'SequenceTrainer', label: 'clipnorm (misspelt)', call: (c) => new SequenceTrainer(c.model, { optimizer: createOptimizer(c.model.params, { name: 'sgd', lr: 0.1 }), clipnorm: 1 } as never), cls: TypeError, parts: ['Trainer: options has unknown key "clipnorm"', '(did you mean "clipNorm"?)'] },
   { api: 'generate', label: 'temprature (misspelt)', call: (c) => generate(c.lm, { prime: [0], length: 2, temprature: 0.5 } as never), cls: TypeError, parts: ['generate: options has unknown key "temprature"', '(did you mean "temperature"?)'] },
   { api: 'saveCheckpoint', label: 'optimiser (British spelling)', call: (c) => saveCheckpoint({ model: c.model, optimiser: c.trainer.optimizer } as never, 'json'), cls: TypeError, parts: ['saveCheckpoint: input has unknown key "optimiser"', '(did you mean "optimizer"?)'] },
   { api: 'decodeSafetensors', label: 'requirefinite (case)', call: () => decodeSafetensors(encodeSafetensors(new Map()), { requirefinite: true } as never), cls: TypeError, parts: ['decodeSafetensors: options has unknown key "requirefinite"', '(did you mean "requireFinite"?)'] },

@@ -9,7 +9,7 @@
  *     into the weights.
  */
 import { expect } from 'chai';
-import { getBackend, NonFiniteError, type Param, Random, SequenceModel, SequenceTrainer, setBackend, type Tensor, type TrainerOptions } from '../../lib/index.js';
+import { createOptimizer, getBackend, NonFiniteError, type OptimizerSpec, type Param, Random, SequenceModel, SequenceTrainer, setBackend, type Tensor, type TrainerOptions } from '../../lib/index.js';
 import { bytesOf } from './helpers.js';
 
 const T = 120, B = 4, I = 2, H = 16, RHO = 4, STEPS = 50;
@@ -73,9 +73,12 @@ interface Outcome {
   changedOnRefusal: number[];
 }
 
-function train(options: TrainerOptions, dtype: 'float32' | 'float64' = 'float32'): Outcome {
+/** Trainer options with the optimizer as a spec, built over the model by createOptimizer. */
+type Options = Omit<TrainerOptions, 'optimizer'> & { optimizer: OptimizerSpec };
+
+function train(options: Options, dtype: 'float32' | 'float64' = 'float32'): Outcome {
   const { model, x, y } = setup(dtype);
-  const trainer = new SequenceTrainer(model, options);
+  const trainer = new SequenceTrainer(model, { ...options, optimizer: createOptimizer(model.params, options.optimizer) });
   const out: Outcome = { losses: [], norms: [], skipped: 0, thrown: null, thrownAt: -1, nonFiniteWeightsAfter: [], changedOnRefusal: [] };
   for (let s = 0; s < STEPS; s++) {
     const before = bytes(model.params);
@@ -173,7 +176,7 @@ describe(`exploding gradients: tanh RNN, W_hh of spectral radius ≈ ${RHO}, T =
     ["SGD lr 1e30, nonFinite 'skip'", { optimizer: { name: 'sgd', lr: 1e30 }, nonFinite: 'skip' }],
     ["SGD lr 1e30, nonFinite 'throw'", { optimizer: { name: 'sgd', lr: 1e30 } }],
     ["Adam lr 1e39, nonFinite 'skip'", { optimizer: { name: 'adam', lr: 1e39 }, nonFinite: 'skip' }],
-  ] as [string, TrainerOptions][]) {
+  ] as [string, Options][]) {
     it(`clipping off, ${label} (an update that overflows float32): the weights stay finite`, () => {
       const o = train(options);
       const bad = o.nonFiniteWeightsAfter;

@@ -31,7 +31,7 @@ export function fnv1a(bytes, h = 0x811c9dc5) {
 export function trainingRun(lib, c, steps = STEPS, model = null) {
   const T = 8, B = 4, I = 4, V = 4;
   const m = model ?? new lib.SequenceModel({ mode: c.mode, inputSize: I, hiddenSize: 12, outputSize: V, numLayers: c.numLayers, bidirectional: c.bidirectional, dtype: c.dtype, seed: 7 });
-  const trainer = new lib.SequenceTrainer(m, { optimizer: { name: 'adam', lr: 0.05 }, clipNorm: 1 });
+  const trainer = new lib.SequenceTrainer(m, { optimizer: lib.createOptimizer(m.params, { name: 'adam', lr: 0.05 }), clipNorm: 1 });
   const r = new lib.Random(11);
   const x = { data: new Float32Array(T * B * I), shape: [T, B, I] };
   const y = { data: new Int32Array(T * B), shape: [T, B] };

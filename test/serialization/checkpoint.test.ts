@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import {
   Adam, CHECKPOINT_FORMAT, type OptimizerState, Random, SGD, SequenceModel, SequenceTrainer, createOptimizerFromState, createScheduleFromState, decodeSafetensors,
-  decodeStateJSON, encodeSafetensors, loadCheckpoint, saveCheckpoint,
+  decodeStateJSON, encodeSafetensors, loadCheckpoint, loadModel, saveCheckpoint,
+  createOptimizer, createSchedule,
 } from '../../lib/index.js';
 import { saveCheckpointV1 } from '../helpers/legacy-checkpoint.js';
 
@@ -121,6 +122,31 @@ describe('checkpoints (format 2)', () => {
       .to.throw(TypeError, 'rnnkit.optimizer has buffers');
   });
 
+  it('loadModel rebuilds the model, step, extra and tensors that loadCheckpoint does, without reading the optimizer state', () => {
+    const { model, optimizer } = trained();
+    const history = { data: Float64Array.from([1, 2]), shape: [2] };
+    for (const format of ['safetensors', 'json'] as const) {
+      const file = saveCheckpoint({ model, optimizer, step: 7, extra: { vocab: 'abc' }, tensors: new Map([['history', history]]) }, format as 'json');
+      const full = loadCheckpoint(file), only = loadModel(file);
+      expect(Object.keys(only).sort()).to.deep.equal(['extra', 'model', 'step', 'tensors']);
+      expect(only.step).to.equal(7);
+      expect(only.extra).to.deep.equal({ vocab: 'abc' });
+      expect(only.tensors.get('history')).to.deep.equal(history);
+      expect(only.model.options).to.deep.equal(full.model.options);
+      expect(only.model.rng.getState()).to.equal(full.model.rng.getState());
+      only.model.params.forEach((p, i) => expect(p.value, p.name).to.deep.equal(model.params[i].value));
+    }
+    // the optimizer's metadata is not read: a broken one stops loadCheckpoint, not loadModel
+    const { tensors, metadata } = decodeSafetensors(saveCheckpoint({ model, optimizer }, 'safetensors'));
+    const broken = encodeSafetensors(tensors, { ...metadata, 'rnnkit.optimizer': '{"optimizer": "lbfgs"}' });
+    expect(() => loadCheckpoint(broken)).to.throw(TypeError, 'loadCheckpoint');
+    expect(loadModel(broken).model.params.length).to.equal(model.params.length);
+    // errors name loadModel
+    expect(() => loadModel(42 as never)).to.throw(TypeError, 'loadModel: file must be a Uint8Array (safetensors) or a string (JSON), got 42');
+    expect(() => loadModel(encodeSafetensors(tensors, { ...metadata, 'rnnkit.format': 'x' }))).to.throw(TypeError, 'loadModel: not an rnnkit checkpoint (metadata rnnkit.format is "x"');
+    expect(() => loadModel(encodeSafetensors(tensors, { ...metadata, 'rnnkit.model': '[' }))).to.throw(TypeError, 'loadModel: metadata rnnkit.model is missing or not valid JSON');
+  });
+
   it('refuses to save a model whose parameter names could be taken for optimizer state or caller tensors', () => {
     const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 2, outputSize: 2, namePrefix: 'optimizer.' });
     expect(() => saveCheckpoint({ model }, 'json')).to.throw(TypeError, 'saveCheckpoint: parameter name "optimizer.weight_ih_l0" starts with "optimizer."');
@@ -175,9 +201,9 @@ describe('checkpoints: schedules and dropout resume exactly', () => {
     const options = { mode: 'lstm', hiddenSize: 6, outputSize: 4, numLayers: 2, dropout: 0.3, headDropout: 0.2,
       embedding: { numEmbeddings: 9, embeddingDim: 4, paddingIdx: 0 }, seed: 4 };
     const batch = (i: number) => ({ x: { data: Int32Array.from({ length: 15 }, (_, k) => (k * 7 + i) % 9), shape: [5, 3] }, y: { data: Array.from({ length: 15 }, (_, k) => (k + i) % 4), shape: [5, 3] } });
-    const spec = { optimizer: { name: 'adamw', lr: 0.02, weight_decay: 0.01 }, schedule: { name: 'cosine_annealing_lr', t_max: 4, eta_min: 0.001 } };
     const a = new SequenceModel(options);
-    const ta = new SequenceTrainer(a, spec);
+    const adamw = createOptimizer(a.params, { name: 'adamw', lr: 0.02, weight_decay: 0.01 });
+    const ta = new SequenceTrainer(a, { optimizer: adamw, schedule: createSchedule(adamw, { name: 'cosine_annealing_lr', t_max: 4, eta_min: 0.001 }) });
     for (let i = 0; i < 3; i++) ta.step(batch(i).x, batch(i).y);
     const file = saveCheckpoint({ model: a, optimizer: ta.optimizer, schedule: ta.schedule, step: 3 }, 'safetensors');
     const lrAtSave = ta.optimizer.lr;
@@ -195,7 +221,8 @@ describe('checkpoints: schedules and dropout resume exactly', () => {
 
   it('refuses a schedule over another optimizer, a schedule without optimizer state, and a bad rnnkit.rng', () => {
     const model = new SequenceModel({ mode: 'gru', inputSize: 2, hiddenSize: 3, outputSize: 2 });
-    const t = new SequenceTrainer(model, { optimizer: { name: 'sgd', lr: 0.1 }, schedule: { name: 'step_lr', step_size: 2 } });
+    const sgd = createOptimizer(model.params, { name: 'sgd', lr: 0.1 });
+    const t = new SequenceTrainer(model, { optimizer: sgd, schedule: createSchedule(sgd, { name: 'step_lr', step_size: 2 }) });
     expect(() => saveCheckpoint({ model, schedule: t.schedule }, 'json')).to.throw(TypeError, /saveCheckpoint: input\.schedule must be a schedule over input\.optimizer/);
     const text = saveCheckpoint({ model, optimizer: t.optimizer, schedule: t.schedule }, 'json');
     expect(loadCheckpoint(text).scheduleState).to.include({ name: 'step_lr', lastEpoch: 0 });

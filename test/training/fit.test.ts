@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   type FitEpoch, type FitStep, Random, type SequenceDataset, SequenceModel, SequenceTrainer, accuracy, evaluateDataset, fit, padSequences, padTokens, predict,
+  createOptimizer,
 } from '../../lib/index.js';
 
 const I = 3, V = 4;
@@ -28,8 +29,8 @@ describe('training: fit, predict, accuracy', () => {
   it('one epoch, one batch of every example, no shuffle, is exactly one trainer.step on the padded batch', () => {
     const data = dataset(7, 1);
     const a = classifier(), b = classifier();
-    const ta = new SequenceTrainer(a, { optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 1 });
-    const tb = new SequenceTrainer(b, { optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 1 });
+    const ta = new SequenceTrainer(a, { optimizer: createOptimizer(a.params, { name: 'adam', lr: 0.01 }), clipNorm: 1 });
+    const tb = new SequenceTrainer(b, { optimizer: createOptimizer(b.params, { name: 'adam', lr: 0.01 }), clipNorm: 1 });
     const result = fit(ta, data, { epochs: 1, batchSize: 7, shuffle: false });
     const p = padSequences(data.x);
     const r = tb.step({ data: p.data, shape: p.shape }, { data: Int32Array.from(data.y as number[]), shape: [7] }, { lengths: p.lengths });
@@ -44,9 +45,9 @@ describe('training: fit, predict, accuracy', () => {
     const x = Array.from({ length: 4 }, () => Array.from({ length: 3 }, () => Array.from({ length: I }, () => r.uniform(-1, 1))));
     const y = [[0, 1, 2], [3, 2, 1], [1, 1, 1], [0, 0, 3]];
     const a = classifier('many_to_many'), b = classifier('many_to_many');
-    fit(new SequenceTrainer(a, { optimizer: { name: 'sgd', lr: 0.1 } }), { x, y }, { epochs: 1, batchSize: 4, shuffle: false });
+    fit(new SequenceTrainer(a, { optimizer: createOptimizer(a.params, { name: 'sgd', lr: 0.1 }) }), { x, y }, { epochs: 1, batchSize: 4, shuffle: false });
     const p = padSequences(x), t = padTokens(y);
-    new SequenceTrainer(b, { optimizer: { name: 'sgd', lr: 0.1 } }).step({ data: p.data, shape: p.shape }, t);
+    new SequenceTrainer(b, { optimizer: createOptimizer(b.params, { name: 'sgd', lr: 0.1 }) }).step({ data: p.data, shape: p.shape }, t);
     expect(values(a)).to.deep.equal(values(b));
   });
 
@@ -54,7 +55,7 @@ describe('training: fit, predict, accuracy', () => {
     const data = dataset(20, 3);
     const run = (seed: number) => {
       const m = classifier();
-      fit(new SequenceTrainer(m, { optimizer: { name: 'adam', lr: 0.01 } }), data, { epochs: 3, batchSize: 6, seed });
+      fit(new SequenceTrainer(m, { optimizer: createOptimizer(m.params, { name: 'adam', lr: 0.01 }) }), data, { epochs: 3, batchSize: 6, seed });
       return values(m);
     };
     expect(run(1)).to.deep.equal(run(1));
@@ -66,7 +67,7 @@ describe('training: fit, predict, accuracy', () => {
     const m = classifier();
     const steps: FitStep[] = [], epochs: FitEpoch[] = [];
     const before = evaluateDataset(m, validation);
-    const result = fit(new SequenceTrainer(m, { optimizer: { name: 'adam', lr: 0.02 } }), data, {
+    const result = fit(new SequenceTrainer(m, { optimizer: createOptimizer(m.params, { name: 'adam', lr: 0.02 }) }), data, {
       epochs: 8, batchSize: 16, seed: 1, validation, onStep: (s) => { steps.push(s); }, onEpoch: (e) => { epochs.push(e); },
     });
     expect(steps).to.have.length(8 * 6);
@@ -83,7 +84,7 @@ describe('training: fit, predict, accuracy', () => {
     const m = classifier();
     const snapshots: number[][][] = [];
     // a learning rate so large that the loss soon gets worse
-    const result = fit(new SequenceTrainer(m, { optimizer: { name: 'sgd', lr: 50 }, clipNorm: 100 }), data, {
+    const result = fit(new SequenceTrainer(m, { optimizer: createOptimizer(m.params, { name: 'sgd', lr: 50 }), clipNorm: 100 }), data, {
       epochs: 30, batchSize: 16, shuffle: false, validation: data,
       earlyStopping: { patience: 2, restoreBest: true },
       onEpoch: () => { snapshots.push(values(m)); },
@@ -99,7 +100,7 @@ describe('training: fit, predict, accuracy', () => {
 
   it('a callback returning false stops the loop', () => {
     const m = classifier();
-    const result = fit(new SequenceTrainer(m, { optimizer: { name: 'sgd', lr: 0.1 } }), dataset(20, 7), { epochs: 5, batchSize: 5, onStep: (s) => s.batch < 1 });
+    const result = fit(new SequenceTrainer(m, { optimizer: createOptimizer(m.params, { name: 'sgd', lr: 0.1 }) }), dataset(20, 7), { epochs: 5, batchSize: 5, onStep: (s) => s.batch < 1 });
     expect(result.steps).to.equal(2);
     expect(result.history).to.have.length(1);
   });
@@ -108,12 +109,12 @@ describe('training: fit, predict, accuracy', () => {
     const r = new Random(8);
     const x = [[[0.1, 0.2, 0.3]], [[0.5, -0.1, 0], [0.2, 0.2, 0.2]]];
     const mse = new SequenceModel({ mode: 'lstm', inputSize: I, hiddenSize: 4, outputSize: 2, topology: 'many_to_one', loss: 'mse' });
-    const out = fit(new SequenceTrainer(mse, { optimizer: { name: 'adam', lr: 0.01 } }), { x, y: [[1, 0], [0, 1]] }, { epochs: 2, batchSize: 2 });
+    const out = fit(new SequenceTrainer(mse, { optimizer: createOptimizer(mse.params, { name: 'adam', lr: 0.01 }) }), { x, y: [[1, 0], [0, 1]] }, { epochs: 2, batchSize: 2 });
     expect(out.history.every((e) => Number.isFinite(e.loss))).to.equal(true);
     const tagger = classifier('many_to_many');
     const tags = dataset(12, 9, true);
     const before = values(tagger);
-    fit(new SequenceTrainer(tagger, { optimizer: { name: 'adam', lr: 0.01 } }), tags, { epochs: 1, batchSize: 4, seed: r.int(100) });
+    fit(new SequenceTrainer(tagger, { optimizer: createOptimizer(tagger.params, { name: 'adam', lr: 0.01 }) }), tags, { epochs: 1, batchSize: 4, seed: r.int(100) });
     expect(values(tagger)).to.not.deep.equal(before);
   });
 
@@ -135,7 +136,7 @@ describe('training: fit, predict, accuracy', () => {
   });
 
   it('refuses bad datasets and options at the boundary, before any step', () => {
-    const m = classifier(), t = new SequenceTrainer(m, { optimizer: { name: 'sgd', lr: 0.1 } });
+    const m = classifier(), t = new SequenceTrainer(m, { optimizer: createOptimizer(m.params, { name: 'sgd', lr: 0.1 }) });
     const before = values(m);
     const data = dataset(4, 10);
     expect(() => fit(t, data, { epochs: 1, batchsize: 2 } as never)).to.throw(TypeError, 'fit: options has unknown key "batchsize" (did you mean "batchSize"?)');

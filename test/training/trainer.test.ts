@@ -53,7 +53,7 @@ describe('Trainer', () => {
       const a = makeModel(), b = makeModel();
       const { x, y } = batch(1);
       const clipNorm = 0.5, clipValue = 0.05; // both bind on this batch (checked below)
-      const trainer = new SequenceTrainer(a, { optimizer: { name: 'adam', lr: 0.01 }, clipNorm, clipValue });
+      const trainer = new SequenceTrainer(a, { optimizer: createOptimizer(a.params, { name: 'adam', lr: 0.01 }), clipNorm, clipValue });
       const opt = new Adam(b.params, { lr: 0.01 });
       for (let step = 0; step < 3; step++) {
         // stale gradients must not leak into the step: the trainer zeroes them first
@@ -82,7 +82,7 @@ describe('Trainer', () => {
     it('clipping by norm comes before clipping by value (the other order gives other weights)', () => {
       const a = makeModel(), b = makeModel();
       const { x, y } = batch(1);
-      new SequenceTrainer(a, { optimizer: { name: 'sgd', lr: 1 }, clipNorm: 0.5, clipValue: 0.05 }).step(x, y);
+      new SequenceTrainer(a, { optimizer: createOptimizer(a.params, { name: 'sgd', lr: 1 }), clipNorm: 0.5, clipValue: 0.05 }).step(x, y);
       b.zeroGrad();
       b.lossAndGrad(x, y);
       clipGradValue(b.params, 0.05);
@@ -115,17 +115,19 @@ describe('Trainer', () => {
 
     it('validates its options, naming Trainer and the option', () => {
       const model = makeModel();
-      const sgd = { name: 'sgd', lr: 0.1 };
+      const sgd = new SGD(model.params, { lr: 0.1 });
+      expect(() => new SequenceTrainer(model, { optimizer: { name: 'sgd', lr: 0.1 } as never })).to.throw(TypeError, /Trainer: optimizer must be an optimizer over model\.params \(createOptimizer\(model\.params, spec\) makes one from a spec\), got an object/);
+      expect(() => new SequenceTrainer(model, { optimizer: sgd, schedule: { name: 'step_lr', step_size: 1 } as never })).to.throw(TypeError, /Trainer: schedule must be a schedule over the trainer's optimizer/);
       expect(() => new SequenceTrainer(model, { optimizer: sgd, clipNorm: 0 })).to.throw(RangeError, /Trainer: clipNorm/);
       expect(() => new SequenceTrainer(model, { optimizer: sgd, clipValue: NaN })).to.throw(TypeError, /Trainer: clipValue must be a finite number/);
       expect(() => new SequenceTrainer(model, { optimizer: sgd, nonFinite: 'ignore' as 'skip' })).to.throw(TypeError, /Trainer: nonFinite must be one of "throw", "skip"/);
       expect(() => new SequenceTrainer(model, null as never)).to.throw(TypeError, /Trainer: options must be an object/);
-      expect(() => new SequenceTrainer(model, { optimizer: { name: 'lbfgs' } })).to.throw(TypeError, /createOptimizer: spec\.name/);
+      expect(() => new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'lbfgs' }) })).to.throw(TypeError, /createOptimizer: spec\.name/);
     });
 
     it('step returns one reused result object; a throwing lossAndGrad leaves weights and the step count alone', () => {
       const model = makeModel();
-      const trainer = new SequenceTrainer(model, { optimizer: { name: 'sgd', lr: 0.1 } });
+      const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'sgd', lr: 0.1 }) });
       const { x, y } = batch(3);
       const r1 = trainer.step(x, y);
       const loss1 = r1.loss;
@@ -149,7 +151,7 @@ describe('Trainer', () => {
       const total = gradNorm(raw.params);
       const clipNorm = total / 4;
       const before = a.params.map((p) => copy64(p.value));
-      const result = new SequenceTrainer(a, { optimizer: { name: 'sgd', lr: 1 }, clipNorm }).step(x, y);
+      const result = new SequenceTrainer(a, { optimizer: createOptimizer(a.params, { name: 'sgd', lr: 1 }), clipNorm }).step(x, y);
       expect(result.gradNorm).to.equal(total);
       const coef = clipNorm / (total + 1e-6);
       let sq = 0;
@@ -170,7 +172,7 @@ describe('Trainer', () => {
       raw.zeroGrad();
       raw.lossAndGrad(x, y);
       const before = a.params.map((p) => copy64(p.value));
-      new SequenceTrainer(a, { optimizer: { name: 'sgd', lr: 1 }, clipNorm: 1e3 }).step(x, y);
+      new SequenceTrainer(a, { optimizer: createOptimizer(a.params, { name: 'sgd', lr: 1 }), clipNorm: 1e3 }).step(x, y);
       a.params.forEach((p, k) => { for (let i = 0; i < p.value.length; i++) expect(p.value[i]).to.equal(before[k][i] - raw.params[k].grad[i]); });
     });
 
@@ -181,7 +183,7 @@ describe('Trainer', () => {
       raw.lossAndGrad(x, y);
       const v = 0.02;
       const before = a.params.map((p) => copy64(p.value));
-      new SequenceTrainer(a, { optimizer: { name: 'sgd', lr: 1 }, clipValue: v }).step(x, y);
+      new SequenceTrainer(a, { optimizer: createOptimizer(a.params, { name: 'sgd', lr: 1 }), clipValue: v }).step(x, y);
       let clamped = 0, kept = 0;
       a.params.forEach((p, k) => {
         for (let i = 0; i < p.value.length; i++) {
@@ -200,7 +202,7 @@ describe('Trainer', () => {
   describe('non-finite losses and gradients', () => {
     it("nonFinite 'throw' (the default): a NaN loss throws NonFiniteError; weights and optimizer state untouched", () => {
       const model = makeModel();
-      const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.01 } });
+      const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.01 }) });
       const { x, y } = batch(6);
       trainer.step(x, y);
       const snap = snapshot(model.params);
@@ -223,7 +225,7 @@ describe('Trainer', () => {
 
     it("nonFinite 'throw': an infinite gradient throws NonFiniteError naming the first bad entry", () => {
       const model = makeModel();
-      const trainer = new SequenceTrainer(model, { optimizer: { name: 'sgd', lr: 0.1 } });
+      const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'sgd', lr: 0.1 }) });
       const { x, y } = batch(7);
       const snap = snapshot(model.params);
       expect(() => trainer.run(() => {
@@ -238,7 +240,7 @@ describe('Trainer', () => {
 
     it("nonFinite 'skip': returns skipped = true, weights bit-identical, grads zeroed; the next good step trains", () => {
       const model = makeModel();
-      const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.01 }, nonFinite: 'skip' });
+      const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.01 }), nonFinite: 'skip' });
       const { x, y } = batch(8);
       trainer.step(x, y);
       const snap = snapshot(model.params);
@@ -290,7 +292,7 @@ describe('Trainer', () => {
 
       it("nonFinite 'skip' skips the step and leaves the weights bit-identical", () => {
         const { model, x, y } = diverged();
-        const trainer = new SequenceTrainer(model, { optimizer: { name: 'sgd', lr: 0.1 }, nonFinite: 'skip' });
+        const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'sgd', lr: 0.1 }), nonFinite: 'skip' });
         const snap = snapshot(model.params);
         const r = trainer.step(x, y);
         expect(r.skipped).to.equal(true);
@@ -299,7 +301,7 @@ describe('Trainer', () => {
 
       it("nonFinite 'throw' throws NonFiniteError (not a RangeError from inside backward)", () => {
         const { model, x, y } = diverged();
-        const trainer = new SequenceTrainer(model, { optimizer: { name: 'sgd', lr: 0.1 } });
+        const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'sgd', lr: 0.1 }) });
         const snap = snapshot(model.params);
         expect(() => trainer.step(x, y)).to.throw(NonFiniteError);
         expectValuesIdentical(model.params, snap);
@@ -307,7 +309,7 @@ describe('Trainer', () => {
 
       it("a huge learning rate (float32, lr = 1e38) ends in skipped steps, never in an exception", () => {
         const model = makeModel({ mode: 'rnn_tanh', dtype: 'float32', seed: 1 });
-        const trainer = new SequenceTrainer(model, { optimizer: { name: 'sgd', lr: 1e38 }, nonFinite: 'skip' });
+        const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'sgd', lr: 1e38 }), nonFinite: 'skip' });
         const { x, y } = batch(10, 'float32');
         let skipped = 0;
         for (let i = 0; i < 6; i++) {
@@ -327,7 +329,7 @@ describe('Trainer', () => {
     it('steady state: repeated steps of one shape allocate no new workspaces', () => {
       for (const mode of ['rnn_tanh', 'gru', 'lstm']) {
         const model = makeModel({ mode, numLayers: 2, bidirectional: true, dtype: 'float32' });
-        const trainer = new SequenceTrainer(model, { optimizer: { name: 'adam', lr: 0.01 }, clipNorm: 1, clipValue: 0.5 });
+        const trainer = new SequenceTrainer(model, { optimizer: createOptimizer(model.params, { name: 'adam', lr: 0.01 }), clipNorm: 1, clipValue: 0.5 });
         const { x, y } = batch(11, 'float32');
         trainer.step(x, y);
         const allocations = model.rnn.workspaceAllocations;
@@ -363,7 +365,7 @@ describe('Trainer', () => {
 
     it('Trainer.run trains anything with params and zeroGrad (a closure over a model)', () => {
       const model = makeModel({ mode: 'rnn_tanh', topology: 'many_to_one', loss: 'mse' });
-      const trainer = new Trainer(model, { optimizer: { name: 'sgd', lr: 0.05 } });
+      const trainer = new Trainer(model, { optimizer: createOptimizer(model.params, { name: 'sgd', lr: 0.05 }) });
       const { x } = batch(12);
       const target = { data: new Float64Array(B * V).fill(0.25), shape: [B, V] };
       const first = trainer.run(() => model.lossAndGrad(x, target)).loss;

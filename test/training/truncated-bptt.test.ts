@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import { SequenceModel, type SequenceModelOptions } from '../../lib/models/sequence-model.js';
+import { createOptimizer } from '../../lib/optimizers/create-optimizer.js';
 import { SGD } from '../../lib/optimizers/sgd.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { StateCarry } from '../../lib/training/state-carry.js';
@@ -58,7 +59,7 @@ describe('truncated BPTT (StateCarry)', () => {
   it('training in chunks with the carry = each chunk run with h0, c0 = copies of the previous chunk\'s final state (bit for bit)', () => {
     const a = makeModel(), b = makeModel();
     const chunks = [...stream(2), ...stream(3)]; // two passes' worth of chunks
-    const trainer = new SequenceTrainer(a, { optimizer: { name: 'sgd', lr: 0.1 } });
+    const trainer = new SequenceTrainer(a, { optimizer: createOptimizer(a.params, { name: 'sgd', lr: 0.1 }) });
     const carry = new StateCarry(a.rnn, B);
     const opt = new SGD(b.params, { lr: 0.1 });
     let h0: Tensor | null = null, c0: Tensor | null = null;

@@ -9,6 +9,8 @@ import type { FlagSpecs, Parsed } from '../args.js';
 import { writeFileAtomic } from '../files.js';
 import { lineChart } from '../plots/line-chart.js';
 import type { FitHistory } from './fit.js';
+import { Adam } from '../../optimizers/adam.js';
+import { ReduceLROnPlateau } from '../../optimizers/schedules.js';
 
 export const CELLS: Record<string, string> = { lstm: 'lstm', gru: 'gru', rnn: 'rnn_tanh' };
 
@@ -71,10 +73,11 @@ function dropoutOptions(p: number, embedding: boolean, layers: number): { dropou
 export function trainerFromFlags(model: SequenceModel, flags: Parsed['flags']): SequenceTrainer {
   const clip = (flags['clip-norm'] as number | undefined) ?? 5;
   const factor = (flags['reduce-lr'] as number | undefined) ?? 0.5;
+  const optimizer = new Adam(model.params, { lr: (flags.lr as number | undefined) ?? 0.005 });
   return new SequenceTrainer(model, {
-    optimizer: { name: 'adam', lr: (flags.lr as number | undefined) ?? 0.005 }, clipNorm: clip > 0 ? clip : null,
+    optimizer, clipNorm: clip > 0 ? clip : null,
     // stepped by the fit loop with each validation loss
-    schedule: factor < 1 ? { name: 'reduce_lr_on_plateau', factor, patience: 2 } : null,
+    schedule: factor < 1 ? new ReduceLROnPlateau(optimizer, { factor, patience: 2 }) : null,
   });
 }
 
