@@ -8,9 +8,13 @@
 //   generate  loading a checkpoint's model (loadModel) and generating text
 // Issue 11 set goals on what users import (LSTM ≤ 12 KB, trainer ≤ 20 KB, generate ≤ 22 KB,
 // the whole root ≤ 32 KB): each is reported as met or NOT MET, stated rather than hidden.
-// BUDGET_GZIP is a regression guard on the root, which fails the run when it grows past it:
-// 44 KB since this round's additions (wasm backend, attention encoder-decoder, schedules,
-// fit and data helpers, gradcheck: 23.65 → 42.9 KB).
+// Each entry also has a regression guard (`limit`), which fails the run when the entry grows
+// past it: the root at 45 KB (44 KB after this round's additions: wasm backend, attention
+// encoder-decoder, schedules, fit and data helpers, gradcheck, 23.65 -> 42.9 KB; then +1 KB on
+// 2026-12-03 for the merged kernel work: the 5x8 and 1x32 GEMM tiles, the time-chunked fused
+// forward and the decoder's fused step, 43.37 -> 44.84 KB), and the entries users import at
+// their size after the bundle round of 2026-12-03 plus about 0.25 KB (LSTM 15.25, trainer
+// 22.22, generate 24.46 KB), so that what a page imports cannot grow back unnoticed.
 // It also fails if a bundle needs a Node built-in or refers to the globals process, Buffer,
 // require or __dirname.
 //   node scripts/bundle-size.mjs [--json]
@@ -24,7 +28,7 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const lib = join(root, 'lib');
-export const BUDGET_GZIP = 44 * 1024;
+export const BUDGET_GZIP = 45 * 1024;
 const FORBIDDEN = ['process', 'Buffer', 'require', '__dirname', '__filename', 'global'];
 
 function libModules(dir) {
@@ -44,9 +48,9 @@ const rel = (p) => `./${relative(lib, p).replace(/\\/g, '/').replace(/\.ts$/, '.
 const entries = [
   { name: 'root', what: 'import * from lib/index.ts', limit: BUDGET_GZIP, target: 32 * 1024, contents: `export * from './index.js';` },
   { name: 'all', what: 'every lib module but cli', contents: libModules(lib).map((p) => `export * from '${rel(p)}';`).join('\n') },
-  { name: 'LSTM', what: 'import { LSTM } only', target: 12 * 1024, contents: `export { LSTM } from './index.js';` },
-  { name: 'trainer', what: 'SequenceModel + SequenceTrainer + Adam (clipping)', target: 20 * 1024, contents: `export { SequenceModel, SequenceTrainer, Adam } from './index.js';` },
-  { name: 'generate', what: 'loadModel + generate', target: 22 * 1024, contents: `export { loadModel, generate } from './index.js';` },
+  { name: 'LSTM', what: 'import { LSTM } only', limit: 15.5 * 1024, target: 12 * 1024, contents: `export { LSTM } from './index.js';` },
+  { name: 'trainer', what: 'SequenceModel + SequenceTrainer + Adam (clipping)', limit: 22.5 * 1024, target: 20 * 1024, contents: `export { SequenceModel, SequenceTrainer, Adam } from './index.js';` },
+  { name: 'generate', what: 'loadModel + generate', limit: 24.75 * 1024, target: 22 * 1024, contents: `export { loadModel, generate } from './index.js';` },
 ];
 
 async function bundle(contents, define) {
