@@ -42,15 +42,30 @@ export interface StepBuffers {
 }
 
 /**
- * One cell step of a direction's own time loop: exactly what the cell's `stepForward(w, B, H,
- * g, prev, out)` writes (activated gates of rows g…, states at out, the extra cache), with the
- * biases already added into gates and hh. Returns false, having done nothing, when no fused
- * step applies (TypeScript backend, float64, other cells, H not a multiple of 4); the caller
- * then runs the cell's own step.
+ * Whether `fusedStep` runs for this cell, these buffers and biases and H on the active backend
+ * (wasm, float32 throughout, LSTM or GRU, H a multiple of 4). Fixed for a pass: a layer asks
+ * once, then leaves the biases to the fused step or adds them itself.
  */
-export function fusedStep(mode: string, w: StepBuffers, B: number, H: number, g: number, prev: number, out: number): boolean {
+export function fusedStepApplies(mode: string, w: StepBuffers, bIh: FloatArray | null, bHh: FloatArray | null, H: number): boolean {
   const { gates, hh, a, c, extra } = w;
-  if ((mode !== 'lstm' && mode !== 'gru') || !(f32(gates) && f32(hh) && f32(a) && (mode === 'gru' || f32(c)) && f32(extra))) return false;
-  if (!wasmActive('fusedStep')) return false;
-  return cellStepF32(loadGemmKernel()!, mode, gates as Float32Array, hh as Float32Array, a as Float32Array, c as Float32Array, extra as Float32Array, B, H, g, prev, out);
+  return (mode === 'lstm' || mode === 'gru') && H % 4 === 0 && f32(gates) && f32(hh) && f32(a) && (mode === 'gru' || f32(c)) &&
+    f32(extra) && f32(bIh) && f32(bHh) && wasmActive('fusedStep');
+}
+
+/**
+ * One cell step of a direction's own time loop, biases included: what the cell's
+ * `stepForward(w, B, H, g, prev, out)` writes (activated gates of rows g…, states at out, the
+ * extra cache) once b_ih is added to the gates of rows g… and b_hh to hh (either bias may be
+ * null). Returns false, having done nothing, where `fusedStepApplies` says no (TypeScript
+ * backend, float64, other cells, H not a multiple of 4); the caller then runs the cell's own
+ * step, the biases added.
+ */
+export function fusedStep(
+  mode: string, w: StepBuffers, bIh: FloatArray | null, bHh: FloatArray | null,
+  B: number, H: number, g: number, prev: number, out: number,
+): boolean {
+  if (!fusedStepApplies(mode, w, bIh, bHh, H)) return false;
+  const { gates, hh, a, c, extra } = w;
+  return cellStepF32(loadGemmKernel()!, mode as 'lstm' | 'gru', gates as Float32Array, hh as Float32Array, a as Float32Array, c as Float32Array, extra as Float32Array,
+    bIh as Float32Array | null, bHh as Float32Array | null, B, H, g, prev, out);
 }

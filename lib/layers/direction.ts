@@ -18,7 +18,7 @@
 import type { Cell, CellBuffers } from '../cells/cell.js';
 import { gemm, gemmPacked, packB, packedBHostLength, prepackPays } from '../kernels/gemm.js';
 import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
-import { fusedForward, fusedStep } from '../kernels/recurrence.js';
+import { fusedForward, fusedStep, fusedStepApplies } from '../kernels/recurrence.js';
 import { type Param, createParam } from '../param.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
 
@@ -56,6 +56,8 @@ export class RecurrentDirection {
   private packedWih: Float64Array = EMPTY;
   /** Whether this pass's step products use the packed W_ih: 1 yes, −1 no, 0 not decided yet (backward). */
   private inputPacked = 0;
+  /** Whether this pass's cell steps run fused, biases included (see decideFusedSteps). */
+  private fusedSteps = false;
   /** Whether the current pass (forward or backward) uses the packed W_hh. */
   private packedPass = false;
   private T = 0;
@@ -166,9 +168,11 @@ export class RecurrentDirection {
     // packForward leaves W_hhᵀ in wasm memory only, where the fused pass reads it
     if (this.packForward() && !padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
       this.packedWhhT, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
-    // gates = X·W_ihᵀ + b_ih for all T·B rows at once
-    if (this.biasIh) broadcastRows(w.gates, 0, GH, T * B, GH, this.biasIh.value, 0);
-    gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, this.biasIh ? 1 : 0);
+    // gates = X·W_ihᵀ + b_ih for all T·B rows at once (a fused step adds b_ih itself)
+    this.decideFusedSteps();
+    const bIh = this.gateBias();
+    if (bIh) broadcastRows(w.gates, 0, GH, T * B, GH, bIh, 0);
+    gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, bIh ? 1 : 0);
     for (let s = 0; s < T; s++) this.recurrentStep(this.reverse ? T - 1 - s : s, lengths);
   }
 
@@ -179,10 +183,14 @@ export class RecurrentDirection {
    */
   forwardStep(X: FloatArray, xOff: number, ldx: number, t: number): void {
     const { w, B, GH, inputSize: I } = this;
-    if (t === 0) this.inputPacked = this.packForward() ? this.packInput(true) : -1;
-    if (this.biasIh) broadcastRows(w.gates, t * B * GH, GH, B, GH, this.biasIh.value, 0);
-    if (this.inputPacked === 1) gemmPacked(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.packedWihT, B, GH, I, this.biasIh ? 1 : 0);
-    else gemm(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.weightIh.value, 0, I, true, B, GH, I, this.biasIh ? 1 : 0);
+    if (t === 0) {
+      this.inputPacked = this.packForward() ? this.packInput(true) : -1;
+      this.decideFusedSteps();
+    }
+    const bIh = this.gateBias();
+    if (bIh) broadcastRows(w.gates, t * B * GH, GH, B, GH, bIh, 0);
+    if (this.inputPacked === 1) gemmPacked(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.packedWihT, B, GH, I, bIh ? 1 : 0);
+    else gemm(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.weightIh.value, 0, I, true, B, GH, I, bIh ? 1 : 0);
     this.recurrentStep(t, null);
   }
 
@@ -209,14 +217,31 @@ export class RecurrentDirection {
     return this.packedPass;
   }
 
-  /** hh = a⟨t−1⟩·W_hhᵀ + b_hh, then the cell's step: a⟨t⟩ (and c⟨t⟩) from the gates of step t. */
+  /** Decides for this pass whether the cell steps run fused, biases included (`fusedStepApplies`). */
+  private decideFusedSteps(): void {
+    const bIh = this.biasIh ? this.biasIh.value : null, bHh = this.biasHh ? this.biasHh.value : null;
+    this.fusedSteps = fusedStepApplies(this.cell.mode, this.w, bIh, bHh, this.hiddenSize);
+  }
+
+  /** b_ih where the layer adds it to the gates itself (the TypeScript cells); null where a fused step adds it, or there is none. */
+  private gateBias(): FloatArray | null {
+    return this.fusedSteps || !this.biasIh ? null : this.biasIh.value;
+  }
+
+  /**
+   * hh = a⟨t−1⟩·W_hhᵀ (+ b_hh), then the cell's step: a⟨t⟩ (and c⟨t⟩) from the gates of step t.
+   * A fused step takes both biases itself (the gate GEMMs then leave them out); the TypeScript
+   * cells find them already in gates and hh.
+   */
   private recurrentStep(t: number, lengths: Int32Array | null): void {
     const { cell, w, B, GH, hiddenSize: H } = this;
     const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
-    if (this.biasHh) broadcastRows(w.hh, 0, GH, B, GH, this.biasHh.value, 0);
-    if (this.packedPass) gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, this.biasHh ? 1 : 0);
-    else gemm(w.hh, 0, GH, w.a, prev, H, false, this.weightHh.value, 0, H, true, B, GH, H, this.biasHh ? 1 : 0);
-    if (!fusedStep(cell.mode, w, B, H, t * B, prev, out)) cell.stepForward(w, B, H, t * B, prev, out);
+    const bIh = this.biasIh ? this.biasIh.value : null, bHh = this.biasHh ? this.biasHh.value : null;
+    const addHh = !this.fusedSteps && bHh;
+    if (addHh) broadcastRows(w.hh, 0, GH, B, GH, bHh, 0);
+    if (this.packedPass) gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, addHh ? 1 : 0);
+    else gemm(w.hh, 0, GH, w.a, prev, H, false, this.weightHh.value, 0, H, true, B, GH, H, addHh ? 1 : 0);
+    if (!(this.fusedSteps && fusedStep(cell.mode, w, bIh, bHh, B, H, t * B, prev, out))) cell.stepForward(w, B, H, t * B, prev, out);
     if (lengths) this.carryPadded(lengths, t, prev, out);
   }
 

@@ -1,7 +1,8 @@
 /**
  * fusedStep (kernels/recurrence.ts): one cell step of a direction's own time loop on the wasm
- * fused cell writes what the TypeScript cell's stepForward writes (activated gates, states,
- * the extra cache), rows and slots at offsets; the TypeScript backend and float64 decline.
+ * fused cell, biases included, writes what the TypeScript cell's stepForward writes once the
+ * biases are added (activated gates, states, the extra cache), rows and slots at offsets; the
+ * TypeScript backend and float64 decline and change nothing.
  */
 import { expect } from 'chai';
 import { getBackend, setBackend } from '../../lib/index.js';
@@ -25,13 +26,22 @@ describe('fusedStep: the wasm cell step of a direction\'s own loop', () => {
   after(() => setBackend(previous));
 
   for (const [mode, cell, gateCount] of [['lstm', new LSTMCell(), 4], ['gru', new GRUCell(), 3]] as const) {
-    for (const [B, H] of [[1, 8], [7, 12], [32, 8]]) {
-      it(`${mode} B=${B} H=${H}: writes what the TypeScript cell writes, within 1e-6`, () => {
+    for (const [B, H, biases] of [[1, 8, 'both'], [7, 12, 'both'], [32, 8, 'both'], [7, 12, 'none'], [7, 12, 'b_ih'], [7, 12, 'b_hh']] as const) {
+      it(`${mode} B=${B} H=${H}, biases: ${biases}: writes what the TypeScript cell writes after adding the biases, within 1e-6`, () => {
         setBackend('wasm');
-        const w = buffers(B, H, gateCount * H, f32), want = copy(w);
-        expect(fusedStep(mode, w, B, H, B, B * H, 2 * B * H)).to.equal(true);
+        const G = gateCount * H, w = buffers(B, H, G, f32), want = copy(w);
+        const bIh = biases === 'both' || biases === 'b_ih' ? f32(G, 6) : null;
+        const bHh = biases === 'both' || biases === 'b_hh' ? f32(G, 7) : null;
+        expect(fusedStep(mode, w, bIh, bHh, B, H, B, B * H, 2 * B * H)).to.equal(true);
+        // the TypeScript step: step 1's gate rows += b_ih, hh += b_hh, then the cell
+        for (let r = 0; r < B; r++) for (let j = 0; j < G; j++) {
+          if (bIh) want.gates[(B + r) * G + j] += bIh[j];
+          if (bHh) want.hh[r * G + j] += bHh[j];
+        }
         cell.stepForward(want as CellBuffers, B, H, B, B * H, 2 * B * H);
-        for (const k of ['gates', 'a', 'c', 'extra', 'hh'] as const) expect(relError(w[k], want[k]), k).to.be.at.most(1e-6);
+        for (const k of ['gates', 'a', 'c', 'extra'] as const) expect(relError(w[k], want[k]), k).to.be.at.most(1e-6);
+        // gate rows of the other steps are untouched
+        for (const r of [0, 2]) expect(Array.from(w.gates.subarray(r * B * G, (r + 1) * B * G))).to.deep.equal(Array.from(f32(3 * B * G, 1).subarray(r * B * G, (r + 1) * B * G)));
       });
     }
   }
@@ -43,7 +53,7 @@ describe('fusedStep: the wasm cell step of a direction\'s own loop', () => {
     for (const [mode, backend, H, make] of cases) {
       setBackend(backend);
       const w = buffers(3, H, 4 * H, make), before = copy(w);
-      expect(fusedStep(mode, w, 3, H, 3, 3 * H, 6 * H), `${mode} ${backend} H=${H}`).to.equal(false);
+      expect(fusedStep(mode, w, make(4 * H, 6), make(4 * H, 7), 3, H, 3, 3 * H, 6 * H), `${mode} ${backend} H=${H}`).to.equal(false);
       for (const k of ['gates', 'a', 'c', 'extra', 'hh'] as const) expect(Array.from(w[k])).to.deep.equal(Array.from(before[k]));
     }
   });

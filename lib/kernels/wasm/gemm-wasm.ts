@@ -183,6 +183,28 @@ export function residentOf(Bp: Float64Array): Resident | null {
   return resident.get(Bp) ?? null;
 }
 
+/**
+ * Views of wasm memory by first f32 index and length, re-made when the buffer changes: a
+ * steady state makes none, also when the last chunk of time steps is shorter than the others.
+ */
+const views = new Map<number, Map<number, Float32Array>>();
+
+/** f32[at, at + n) as a Float32Array view (for block copies out of wasm memory). */
+export function view(f32: Float32Array, at: number, n: number): Float32Array {
+  let byLength = views.get(at);
+  if (!byLength) {
+    if (views.size > 64) views.clear();
+    views.set(at, (byLength = new Map()));
+  }
+  let v = byLength.get(n);
+  if (!v || v.buffer !== f32.buffer) {
+    if (byLength.size > 16) byLength.clear(); // many sequence lengths: keep the cache small
+    v = new Float32Array(f32.buffer, at * 4, n);
+    byLength.set(n, v);
+  }
+  return v;
+}
+
 /** Runs the kernel on staged A and B into Cw at cAt and writes C (β = 0 overwrite, 1 add). */
 function multiply(
   k: GemmKernel, aAt: number, bAt: number, cAt: number,
@@ -192,6 +214,8 @@ function multiply(
   rowPanels(M, panels);
   k.run(panels[0], panels[1], panels[2], N8, K, KC, MC, aAt, bAt, cAt);
   const f32 = k.arena.f32;
+  // C contiguous and without padding columns: one block copy (memcpy)
+  if (beta === 0 && N === N8 && (ldc === N || M === 1)) { C.set(view(f32, cAt >> 2, M * N), cOff); return; }
   for (let i = 0; i < M; i++) {
     const src = cAt / 4 + i * N8, dst = cOff + i * ldc;
     if (beta === 0) for (let j = 0; j < N; j++) C[dst + j] = f32[src + j];

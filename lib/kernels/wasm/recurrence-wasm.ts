@@ -8,7 +8,7 @@
  * and the cell's extra cache are copied into the caller's arrays, in the layouts the TypeScript
  * cells use (the backward pass reads them there): wasm memory never holds the whole cache.
  */
-import { type GemmKernel, KC, MC, STAGING_FLOATS, panels, residentOf, scratch, stageA, stageB, up4 } from './gemm-wasm.js';
+import { type GemmKernel, KC, MC, STAGING_FLOATS, panels, residentOf, scratch, stageA, stageB, up4, view } from './gemm-wasm.js';
 import { rowPanels } from './gemm-kernel.js';
 
 /**
@@ -87,56 +87,40 @@ export function cellForwardF32(
 
 /**
  * One step of the layer's own time loop (the decoder's, and any run with lengths): the cell of
- * step rows g…g+B−1 on the wasm fused kernel instead of the TypeScript cell. The biases are
- * already in `gates` and `hh` (the layer's broadcastRows), so the kernel's bias is zero.
- * gates [·, G·H] rows g…, hh [B, G·H]; LSTM: c⟨t−1⟩ at prev, c⟨t⟩ and a⟨t⟩ at out, tanh c⟨t⟩
- * into extra rows g…; GRU: a⟨t−1⟩ at prev, a⟨t⟩ at out, W_hn a⟨t−1⟩ + b_hn into extra.
- * Writes exactly what LSTMCell / GRUCell.stepForward write. False (nothing done) when H is
- * not a multiple of 4.
+ * step rows g…g+B−1 on the wasm fused kernel instead of the TypeScript cell. `gates` rows g…
+ * hold X·W_ihᵀ and hh [B, G·H] holds a⟨t−1⟩·W_hhᵀ, both without biases: the kernel adds
+ * b_ih and b_hh (either may be null) as the fused forward does.
+ * LSTM: c⟨t−1⟩ at prev, c⟨t⟩ and a⟨t⟩ at out, tanh c⟨t⟩ into extra rows g…; GRU: a⟨t−1⟩ at
+ * prev, a⟨t⟩ at out, W_hn a⟨t−1⟩ + b_hn into extra. Writes what LSTMCell / GRUCell.stepForward
+ * write after the biases are added. False (nothing done) when H is not a multiple of 4.
  */
 export function cellStepF32(
   k: GemmKernel, cell: 'lstm' | 'gru',
   gates: Float32Array, hh: Float32Array, a: Float32Array, c: Float32Array, extra: Float32Array,
+  bIh: Float32Array | null, bHh: Float32Array | null,
   B: number, H: number, g: number, prev: number, out: number,
 ): boolean {
   if (H % 4 !== 0 || B === 0) return false;
   const lstm = cell === 'lstm', G = (lstm ? 4 : 3) * H, n = B * H, m = B * G;
-  // the staging area: gates, hh, bias (zeros, 2G for GRU's layout), the previous state, c⟨t⟩, a⟨t⟩, extra
+  // the staging area: gates, hh, biases (2G: GRU's b_ih then b_hh), the previous state, c⟨t⟩, a⟨t⟩, extra
   const gAt = scratch(k, 2 * m + 2 * G + 4 * n);
   const hhAt = gAt + 4 * m, biasAt = hhAt + 4 * m, pAt = biasAt + 8 * G, cAt = pAt + 4 * n, aAt = cAt + 4 * n, eAt = aAt + 4 * n;
   const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
-  const g0 = gAt >> 2, h0 = hhAt >> 2, p0 = pAt >> 2, gOff = g * G;
+  const g0 = gAt >> 2, h0 = hhAt >> 2, b0 = biasAt >> 2, p0 = pAt >> 2, gOff = g * G;
   for (let i = 0; i < m; i++) { f32[g0 + i] = gates[gOff + i]; f32[h0 + i] = hh[i]; }
-  f32.fill(0, biasAt >> 2, pAt >> 2);
+  // biases: LSTM b_ih + b_hh [G]; GRU b_ih [G] then b_hh [G] (b_hn sits inside Γr ⊙ (…))
+  for (let j = 0; j < G; j++) {
+    const bi = bIh ? bIh[j] : 0, bh = bHh ? bHh[j] : 0;
+    if (lstm) f32[b0 + j] = bi + bh;
+    else { f32[b0 + j] = bi; f32[b0 + G + j] = bh; }
+  }
   const state = lstm ? c : a;
   for (let i = 0; i < n; i++) f32[p0 + i] = state[prev + i];
   if (lstm) k.lstmStep(gAt, hhAt, biasAt, pAt, cAt, aAt, eAt, B, H);
   else k.gruStep(gAt, hhAt, biasAt, pAt, aAt, eAt, B, H);
-  for (let i = 0; i < m; i++) gates[gOff + i] = f32[g0 + i];
-  const c0 = cAt >> 2, a0 = aAt >> 2, e0 = eAt >> 2, eOff = g * H;
-  if (lstm) for (let i = 0; i < n; i++) c[out + i] = f32[c0 + i];
-  for (let i = 0; i < n; i++) { a[out + i] = f32[a0 + i]; extra[eOff + i] = f32[e0 + i]; }
+  gates.set(view(f32, g0, m), gOff);
+  if (lstm) c.set(view(f32, cAt >> 2, n), out);
+  a.set(view(f32, aAt >> 2, n), out);
+  extra.set(view(f32, eAt >> 2, n), g * H);
   return true;
-}
-
-/**
- * Views of wasm memory by first f32 index and length, re-made when the buffer changes: a
- * steady state makes none, also when the last chunk of time steps is shorter than the others.
- */
-const views = new Map<number, Map<number, Float32Array>>();
-
-/** f32[at, at + n) as a Float32Array view (for block copies out of wasm memory). */
-function view(f32: Float32Array, at: number, n: number): Float32Array {
-  let byLength = views.get(at);
-  if (!byLength) {
-    if (views.size > 64) views.clear();
-    views.set(at, (byLength = new Map()));
-  }
-  let v = byLength.get(n);
-  if (!v || v.buffer !== f32.buffer) {
-    if (byLength.size > 16) byLength.clear(); // many sequence lengths: keep the cache small
-    v = new Float32Array(f32.buffer, at * 4, n);
-    byLength.set(n, v);
-  }
-  return v;
 }
