@@ -60,6 +60,8 @@ interface AttentionWorkspace {
   dq: FloatArray;
   /** per-row scratch over source steps: dα [S] */
   dAlpha: Float64Array;
+  /** per-row scratch: the context c [Hd], summed in float64 */
+  context: Float64Array;
 }
 
 export class Attention {
@@ -153,12 +155,15 @@ export class Attention {
       for (let s = 0; s < n; s++) sum += ws.alpha[a + s] = Math.exp(ws.alpha[a + s] - max);
       for (let s = 0; s < n; s++) ws.alpha[a + s] /= sum;
       ws.alpha.fill(0, a + n, a + S);
-      // [c; h]: c = Σ_s α_s h̄_s
-      const cb = (t * B + b) * H2;
+      // [c; h]: c = Σ_s α_s h̄_s, summed in float64 over s in order, row h̄_s by row (contiguous)
+      const cb = (t * B + b) * H2, c = ws.context;
+      c.fill(0);
+      for (let s = 0; s < n; s++) {
+        const m = (s * B + b) * Hd, alpha = ws.alpha[a + s];
+        for (let j = 0; j < Hd; j++) c[j] += alpha * H̄[m + j];
+      }
       for (let j = 0; j < Hd; j++) {
-        let c = 0;
-        for (let s = 0; s < n; s++) c += ws.alpha[a + s] * H̄[(s * B + b) * Hd + j];
-        ws.cat[cb + j] = c;
+        ws.cat[cb + j] = c[j];
         ws.cat[cb + Hd + j] = h[hb + j];
       }
     }
@@ -276,7 +281,7 @@ export class Attention {
       T, B, S,
       alpha: f(T * B * S), cat: f(T * B * 2 * Hd), q: f(this.score === 'dot' ? 0 : T * B * Hd),
       pre: f(mlp ? S * B * Hd : 0), dPre: f(mlp ? S * B * Hd : 0), dMemory: f(S * B * Hd),
-      dz: f(T * B * Hd), dcat: f(B * 2 * Hd), dq: f(this.score === 'dot' ? 0 : T * B * Hd), dAlpha: new Float64Array(S),
+      dz: f(T * B * Hd), dcat: f(B * 2 * Hd), dq: f(this.score === 'dot' ? 0 : T * B * Hd), dAlpha: new Float64Array(S), context: new Float64Array(Hd),
     });
   }
 }
