@@ -6,7 +6,7 @@
  */
 import { wasmActive } from './backend.js';
 import { loadGemmKernel } from './wasm/gemm-wasm.js';
-import { cellForwardF32, cellStepF32, cellStepProductsF32 } from './wasm/recurrence-wasm.js';
+import { cellForwardF32, cellStepF32 } from './wasm/recurrence-wasm.js';
 import type { FloatArray } from '../tensor.js';
 
 /** The buffers of one direction's forward pass (see layers/direction.ts CellBuffers). */
@@ -68,22 +68,4 @@ export function fusedStep(
   const { gates, hh, a, c, extra } = w;
   return cellStepF32(loadGemmKernel()!, mode as 'lstm' | 'gru', gates as Float32Array, hh as Float32Array, a as Float32Array, c as Float32Array, extra as Float32Array,
     bIh as Float32Array | null, bHh as Float32Array | null, B, H, g, prev, out);
-}
-
-/**
- * A decoder's step with its two products: gates rows g… = x⟨t⟩·W_ihᵀ, hh = a⟨t−1⟩·W_hhᵀ, then
- * the cell with both biases, as `fusedStep`; WihT and WhhT are the packB handles of W_ihᵀ and
- * W_hhᵀ for this pass, X the step's B rows (stride ldx from xOff). On wasm the products stay
- * in wasm memory for the cell. Returns false, having done nothing, where that does not apply
- * (then run the products and `fusedStep`, or the TypeScript cell).
- */
-export function fusedStepProducts(
-  mode: string, w: StepBuffers, X: FloatArray, xOff: number, ldx: number, WihT: Float64Array, WhhT: Float64Array,
-  bIh: FloatArray | null, bHh: FloatArray | null, B: number, H: number, I: number, g: number, prev: number, out: number,
-): boolean {
-  if (!f32(X) || !fusedStepApplies(mode, w, bIh, bHh, H)) return false;
-  const { gates, a, c, extra } = w;
-  return cellStepProductsF32(loadGemmKernel()!, mode as 'lstm' | 'gru', X as Float32Array, xOff, ldx, WihT, WhhT,
-    bIh as Float32Array | null, bHh as Float32Array | null, gates as Float32Array, a as Float32Array, c as Float32Array, extra as Float32Array,
-    B, H, I, g, prev, out);
 }

@@ -18,7 +18,7 @@
 import type { Cell, CellBuffers } from '../cells/cell.js';
 import { gemm, gemmPacked, packB, packedBHostLength, prepackPays } from '../kernels/gemm.js';
 import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
-import { fusedForward, fusedStep, fusedStepApplies, fusedStepProducts } from '../kernels/recurrence.js';
+import { fusedForward, fusedStep, fusedStepApplies } from '../kernels/recurrence.js';
 import { type Param, createParam } from '../param.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
 
@@ -187,10 +187,6 @@ export class RecurrentDirection {
       this.inputPacked = this.packForward() ? this.packInput(true) : -1;
       this.decideFusedSteps();
     }
-    // on wasm, both products and the cell in one call where the weights are packed there
-    if (this.fusedSteps && this.inputPacked === 1 && this.packedPass && fusedStepProducts(this.cell.mode, w, X, xOff, ldx,
-      this.packedWihT, this.packedWhhT, this.biasIh ? this.biasIh.value : null, this.biasHh ? this.biasHh.value : null,
-      B, this.hiddenSize, I, t * B, t * B * this.hiddenSize, (t + 1) * B * this.hiddenSize)) return;
     const bIh = this.gateBias();
     if (bIh) broadcastRows(w.gates, t * B * GH, GH, B, GH, bIh, 0);
     if (this.inputPacked === 1) gemmPacked(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.packedWihT, B, GH, I, bIh ? 1 : 0);

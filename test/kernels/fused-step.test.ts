@@ -6,8 +6,7 @@
  */
 import { expect } from 'chai';
 import { getBackend, setBackend } from '../../lib/index.js';
-import { fusedStep, fusedStepProducts, type StepBuffers } from '../../lib/kernels/recurrence.js';
-import { gemm, packB, packedBHostLength } from '../../lib/kernels/gemm.js';
+import { fusedStep, type StepBuffers } from '../../lib/kernels/recurrence.js';
 import type { CellBuffers } from '../../lib/cells/cell.js';
 import { LSTMCell } from '../../lib/cells/lstm.js';
 import { GRUCell } from '../../lib/cells/gru.js';
@@ -46,52 +45,6 @@ describe('fusedStep: the wasm cell step of a direction\'s own loop', () => {
       });
     }
   }
-
-  for (const [mode, cell, gateCount] of [['lstm', new LSTMCell(), 4], ['gru', new GRUCell(), 3]] as const) {
-    for (const [B, H, I] of [[1, 8, 5], [7, 16, 24], [32, 8, 300]]) {
-      it(`fusedStepProducts ${mode} B=${B} H=${H} I=${I}: x·W_ihᵀ and a·W_hhᵀ in wasm memory, then the cell, as the TypeScript products and cell`, () => {
-        setBackend('wasm');
-        const G = gateCount * H, w = buffers(B, H, G, f32), want = copy(w);
-        const X = f32(B * I + 3, 8), Wih = f32(G * I, 9).map((v) => v / Math.sqrt(I)), Whh = f32(G * H, 10).map((v) => v / Math.sqrt(H));
-        const bIh = f32(G, 6), bHh = f32(G, 7);
-        // the packed handles the layer makes for a pass (on wasm: empty arrays naming copies in wasm memory)
-        const WihT = packB(new Float64Array(packedBHostLength(I, G, Wih)), Wih, 0, I, true, I, G);
-        const WhhT = packB(new Float64Array(packedBHostLength(H, G, Whh)), Whh, 0, H, true, H, G);
-        expect(fusedStepProducts(mode, w, X, 3, I, WihT, WhhT, bIh, bHh, B, H, I, B, B * H, 2 * B * H)).to.equal(true);
-        // the TypeScript way: products in float64, biases, the cell
-        setBackend('js');
-        const X64 = Float64Array.from(X), gates = new Float64Array(B * G), hh = new Float64Array(B * G);
-        gemm(gates, 0, G, X64, 3, I, false, Float64Array.from(Wih), 0, I, true, B, G, I, 0);
-        gemm(hh, 0, G, Float64Array.from(want.a), B * H, H, false, Float64Array.from(Whh), 0, H, true, B, G, H, 0);
-        for (let r = 0; r < B; r++) for (let j = 0; j < G; j++) {
-          want.gates[(B + r) * G + j] = gates[r * G + j] + bIh[j];
-          want.hh[r * G + j] = hh[r * G + j] + bHh[j];
-        }
-        cell.stepForward(want as CellBuffers, B, H, B, B * H, 2 * B * H);
-        for (const k of ['gates', 'a', 'c', 'extra'] as const) expect(relError(w[k], want[k]), k).to.be.at.most(1e-5);
-        for (const r of [0, 2]) expect(Array.from(w.gates.subarray(r * B * G, (r + 1) * B * G))).to.deep.equal(Array.from(f32(3 * B * G, 1).subarray(r * B * G, (r + 1) * B * G)));
-      });
-    }
-  }
-
-  it('fusedStepProducts declines (changing nothing) without resident weights of the right shape, on the TypeScript backend and for float64', () => {
-    const H = 8, I = 5, B = 3, G = 4 * H, Wih = f32(G * I, 9), Whh = f32(G * H, 10);
-    setBackend('wasm');
-    const WihT = packB(new Float64Array(packedBHostLength(I, G, Wih)), Wih, 0, I, true, I, G);
-    const WhhT = packB(new Float64Array(packedBHostLength(H, G, Whh)), Whh, 0, H, true, H, G);
-    const cases: [string, () => boolean][] = [
-      ['W_ih for another input size', () => fusedStepProducts('lstm', w, f32(B * 6, 8), 0, 6, WihT, WhhT, null, null, B, H, 6, B, B * H, 2 * B * H)],
-      ['the two handles swapped', () => fusedStepProducts('lstm', w, f32(B * I, 8), 0, I, WhhT, WihT, null, null, B, H, I, B, B * H, 2 * B * H)],
-      ['a handle packB never filled', () => fusedStepProducts('lstm', w, f32(B * I, 8), 0, I, new Float64Array(0), WhhT, null, null, B, H, I, B, B * H, 2 * B * H)],
-      ['float64 input', () => fusedStepProducts('lstm', w, f64(B * I, 8), 0, I, WihT, WhhT, null, null, B, H, I, B, B * H, 2 * B * H)],
-      ['the TypeScript backend', () => { setBackend('js'); try { return fusedStepProducts('lstm', w, f32(B * I, 8), 0, I, WihT, WhhT, null, null, B, H, I, B, B * H, 2 * B * H); } finally { setBackend('wasm'); } }],
-    ];
-    const w = buffers(B, H, G, f32), before = copy(w);
-    for (const [label, run] of cases) {
-      expect(run(), label).to.equal(false);
-      for (const k of ['gates', 'a', 'c', 'extra', 'hh'] as const) expect(Array.from(w[k]), `${label}: ${k}`).to.deep.equal(Array.from(before[k]));
-    }
-  });
 
   it('declines (changing nothing) on the TypeScript backend, for float64, other cells and H not a multiple of 4', () => {
     const cases: [string, 'js' | 'wasm', number, typeof f32 | typeof f64][] = [

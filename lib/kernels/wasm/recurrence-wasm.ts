@@ -44,7 +44,12 @@ export function cellForwardF32(
   const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
   const g0 = gAt >> 2, a0 = aAt >> 2, c0 = cAt >> 2, e0 = eAt >> 2, b0 = biasAt >> 2;
   stageB(f32, wAt >> 2, Wih, 0, 1, I, I, G);
-  stageBiases(f32, b0, bIh, bHh, G, lstm);
+  // biases: LSTM b_ih + b_hh [G]; GRU b_ih [G] then b_hh [G] (b_hn sits inside Γr ⊙ (…))
+  for (let j = 0; j < G; j++) {
+    const bi = bIh ? bIh[j] : 0, bh = bHh ? bHh[j] : 0;
+    if (lstm) f32[b0 + j] = bi + bh;
+    else { f32[b0 + j] = bi; f32[b0 + G + j] = bh; }
+  }
 
   // chunks in the direction's order; a chunk of len steps t0…t0+len−1 uses slots t0…t0+len,
   // held at slots 0…len of the staging area
@@ -97,79 +102,25 @@ export function cellStepF32(
 ): boolean {
   if (H % 4 !== 0 || B === 0) return false;
   const lstm = cell === 'lstm', G = (lstm ? 4 : 3) * H, n = B * H, m = B * G;
-  // the staging area of a step (see stepCell)
-  const gAt = scratch(k, stepFloats(m, G, n));
-  const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
-  const g0 = gAt >> 2, h0 = (gAt >> 2) + m, gOff = g * G;
-  for (let i = 0; i < m; i++) { f32[g0 + i] = gates[gOff + i]; f32[h0 + i] = hh[i]; }
-  stepCell(k, lstm, gAt, bIh, bHh, gates, a, c, extra, B, H, g, prev, out);
-  return true;
-}
-
-/**
- * One step of a decoder's time loop with its products: gates = x⟨t⟩·W_ihᵀ and hh =
- * a⟨t−1⟩·W_hhᵀ run here, into the staging area, and the cell step reads them there (no trip of
- * the two [B, G·H] products through JavaScript). WihT and WhhT are the Float64Array handles of
- * W_ihᵀ [I × G·H] and W_hhᵀ [H × G·H] resident in wasm memory (packB on this backend); X: B
- * rows of stride ldx from xOff. Writes what `cellStepF32` writes (activated gates of rows g…,
- * c⟨t⟩ and a⟨t⟩ at out, the extra cache). False (nothing done) when a handle names no resident
- * panels of that shape, or H % 4 ≠ 0, or G·H % 8 ≠ 0.
- */
-export function cellStepProductsF32(
-  k: GemmKernel, cell: 'lstm' | 'gru',
-  X: Float32Array, xOff: number, ldx: number, WihT: Float64Array, WhhT: Float64Array,
-  bIh: Float32Array | null, bHh: Float32Array | null,
-  gates: Float32Array, a: Float32Array, c: Float32Array, extra: Float32Array,
-  B: number, H: number, I: number, g: number, prev: number, out: number,
-): boolean {
-  const lstm = cell === 'lstm', G = (lstm ? 4 : 3) * H, ri = residentOf(WihT), rh = residentOf(WhhT);
-  if (!ri || ri.K !== I || ri.N !== G || !rh || rh.K !== H || rh.N !== G || H % 4 !== 0 || G % 8 !== 0 || B === 0 || I === 0) return false;
-  const n = B * H, m = B * G;
-  // the staging area of a step (see stepCell), then X rows and a⟨t−1⟩ rows in panels
-  const gAt = scratch(k, stepFloats(m, G, n) + up4(B * I) + up4(n));
-  const hhAt = gAt + 4 * m, xAt = gAt + 4 * stepFloats(m, G, n), apAt = xAt + 4 * up4(B * I);
-  const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
-  // gates = x⟨t⟩·W_ihᵀ, hh = a⟨t−1⟩·W_hhᵀ (stageA leaves B's row panels in `panels`)
-  stageA(f32, xAt >> 2, X, xOff, ldx, 1, B, I);
-  k.run(panels[0], panels[1], panels[2], G, I, KC, MC, xAt, ri.off, gAt);
-  stageA(f32, apAt >> 2, a, prev, H, 1, B, H);
-  k.run(panels[0], panels[1], panels[2], G, H, KC, MC, apAt, rh.off, hhAt);
-  stepCell(k, lstm, gAt, bIh, bHh, gates, a, c, extra, B, H, g, prev, out);
-  return true;
-}
-
-/**
- * The cell step of both functions above, on a staging area from gAt with the pre-activations
- * already in its first two blocks: gates [B·G], hh [B·G], then biases [2G], the previous
- * state, c⟨t⟩, a⟨t⟩, extra [B·H each]. Stages the biases and the previous state, runs lstmStep
- * or gruStep, copies gates, states and extra out.
- */
-function stepCell(
-  k: GemmKernel, lstm: boolean, gAt: number, bIh: Float32Array | null, bHh: Float32Array | null,
-  gates: Float32Array, a: Float32Array, c: Float32Array, extra: Float32Array,
-  B: number, H: number, g: number, prev: number, out: number,
-): void {
-  const G = (lstm ? 4 : 3) * H, n = B * H, m = B * G, f32 = k.arena.f32;
+  // the staging area: gates, hh, biases (2G: GRU's b_ih then b_hh), the previous state, c⟨t⟩, a⟨t⟩, extra
+  const gAt = scratch(k, 2 * m + 2 * G + 4 * n);
   const hhAt = gAt + 4 * m, biasAt = hhAt + 4 * m, pAt = biasAt + 8 * G, cAt = pAt + 4 * n, aAt = cAt + 4 * n, eAt = aAt + 4 * n;
-  stageBiases(f32, biasAt >> 2, bIh, bHh, G, lstm);
-  const state = lstm ? c : a, p0 = pAt >> 2;
-  for (let i = 0; i < n; i++) f32[p0 + i] = state[prev + i];
-  if (lstm) k.lstmStep(gAt, hhAt, biasAt, pAt, cAt, aAt, eAt, B, H);
-  else k.gruStep(gAt, hhAt, biasAt, pAt, aAt, eAt, B, H);
-  gates.set(view(f32, gAt >> 2, m), g * G);
-  if (lstm) c.set(view(f32, cAt >> 2, n), out);
-  a.set(view(f32, aAt >> 2, n), out);
-  extra.set(view(f32, eAt >> 2, n), g * H);
-}
-
-/** Floats of a step's staging area (see stepCell). */
-const stepFloats = (m: number, G: number, n: number): number => 2 * m + 2 * G + 4 * n;
-
-/** Biases at f32 index b0: LSTM b_ih + b_hh [G]; GRU b_ih [G] then b_hh [G] (b_hn sits inside Γr ⊙ (…)). */
-function stageBiases(f32: Float32Array, b0: number, bIh: Float32Array | null, bHh: Float32Array | null, G: number, lstm: boolean): void {
+  const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
+  const g0 = gAt >> 2, h0 = hhAt >> 2, b0 = biasAt >> 2, p0 = pAt >> 2, gOff = g * G;
+  for (let i = 0; i < m; i++) { f32[g0 + i] = gates[gOff + i]; f32[h0 + i] = hh[i]; }
+  // biases: LSTM b_ih + b_hh [G]; GRU b_ih [G] then b_hh [G] (b_hn sits inside Γr ⊙ (…))
   for (let j = 0; j < G; j++) {
     const bi = bIh ? bIh[j] : 0, bh = bHh ? bHh[j] : 0;
     if (lstm) f32[b0 + j] = bi + bh;
     else { f32[b0 + j] = bi; f32[b0 + G + j] = bh; }
   }
+  const state = lstm ? c : a;
+  for (let i = 0; i < n; i++) f32[p0 + i] = state[prev + i];
+  if (lstm) k.lstmStep(gAt, hhAt, biasAt, pAt, cAt, aAt, eAt, B, H);
+  else k.gruStep(gAt, hhAt, biasAt, pAt, aAt, eAt, B, H);
+  gates.set(view(f32, g0, m), gOff);
+  if (lstm) c.set(view(f32, cAt >> 2, n), out);
+  a.set(view(f32, aAt >> 2, n), out);
+  extra.set(view(f32, eAt >> 2, n), g * H);
+  return true;
 }
