@@ -56,8 +56,13 @@ export class RecurrentDirection {
   private packedWih: Float64Array = EMPTY;
   /** Whether this pass's step products use the packed W_ih: 1 yes, −1 no, 0 not decided yet (backward). */
   private inputPacked = 0;
-  /** Whether this pass's cell steps run fused, biases included (see decideFusedSteps). */
+  /**
+   * Whether this pass's cell steps run fused, biases included (`fusedStepApplies`), and the
+   * biases the layer adds itself otherwise (b_ih into the gates, b_hh into hh; null when none).
+   */
   private fusedSteps = false;
+  private addIh: FloatArray | null = null;
+  private addHh: FloatArray | null = null;
   /** Whether the current pass (forward or backward) uses the packed W_hh. */
   private packedPass = false;
   private T = 0;
@@ -170,7 +175,7 @@ export class RecurrentDirection {
       this.packedWhhT, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once (a fused step adds b_ih itself)
     this.decideFusedSteps();
-    const bIh = this.gateBias();
+    const bIh = this.addIh;
     if (bIh) broadcastRows(w.gates, 0, GH, T * B, GH, bIh, 0);
     gemm(w.gates, 0, GH, X, xOff, ldx, false, Wih, 0, I, true, T * B, GH, I, bIh ? 1 : 0);
     for (let s = 0; s < T; s++) this.recurrentStep(this.reverse ? T - 1 - s : s, lengths);
@@ -187,7 +192,7 @@ export class RecurrentDirection {
       this.inputPacked = this.packForward() ? this.packInput(true) : -1;
       this.decideFusedSteps();
     }
-    const bIh = this.gateBias();
+    const bIh = this.addIh;
     if (bIh) broadcastRows(w.gates, t * B * GH, GH, B, GH, bIh, 0);
     if (this.inputPacked === 1) gemmPacked(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.packedWihT, B, GH, I, bIh ? 1 : 0);
     else gemm(w.gates, t * B * GH, GH, X, xOff, ldx, false, this.weightIh.value, 0, I, true, B, GH, I, bIh ? 1 : 0);
@@ -217,15 +222,12 @@ export class RecurrentDirection {
     return this.packedPass;
   }
 
-  /** Decides for this pass whether the cell steps run fused, biases included (`fusedStepApplies`). */
+  /** Decides for this pass whether the cell steps run fused (see fusedSteps). */
   private decideFusedSteps(): void {
     const bIh = this.biasIh ? this.biasIh.value : null, bHh = this.biasHh ? this.biasHh.value : null;
     this.fusedSteps = fusedStepApplies(this.cell.mode, this.w, bIh, bHh, this.hiddenSize);
-  }
-
-  /** b_ih where the layer adds it to the gates itself (the TypeScript cells); null where a fused step adds it, or there is none. */
-  private gateBias(): FloatArray | null {
-    return this.fusedSteps || !this.biasIh ? null : this.biasIh.value;
+    this.addIh = this.fusedSteps ? null : bIh;
+    this.addHh = this.fusedSteps ? null : bHh;
   }
 
   /**
@@ -236,12 +238,13 @@ export class RecurrentDirection {
   private recurrentStep(t: number, lengths: Int32Array | null): void {
     const { cell, w, B, GH, hiddenSize: H } = this;
     const prev = (this.reverse ? t + 1 : t) * B * H, out = (this.reverse ? t : t + 1) * B * H;
-    const bIh = this.biasIh ? this.biasIh.value : null, bHh = this.biasHh ? this.biasHh.value : null;
-    const addHh = !this.fusedSteps && bHh;
-    if (addHh) broadcastRows(w.hh, 0, GH, B, GH, bHh, 0);
-    if (this.packedPass) gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, addHh ? 1 : 0);
-    else gemm(w.hh, 0, GH, w.a, prev, H, false, this.weightHh.value, 0, H, true, B, GH, H, addHh ? 1 : 0);
-    if (!(this.fusedSteps && fusedStep(cell.mode, w, bIh, bHh, B, H, t * B, prev, out))) cell.stepForward(w, B, H, t * B, prev, out);
+    const bHh = this.addHh;
+    if (bHh) broadcastRows(w.hh, 0, GH, B, GH, bHh, 0);
+    if (this.packedPass) gemmPacked(w.hh, 0, GH, w.a, prev, H, false, this.packedWhhT, B, GH, H, bHh ? 1 : 0);
+    else gemm(w.hh, 0, GH, w.a, prev, H, false, this.weightHh.value, 0, H, true, B, GH, H, bHh ? 1 : 0);
+    if (!(this.fusedSteps && fusedStep(cell.mode, w, this.biasIh && this.biasIh.value, this.biasHh && this.biasHh.value, B, H, t * B, prev, out))) {
+      cell.stepForward(w, B, H, t * B, prev, out);
+    }
     if (lengths) this.carryPadded(lengths, t, prev, out);
   }
 
