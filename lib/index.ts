@@ -12,15 +12,14 @@ export { Recurrent, type RecurrentOptions } from './layers/recurrent.js';
 export { RNN, type RNNOptions } from './layers/rnn.js';
 export { GRU, type GRUOptions } from './layers/gru.js';
 export { LSTM, type LSTMOptions } from './layers/lstm.js';
-export type { ReferenceFixture, FixtureTensor, FixtureConfig, StepRecord, TensorMap } from './reference/fixture.js';
-export { runReference, type RunReferenceOptions } from './reference/run.js';
-export { compareFixture, relativeError, type Comparison, type TensorError } from './reference/compare.js';
+export { Linear } from './layers/linear.js';
+export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
+export { Attention, type AttentionScore, attentionScores } from './layers/attention.js';
 export * from './losses/loss.js';
 export { softmax, crossEntropy } from './losses/cross-entropy.js';
 export { mse } from './losses/mse.js';
 export { binaryCrossEntropy } from './losses/binary-cross-entropy.js';
 export { getLoss } from './losses/registry.js';
-export { Linear } from './layers/linear.js';
 export * from './models/sequence-model.js';
 export * from './models/seq2seq.js';
 export * from './training/trainer.js';
@@ -31,6 +30,7 @@ export { padSequences, padTokens, oneHot, type PadOptions, type PadFeaturesOptio
 export { BatchOrder, type BatchOrderOptions } from './data/batches.js';
 export * from './generation/sample.js';
 export * from './generation/generate.js';
+export { beamSearch, type BeamSearchOptions, type Hypothesis } from './generation/beam-search.js';
 export { clipGradNorm, gradNorm, type ClipGradNormOptions } from './clipping/clip-grad-norm.js';
 export { clipGradValue } from './clipping/clip-grad-value.js';
 export type { Optimizer, OptimizerName, OptimizerState, HyperParameters, HyperParameterValue } from './optimizers/optimizer.js';
@@ -39,16 +39,16 @@ export { Adam, AdamW, type AdamOptions, type AdamWOptions } from './optimizers/a
 export { RMSprop, type RMSpropOptions } from './optimizers/rmsprop.js';
 export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { createOptimizer, optimizerSpecNames, type OptimizerSpec } from './optimizers/create-optimizer.js';
+export {
+  Schedule, StepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ReduceLROnPlateau, createSchedule, createScheduleFromState, scheduleNames,
+  type ScheduleName, type ScheduleOptions, type ScheduleState, type ScheduleSpec, type ReduceLROnPlateauOptions,
+} from './optimizers/schedules.js';
 export { encodeSafetensors, decodeSafetensors } from './serialization/safetensors.js';
 export { encodeStateJSON, decodeStateJSON } from './serialization/json.js';
 export { stateDictOf, loadStateDict, type NameMapping, type StateDictOfOptions, type LoadStateDictOptions } from './serialization/state-dict.js';
 export type { StateFile, DecodeOptions } from './serialization/format-rules.js';
 export * from './serialization/checkpoint.js';
-export {
-  Schedule, StepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ReduceLROnPlateau, createSchedule, createScheduleFromState, scheduleNames,
-  type ScheduleName, type ScheduleOptions, type ScheduleState, type ScheduleSpec, type ReduceLROnPlateauOptions,
-} from './optimizers/schedules.js';
-export { beamSearch, type BeamSearchOptions, type Hypothesis } from './generation/beam-search.js';
-export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
-export { Attention, type AttentionScore, attentionScores } from './layers/attention.js';
+export type { ReferenceFixture, FixtureTensor, FixtureConfig, StepRecord, TensorMap } from './reference/fixture.js';
+export { runReference, type RunReferenceOptions } from './reference/run.js';
+export { compareFixture, relativeError, type Comparison, type TensorError } from './reference/compare.js';
 export { gradcheck, gradcheckParams, formatGradcheck, type GradcheckTarget, type GradcheckOptions, type GradcheckEntry, type GradcheckReport } from './reference/gradcheck.js';
