@@ -12,6 +12,7 @@ import { runCellSuite } from './cells.bench.js';
 import { runGemmSuite } from './gemm.bench.js';
 import { runRecurrentSuite } from './recurrent.bench.js';
 import type { Row } from './suite.js';
+import { getBackend } from '../lib/index.js';
 
 const quick = process.argv.includes('--quick');
 const started = new Date();
@@ -24,6 +25,7 @@ const rows: Row[] = [
   ...runRecurrentSuite(quick ? 0.5 : 3),
 ];
 const loadAfter = loadavg();
+const backend = getBackend();
 
 let commit = 'unknown';
 try { commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
@@ -34,6 +36,7 @@ const lines = [
   '',
   `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}`,
   `- Date: ${started.toISOString()}; commit ${commit}${quick ? '; --quick (short measurements)' : ''}`,
+  `- Backend: ${backend} (the default, \`auto\`; \`npm run bench:backends\` times js and wasm side by side)`,
   `- Load average (1 min): ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after. The machine is shared: timings under load are slower than on an idle machine.`,
   '',
   '| suite | case | ms per call | GFLOP/s or rate | ± |',
