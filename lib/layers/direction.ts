@@ -210,8 +210,8 @@ export class RecurrentDirection {
       if (transposed) this.packedWihT = new Float64Array(need); else this.packedWih = new Float64Array(need);
       this.allocations++;
     }
-    if (transposed) packB(this.packedWihT, this.weightIh.value, 0, I, true, I, GH);
-    else packB(this.packedWih, this.weightIh.value, 0, I, false, GH, I);
+    if (transposed) packB(this.packedWihT, W, 0, I, true, I, GH);
+    else packB(this.packedWih, W, 0, I, false, GH, I);
     return 1;
   }
 

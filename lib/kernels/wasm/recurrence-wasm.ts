@@ -44,20 +44,14 @@ export function cellForwardF32(
   const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
   const g0 = gAt >> 2, a0 = aAt >> 2, c0 = cAt >> 2, e0 = eAt >> 2, b0 = biasAt >> 2;
   stageB(f32, wAt >> 2, Wih, 0, 1, I, I, G);
-  // biases: LSTM b_ih + b_hh [G]; GRU b_ih [G] then b_hh [G] (b_hn sits inside Γr ⊙ (…))
-  for (let j = 0; j < G; j++) {
-    const bi = bIh ? bIh[j] : 0, bh = bHh ? bHh[j] : 0;
-    if (lstm) f32[b0 + j] = bi + bh;
-    else { f32[b0 + j] = bi; f32[b0 + G + j] = bh; }
-  }
+  stageBiases(f32, b0, bIh, bHh, G, lstm);
 
   // chunks in the direction's order; a chunk of len steps t0…t0+len−1 uses slots t0…t0+len,
   // held at slots 0…len of the staging area
   for (let done = 0; done < T; done += tc) {
     const len = Math.min(tc, T - done), t0 = reverse ? T - done - len : done;
     // gates = X·W_ihᵀ for the chunk's rows, in one GEMM
-    stageA(f32, xAt >> 2, X, xOff + t0 * B * ldx, ldx, 1, len * B, I);
-    rowPanels(len * B, panels);
+    stageA(f32, xAt >> 2, X, xOff + t0 * B * ldx, ldx, 1, len * B, I); // leaves its row panels in `panels`
     k.run(panels[0], panels[1], panels[2], G, I, KC, MC, xAt, wAt, gAt);
     // the state the chunk starts from (the initial state, or the previous chunk's last)
     const inSlot = reverse ? len : 0, from = (t0 + inSlot) * n;
@@ -108,12 +102,7 @@ export function cellStepF32(
   const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
   const g0 = gAt >> 2, h0 = hhAt >> 2, b0 = biasAt >> 2, p0 = pAt >> 2, gOff = g * G;
   for (let i = 0; i < m; i++) { f32[g0 + i] = gates[gOff + i]; f32[h0 + i] = hh[i]; }
-  // biases: LSTM b_ih + b_hh [G]; GRU b_ih [G] then b_hh [G] (b_hn sits inside Γr ⊙ (…))
-  for (let j = 0; j < G; j++) {
-    const bi = bIh ? bIh[j] : 0, bh = bHh ? bHh[j] : 0;
-    if (lstm) f32[b0 + j] = bi + bh;
-    else { f32[b0 + j] = bi; f32[b0 + G + j] = bh; }
-  }
+  stageBiases(f32, b0, bIh, bHh, G, lstm);
   const state = lstm ? c : a;
   for (let i = 0; i < n; i++) f32[p0 + i] = state[prev + i];
   if (lstm) k.lstmStep(gAt, hhAt, biasAt, pAt, cAt, aAt, eAt, B, H);
@@ -123,4 +112,13 @@ export function cellStepF32(
   a.set(view(f32, aAt >> 2, n), out);
   extra.set(view(f32, eAt >> 2, n), g * H);
   return true;
+}
+
+/** Biases at f32 index b0: LSTM b_ih + b_hh [G]; GRU b_ih [G] then b_hh [G] (b_hn sits inside Γr ⊙ (…)). */
+function stageBiases(f32: Float32Array, b0: number, bIh: Float32Array | null, bHh: Float32Array | null, G: number, lstm: boolean): void {
+  for (let j = 0; j < G; j++) {
+    const bi = bIh ? bIh[j] : 0, bh = bHh ? bHh[j] : 0;
+    if (lstm) f32[b0 + j] = bi + bh;
+    else { f32[b0 + j] = bi; f32[b0 + G + j] = bh; }
+  }
 }
