@@ -64,6 +64,15 @@ function runLengths(mode: string, H: number, B: number, full = false): Float64Ar
   return [Float64Array.from(output.data), Float64Array.from(dx.data), ...net.params.map((p) => Float64Array.from(p.grad))];
 }
 
+/** Runs `run` under js, then under wasm, and expects every array it returns to agree within TOL. */
+function expectAgree(label: string, run: () => Float64Array[]): void {
+  setBackend('js');
+  const js = run();
+  setBackend('wasm');
+  const wasm = run();
+  js.forEach((want, i) => expect(relError(wasm[i], want), `${label}: array ${i}`).to.be.at.most(TOL));
+}
+
 describe('js and wasm backends agree on whole layers (float32)', () => {
   let previous: 'js' | 'wasm', gain: number;
   before(() => { previous = getBackend(); gain = setWasmCrossover(Infinity); });
@@ -73,13 +82,7 @@ describe('js and wasm backends agree on whole layers (float32)', () => {
     for (const H of [8, 12]) {
       it(`${mode} H=${H}: outputs and gradients within ${TOL}, B = 1, 7, 32, bidirectional, 2 layers`, () => {
         for (const [B, bidirectional, numLayers] of [[1, false, 1], [7, true, 2], [32, false, 1]] as const) {
-          setBackend('js');
-          const js = run(mode, H, B, bidirectional, numLayers);
-          setBackend('wasm');
-          const wasm = run(mode, H, B, bidirectional, numLayers);
-          js.forEach((want, i) => {
-            expect(relError(wasm[i], want), `${mode} H=${H} B=${B} bidirectional=${bidirectional} L=${numLayers}: array ${i}`).to.be.at.most(TOL);
-          });
+          expectAgree(`${mode} H=${H} B=${B} bidirectional=${bidirectional} L=${numLayers}`, () => run(mode, H, B, bidirectional, numLayers));
         }
       });
     }
@@ -96,15 +99,7 @@ describe('js and wasm backends agree on the layer\'s own time loop (float32)', (
       it(`${mode} H=${H}: step by step (decoder), with lengths and with lengths that pad nothing, within ${TOL}, B = 1, 7, 32`, () => {
         for (const B of [1, 7, 32]) {
           const runs = [['steps L=2', () => runSteps(mode, H, B, 2)], ['lengths', () => runLengths(mode, H, B)], ['full lengths', () => runLengths(mode, H, B, true)]] as const;
-          for (const [name, run] of runs) {
-            setBackend('js');
-            const js = run();
-            setBackend('wasm');
-            const wasm = run();
-            js.forEach((want, i) => {
-              expect(relError(wasm[i], want), `${mode} H=${H} B=${B} ${name}: array ${i}`).to.be.at.most(TOL);
-            });
-          }
+          for (const [name, run] of runs) expectAgree(`${mode} H=${H} B=${B} ${name}`, run);
         }
       });
     }
