@@ -2,14 +2,16 @@
 // browser (ESM, platform browser) from these entries and reports minified and gzip sizes:
 //   root      everything the package root exports (lib/index.ts)
 //   all       every module of lib/ except the CLI (what a root exporting everything would cost)
-//   LSTM      `import { LSTM }`: inference, wasm backend included
+//   LSTM      `import { LSTM } from 'rnnkit/inference'` (lib/inference.ts): the forward-only LSTM,
+//             wasm backend included: what a page that runs a trained LSTM imports
+//   LSTM (trainable)  `import { LSTM } from 'rnnkit'`: the package root's LSTM, with BPTT
 //   trainer   an LSTM SequenceModel trained with Adam and clipping (SequenceModel, SequenceTrainer,
 //             Adam; the trainer takes optimizer objects, so the entry names the one it uses)
 //   generate  loading a checkpoint's model (loadModel) and generating text
 // Issue 11 set goals on what users import (LSTM ≤ 12 KB, trainer ≤ 20 KB, generate ≤ 22 KB,
 // the whole root ≤ 32 KB): each is reported as met or NOT MET, stated rather than hidden.
 // Each entry also has a regression guard (`limit`), which fails the run when the entry grows
-// past it: the root at 45 KB (44 KB after this round's additions: wasm backend, attention
+// past it: the forward-only LSTM at its 12 KB goal (met on 2026-12-03 by rnnkit/inference); the root at 45 KB (44 KB after this round's additions: wasm backend, attention
 // encoder-decoder, schedules, fit and data helpers, gradcheck, 23.65 -> 42.9 KB; then +1 KB on
 // 2026-12-03 for the merged kernel work: the 5x8 and 1x32 GEMM tiles, the time-chunked fused
 // forward and the decoder's fused step, 43.37 -> 44.84 KB), and the entries users import at
@@ -48,7 +50,8 @@ const rel = (p) => `./${relative(lib, p).replace(/\\/g, '/').replace(/\.ts$/, '.
 const entries = [
   { name: 'root', what: 'import * from lib/index.ts', limit: BUDGET_GZIP, target: 32 * 1024, contents: `export * from './index.js';` },
   { name: 'all', what: 'every lib module but cli', contents: libModules(lib).map((p) => `export * from '${rel(p)}';`).join('\n') },
-  { name: 'LSTM', what: 'import { LSTM } only', limit: 15.5 * 1024, target: 12 * 1024, contents: `export { LSTM } from './index.js';` },
+  { name: 'LSTM', what: "import { LSTM } from 'rnnkit/inference'", limit: 12 * 1024, target: 12 * 1024, contents: `export { LSTM } from './inference.js';` },
+  { name: 'LSTM (trainable)', what: "import { LSTM } from 'rnnkit'", limit: 15.5 * 1024, contents: `export { LSTM } from './index.js';` },
   { name: 'trainer', what: 'SequenceModel + SequenceTrainer + Adam (clipping)', limit: 22.5 * 1024, target: 20 * 1024, contents: `export { SequenceModel, SequenceTrainer, Adam } from './index.js';` },
   { name: 'generate', what: 'loadModel + generate', limit: 24.75 * 1024, target: 22 * 1024, contents: `export { loadModel, generate } from './index.js';` },
 ];

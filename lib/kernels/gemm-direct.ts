@@ -103,8 +103,8 @@ export function rowsTimesColumns(
 }
 
 /**
- * rowsTimesColumns with op(B) prepacked (gemmPacked for M < 4): one row of C against two
- * [K×4] panels at a time, so per k one entry of op(A) meets 8 contiguous float64s.
+ * rowsTimesColumns with op(B) prepacked (gemmPacked): one row of C against two [K×4] panels
+ * at a time, so per k one entry of op(A) meets 8 contiguous float64s.
  */
 export function rowsTimesPanels(
   C: FloatArray, cOff: number, ldc: number,

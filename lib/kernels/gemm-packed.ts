@@ -87,20 +87,18 @@ function blockLanes(budget: number, K: number, lanes: number): number {
  *     jr, ir: 4×4 micro-tiles            one [kc×4] B panel stays in L1 across every A panel
  *
  * When K fits one chunk, tiles store straight into C and the A block is packed once per ic.
- * With `prepacked` (gemmPacked), B is never packed: its K chunk of panel p starts at
- * p·4K + 4·pc.
  */
 export function packedProduct(
   C: FloatArray, cOff: number, ldc: number,
   A: FloatArray, aOff: number, aRow: number, aCol: number,
-  B: FloatArray, bOff: number, bRow: number, bCol: number, prepacked: Float64Array | null,
+  B: FloatArray, bOff: number, bRow: number, bCol: number,
   M: number, N: number, K: number, beta: number,
 ): FloatArray {
   const kChunks = Math.ceil(K / KC), kc = Math.ceil(K / kChunks);
   const mc = blockLanes(A_BLOCK_ENTRIES, kc, M);
   const nc = blockLanes(B_BLOCK_ENTRIES, kc, N);
   const PA = growPackedA(panelEntries(mc, kc));
-  const PB = prepacked ?? growPackedB(panelEntries(nc, kc));
+  const PB = growPackedB(panelEntries(nc, kc));
   const partial = kChunks > 1 ? growAcc(mc * nc) : null;
   for (let ic = 0; ic < M; ic += mc) {
     const mb = Math.min(mc, M - ic);
@@ -110,15 +108,9 @@ export function packedProduct(
         const kb = Math.min(kc, K - pc);
         // the A block does not change with jc unless K is split
         if (jc === 0 || partial) packPanels(PA, A, aOff + ic * aRow + pc * aCol, aRow, aCol, mb, kb);
-        let pb0 = 0, bPanel = 4 * kb; // where the B panels of this block start, and their spacing
-        if (prepacked) {
-          pb0 = jc * K + 4 * pc;
-          bPanel = 4 * K;
-        } else {
-          packPanels(PB, B, bOff + pc * bRow + jc * bCol, bCol, bRow, nb, kb);
-        }
-        if (partial) multiplyPanels(partial, 0, nb, PA, PB, pb0, bPanel, mb, nb, kb, pc === 0 ? 0 : 1);
-        else multiplyPanels(C, cOff + ic * ldc + jc, ldc, PA, PB, pb0, bPanel, mb, nb, kb, beta);
+        packPanels(PB, B, bOff + pc * bRow + jc * bCol, bCol, bRow, nb, kb);
+        if (partial) multiplyPanels(partial, 0, nb, PA, PB, mb, nb, kb, pc === 0 ? 0 : 1);
+        else multiplyPanels(C, cOff + ic * ldc + jc, ldc, PA, PB, mb, nb, kb, beta);
       }
       if (partial) storeBlock(C, cOff + ic * ldc + jc, ldc, partial, nb, mb, nb, beta);
     }
@@ -127,19 +119,19 @@ export function packedProduct(
 }
 
 /**
- * C[mb×nb] (+)= PA·PB for one block: PA holds ⌈mb/4⌉ A panels of [kb×4], PB holds B panels
- * starting at entry pb0, `bPanel` entries apart. The B panel (4 columns of op(B)) stays in
+ * C[mb×nb] (+)= PA·PB for one block: PA holds ⌈mb/4⌉ A panels of [kb×4], PB ⌈nb/4⌉ B panels
+ * of [kb×4]. The B panel (4 columns of op(B)) stays in
  * L1 while it meets every A panel.
  */
 function multiplyPanels(
   C: FloatArray, c0: number, ldc: number,
-  PA: Float64Array, PB: Float64Array, pb0: number, bPanel: number,
+  PA: Float64Array, PB: Float64Array,
   mb: number, nb: number, kb: number, beta: number,
 ): void {
-  const aPanel = 4 * kb;
-  for (let jr = 0, pb = pb0; jr < nb; jr += NR, pb += bPanel) {
+  const panel = 4 * kb;
+  for (let jr = 0, pb = 0; jr < nb; jr += NR, pb += panel) {
     const cols = Math.min(NR, nb - jr);
-    for (let ir = 0, pa = 0; ir < mb; ir += MR, pa += aPanel) {
+    for (let ir = 0, pa = 0; ir < mb; ir += MR, pa += panel) {
       const rows = Math.min(MR, mb - ir);
       microKernel4x4(C, c0 + ir * ldc + jr, ldc, PA, pa, PB, pb, kb, rows, cols, beta);
     }

@@ -32,8 +32,12 @@
  *    straight from the caller's arrays by stride ("unpacked"). M < 4 runs one row of C
  *    against 8 columns at a time: M = 1 is the matrix-vector product a[t-1]·Waaᵀ.
  *
- * For a B operand that is reused many times (the recurrent weight at every time step),
- * `packB` + `gemmPacked` pack it once.
+ * For a B operand that is reused many times (the weights a recurrence multiplies at every
+ * time step), `packB` packs it once and `gemmPacked` runs each product one row of C against
+ * 8 packed columns at a time, whatever M. For 32 rows that row kernel is about 10% slower
+ * than packing A into 4×4 tiles too, but it is the only kernel a forward-only page needs
+ * besides the WebAssembly one: it keeps `rnnkit/inference` within its size budget (see
+ * docs/kernels.md).
  */
 import type { FloatArray } from '../tensor.js';
 import { rowsTimesColumns, rowsTimesPanels, scaleBlock, tilesUnpacked } from './gemm-direct.js';
@@ -110,19 +114,7 @@ export function gemm(
   if ((M < PACKING_MIN_M || N < PACKING_MIN_N || M * N * K < PACKING_MIN_WORK) && alongK) {
     return tilesUnpacked(C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, M, N, K, beta);
   }
-  return packedProduct(C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, null, M, N, K, beta);
-}
-
-/**
- * Whether packing a B operand once (`packB`) and calling `gemmPacked` for many products of M
- * rows beats calling `gemm` each time: for M < 4 on the TypeScript kernels (strided reads of B
- * cost more than reading panels), and for every float32 product on the WebAssembly ones (the
- * packed panels stay in wasm memory, so a step stages only A and C).
- *
- * @param B the operand that would be packed (its dtype decides which kernels run)
- */
-export function prepackPays(M: number, B: FloatArray): boolean {
-  return M < MR || (f32(B) && wasmActive('prepackPays'));
+  return packedProduct(C, cOff, ldc, A, aOff, aRow, aCol, B, bOff, bRow, bCol, M, N, K, beta);
 }
 
 /** Number of float64 entries `packB` writes for a [K×N] op(B). */
@@ -206,9 +198,7 @@ export function gemmPacked(
   if (wasmOnly) {
     throw new RangeError(`gemmPacked: Bp is empty and names no packed [${K}×${N}] op(B) in wasm memory for float32 C and A`);
   }
-  if (M < MR) return rowsTimesPanels(C, cOff, ldc, A, aOff, aRow, aCol, Bp, M, N, K, beta);
-  // B, bOff, bRow, bCol are not read when op(B) comes prepacked
-  return packedProduct(C, cOff, ldc, A, aOff, aRow, aCol, Bp, 0, 1, 1, Bp, M, N, K, beta);
+  return rowsTimesPanels(C, cOff, ldc, A, aOff, aRow, aCol, Bp, M, N, K, beta);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@
  * T·B rows in `endBackward`, from the dz and dq every backward step keeps.
  */
 import { addColumnSums, addRows, broadcastRows } from '../kernels/elementwise.js';
-import { gemm, gemmPacked, packB, packedBLength, prepackPays } from '../kernels/gemm.js';
+import { gemm, gemmPacked, packB, packedBLength } from '../kernels/gemm.js';
 import { type Param, createParam } from '../param.js';
 import type { Random } from '../random.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
@@ -76,15 +76,13 @@ export class Attention {
   private memory: FloatArray | null = null;
   private lengths: ArrayLike<number> = [];
   /**
-   * Where prepacking pays for B rows (`prepackPays`), W_inᵀ (or W_qᵀ) and W_outᵀ are packed
-   * once per sequence (`begin`) and W_in, W_out once per backward (`beginBackward`): every
-   * step multiplies B rows by them. Made at first use.
+   * W_inᵀ (or W_qᵀ) and W_outᵀ packed once per sequence (`begin`), W_in and W_out once per
+   * backward (`beginBackward`): every step multiplies B rows by them. Made at first use.
    */
   private packedInT: Float64Array = EMPTY;
   private packedOutT: Float64Array = EMPTY;
   private packedIn: Float64Array = EMPTY;
   private packedOut: Float64Array = EMPTY;
-  private packed = false;
 
   /** size: Hd, the decoder's hidden size (= the memory's width). */
   constructor(readonly score: AttentionScore, readonly size: number, readonly dtype: DType, prefix = 'decoder.attention.') {
@@ -121,7 +119,7 @@ export class Attention {
     const ws = this.reserve(T, B, S), Hd = this.size;
     this.memory = memory;
     this.lengths = lengths;
-    this.pack(B, true);
+    this.pack(true);
     // mlp: W_c h̄_s once for every source step
     if (this.linearContext) gemm(ws.pre, 0, Hd, memory, 0, Hd, false, this.linearContext.value, 0, Hd, true, S * B, Hd, Hd, 0);
   }
@@ -135,8 +133,7 @@ export class Attention {
     const W = this.linearIn ?? this.linearQuery;
     if (this.linearQueryBias) broadcastRows(ws.q, qOff, Hd, B, Hd, this.linearQueryBias.value, 0);
     const beta = this.linearQueryBias ? 1 : 0;
-    if (W && this.packed) gemmPacked(ws.q, qOff, Hd, h, hOff, ldh, false, this.packedInT, B, Hd, Hd, beta);
-    else if (W) gemm(ws.q, qOff, Hd, h, hOff, ldh, false, W.value, 0, Hd, true, B, Hd, Hd, beta);
+    if (W) gemmPacked(ws.q, qOff, Hd, h, hOff, ldh, false, this.packedInT, B, Hd, Hd, beta);
     const v = this.v?.value;
     for (let b = 0; b < B; b++) {
       const n = this.lengths[b], a = (t * B + b) * S, hb = hOff + b * ldh;
@@ -168,8 +165,7 @@ export class Attention {
       }
     }
     // h̃ = tanh(W_out [c; h])
-    if (this.packed) gemmPacked(out, outOff, Hd, ws.cat, t * B * H2, H2, false, this.packedOutT, B, Hd, H2, 0);
-    else gemm(out, outOff, Hd, ws.cat, t * B * H2, H2, false, this.linearOut.value, 0, H2, true, B, Hd, H2, 0);
+    gemmPacked(out, outOff, Hd, ws.cat, t * B * H2, H2, false, this.packedOutT, B, Hd, H2, 0);
     for (let b = 0; b < B; b++) for (let j = 0; j < Hd; j++) out[outOff + b * Hd + j] = Math.tanh(out[outOff + b * Hd + j]);
   }
 
@@ -179,7 +175,7 @@ export class Attention {
     this.ws!.dPre.fill(0);
     this.ws!.dz.fill(0); // steps never run backward add nothing to the weight gradients
     this.ws!.dq.fill(0);
-    this.pack(this.ws!.B, false);
+    this.pack(false);
   }
 
   /**
@@ -195,8 +191,7 @@ export class Attention {
       const y = hTilde[htOff + i];
       dz[qOff + i] = dHt[dOff + i] * (1 - y * y);
     }
-    if (this.packed) gemmPacked(dcat, 0, H2, dz, qOff, Hd, false, this.packedOut, B, H2, Hd, 0);
-    else gemm(dcat, 0, H2, dz, qOff, Hd, false, this.linearOut.value, 0, H2, false, B, H2, Hd, 0);
+    gemmPacked(dcat, 0, H2, dz, qOff, Hd, false, this.packedOut, B, H2, Hd, 0);
     addRows(dh, dhOff, ldh, dcat, Hd, H2, B, Hd);
     const v = this.v?.value, dv = this.v?.grad;
     for (let b = 0; b < B; b++) {
@@ -239,15 +234,12 @@ export class Attention {
     }
     const W = this.linearIn ?? this.linearQuery;
     if (!W) return;
-    if (this.packed) gemmPacked(dh, dhOff, ldh, dq, qOff, Hd, false, this.packedIn, B, Hd, Hd, 1);
-    else gemm(dh, dhOff, ldh, dq, qOff, Hd, false, W.value, 0, Hd, false, B, Hd, Hd, 1);
+    gemmPacked(dh, dhOff, ldh, dq, qOff, Hd, false, this.packedIn, B, Hd, Hd, 1);
   }
 
-  /** Packs the step products' weights for B rows where that pays: transposed for forward, as they are for backward. */
-  private pack(B: number, forward: boolean): void {
+  /** Packs the step products' weights: transposed for forward, as they are for backward. */
+  private pack(forward: boolean): void {
     const Hd = this.size, H2 = 2 * Hd, W = this.linearIn ?? this.linearQuery;
-    this.packed = prepackPays(B, this.linearOut.value);
-    if (!this.packed) return;
     const f = (p: Float64Array, K: number, N: number) => (p.length === 0 ? new Float64Array(packedBLength(K, N)) : p);
     if (forward) {
       this.packedOutT = packB(f(this.packedOutT, H2, Hd), this.linearOut.value, 0, H2, true, H2, Hd);

@@ -10,7 +10,7 @@ import { cellForMode, kindOfMode } from '../cells/mode.js';
 import { copyRows } from '../kernels/elementwise.js';
 import { type FloatArray, allocate } from '../tensor.js';
 import { checkOptions } from '../validate.js';
-import { RecurrentStack, type RecurrentGradients, STACK_OPTION_KEYS, type StackOptions } from './stack.js';
+import { RecurrentStack, type RecurrentGradients, STACK_OPTION_KEYS, type StackOptions, type Workspace } from './stack.js';
 
 export type { RecurrentOutput, RecurrentGradients } from './stack.js';
 
@@ -39,7 +39,7 @@ export class Recurrent extends RecurrentStack {
    */
   beginSteps(T: number, B: number, h0: FloatArray | null, c0: FloatArray | null): FloatArray {
     if (this.bidirectional || this.batchFirst || this.dropout > 0) throw new TypeError(`${this.kind}.beginSteps: runs step by step only unidirectional, time-major stacks without dropout`);
-    const ws = this.reserve(T, B), H = this.hiddenSize;
+    const ws = this.reserve(T, B) as Workspace, H = this.hiddenSize;
     ws.xSteps ??= allocate(this.dtype, T * B * this.inputSize);
     this.x = ws.xSteps;
     this.masked = false;

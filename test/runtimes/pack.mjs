@@ -6,6 +6,8 @@
 //     every docs/ and examples/ file README.md links to (so its links work from npm);
 //   - npm install of the tarball prints no warning;
 //   - ESM `import 'rnnkit'` and CommonJS `require('rnnkit')` each recompute a fixture;
+//   - `rnnkit/inference` resolves in ESM and CommonJS, and its forward-only LSTM, given the
+//     trainable LSTM's weights, gives the trainable LSTM's output bit for bit;
 //   - a TypeScript consumer, strict, type-checks against the shipped .d.ts files (with
 //     skipLibCheck off, no DOM and no @types/node), as NodeNext ESM (.mts) and CommonJS
 //     (.cts) and with bundler resolution, and runs;
@@ -48,7 +50,8 @@ try {
     tarball = join(work, info.filename);
     const files = info.files.map((f) => f.path);
     const need = ['package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/cli/main.js',
-      'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json'];
+      'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json',
+      'dist/esm/inference.js', 'dist/esm/inference.d.ts', 'dist/cjs/inference.js', 'dist/cjs/inference.d.ts'];
     const missing = need.filter((f) => !files.includes(f));
     if (missing.length) throw new Error(`the tarball lacks ${missing.join(', ')}`);
     // examples/ ships as documentation (examples/deno.ts is one)
@@ -95,14 +98,43 @@ const resolved = require.resolve('rnnkit');`));
     check('ESM import from the installed package', () => entry(node(['esm.mjs', fixture], consumer), 'dist/esm/index.js'));
     check('CJS require from the installed package', () => entry(node(['cjs.cjs', fixture], consumer), 'dist/cjs/index.js'));
 
+    // rnnkit/inference: its LSTM with the root LSTM's weights gives the root LSTM's output
+    const inference = (load) => `${load}
+const trained = new rnnkit.LSTM({ inputSize: 3, hiddenSize: 8, numLayers: 2, seed: 4 });
+const forward = new inference.LSTM({ inputSize: 3, hiddenSize: 8, numLayers: 2 });
+rnnkit.loadStateDict(forward.params, rnnkit.stateDictOf(trained.params));
+const x = { data: Float32Array.from({ length: 5 * 2 * 3 }, (_, i) => Math.sin(i)), shape: [5, 2, 3] };
+const a = Array.from(trained.eval().forward(x).output.data), b = Array.from(forward.forward(x).output.data);
+if (a.length !== 80 || a.some((v, i) => !Object.is(v, b[i]))) throw new Error('rnnkit/inference LSTM output differs from rnnkit LSTM');
+if ('backward' in forward) throw new Error('rnnkit/inference LSTM has a backward pass');
+console.log(JSON.stringify({ entry: resolved, exports: Object.keys(inference).sort().join(' ') }));
+`;
+    writeFileSync(join(consumer, 'inference.mjs'), inference(`import * as rnnkit from 'rnnkit';
+import * as inference from 'rnnkit/inference';
+const resolved = import.meta.resolve('rnnkit/inference');`));
+    writeFileSync(join(consumer, 'inference.cjs'), inference(`const rnnkit = require('rnnkit');
+const inference = require('rnnkit/inference');
+const resolved = require.resolve('rnnkit/inference');`));
+    const subpath = (out, want) => {
+      const r = JSON.parse(out.trim().split('\n').pop());
+      if (!r.entry.includes(want)) throw new Error(`resolved to ${r.entry}, expected …/${want}`);
+      return `${want} (${r.exports}), its LSTM equal to the root's bit for bit`;
+    };
+    check('ESM import of rnnkit/inference', () => subpath(node(['inference.mjs'], consumer), 'dist/esm/inference.js'));
+    check('CJS require of rnnkit/inference', () => subpath(node(['inference.cjs'], consumer), 'dist/cjs/inference.js'));
+
     // A TypeScript consumer that uses only what the package promises (no DOM, no Node types).
     const ts = `import { LSTM, compareFixture, runReference, type ReferenceFixture, type Tensor } from 'rnnkit';
+import { LSTM as ForwardLSTM } from 'rnnkit/inference';
 declare const console: { log(...args: unknown[]): void };
 
 const lstm = new LSTM({ inputSize: 3, hiddenSize: 4, seed: 1 });
 const x: Tensor = { data: new Float32Array(2 * 1 * 3).fill(0.5), shape: [2, 1, 3] };
 const { output, hN } = lstm.forward(x);
 const shape: readonly number[] = output.shape;
+// the forward-only LSTM of rnnkit/inference takes the same options and gives the same output
+const forwardOnly = new ForwardLSTM({ inputSize: 3, hiddenSize: 4, seed: 1 });
+if (forwardOnly.forward(x).output.data.join() !== output.data.join()) throw new Error('rnnkit/inference differs');
 export function worstError(fixture: ReferenceFixture): number {
   return compareFixture(runReference(fixture, { dtype: 'float32' }), fixture).worst;
 }

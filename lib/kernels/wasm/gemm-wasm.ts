@@ -246,15 +246,24 @@ export function gemmF32(
   }
   const aF = up4(mb * K), bF = nb * K;
   const bAt = scratch(k, bF + aF + mb * nb), aAt = bAt + 4 * bF, cAt = aAt + 4 * aF;
-  const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
   for (let j0 = 0; j0 < N; j0 += nb) {
     const n = Math.min(nb, N - j0);
-    stageB(f32, bAt / 4, B, bOff + j0 * bCol, bRow, bCol, K, n);
-    for (let i0 = 0; i0 < M; i0 += mb) {
-      const m = Math.min(mb, M - i0);
-      stageA(f32, aAt / 4, A, aOff + i0 * aRow, aRow, aCol, m, K);
-      multiply(k, aAt, bAt, cAt, C, cOff + i0 * ldc + j0, ldc, m, n, K, beta);
-    }
+    stageB(k.arena.f32, bAt / 4, B, bOff + j0 * bCol, bRow, bCol, K, n); // after scratch(): a grow replaces the buffer
+    rowBlocks(k, aAt, bAt, cAt, C, cOff + j0, ldc, A, aOff, aRow, aCol, M, mb, n, K, beta);
+  }
+}
+
+/** C (+)= op(A)·(staged op(B) at bAt) for M rows of op(A) staged mb rows at a time at aAt (C through cAt). */
+function rowBlocks(
+  k: GemmKernel, aAt: number, bAt: number, cAt: number,
+  C: Float32Array, cOff: number, ldc: number,
+  A: Float32Array, aOff: number, aRow: number, aCol: number,
+  M: number, mb: number, N: number, K: number, beta: number,
+): void {
+  for (let i0 = 0; i0 < M; i0 += mb) {
+    const m = Math.min(mb, M - i0);
+    stageA(k.arena.f32, aAt / 4, A, aOff + i0 * aRow, aRow, aCol, m, K);
+    multiply(k, aAt, bAt, cAt, C, cOff + i0 * ldc, ldc, m, N, K, beta);
   }
 }
 
@@ -298,10 +307,11 @@ export function gemmPackedF32(
 ): boolean {
   const r = resident.get(Bp);
   if (!r || r.K !== K || r.N !== N) return false;
-  const aF = up4(M * K), N8 = Math.ceil(N / GEMM_NR) * GEMM_NR;
-  const aAt = scratch(k, aF + M * N8), cAt = aAt + 4 * aF;
-  stageA(k.arena.f32, aAt / 4, A, aOff, aRow, aCol, M, K);
-  multiply(k, aAt, r.off, cAt, C, cOff, ldc, M, N, K, beta);
+  // op(A) and C in blocks of mb rows within STAGING_FLOATS (the gate projection of a whole sequence)
+  const N8 = Math.ceil(N / GEMM_NR) * GEMM_NR;
+  const mb = Math.min(M, Math.max(GEMM_MR, Math.floor(STAGING_FLOATS / (K + N8) / GEMM_MR) * GEMM_MR));
+  const aF = up4(mb * K), aAt = scratch(k, aF + mb * N8);
+  rowBlocks(k, aAt, r.off, aAt + 4 * aF, C, cOff, ldc, A, aOff, aRow, aCol, M, mb, N, K, beta);
   return true;
 }
 

@@ -1,0 +1,38 @@
+/**
+ * LSTM, GRU and RNN that run forward only: the classes `rnnkit/inference` exports. Each takes
+ * the same options, has the same parameters (names, shapes, order, initialisation) and gives
+ * exactly the same forward results as the trainable LSTM, GRU and RNN of the package root,
+ * without BPTT, training mode or dropout (a stack built with `dropout` runs as in eval mode).
+ * A page that only runs trained models forward imports these and carries no backward pass:
+ * load weights with `loadStateDict(lstm.params, …)`, or write into `params[i].value`.
+ */
+import { getActivation } from '../activations/registry.js';
+import { GRUCell } from '../cells/gru.js';
+import { LSTMCell } from '../cells/lstm.js';
+import { RNNCell } from '../cells/rnn.js';
+import { checkOptions } from '../validate.js';
+import { DirectionForward } from './direction-forward.js';
+import { ForwardStack, STACK_OPTION_KEYS, type StackOptions } from './stack-forward.js';
+import type { RNNOptions } from './rnn.js';
+
+/** an LSTM stack (gates i, f, g, o) run forward only; PyTorch's nn.LSTM in eval mode. */
+export class LSTM extends ForwardStack {
+  constructor(options: StackOptions) {
+    super(new LSTMCell(), 'LSTM', checkOptions('LSTM', options, STACK_OPTION_KEYS), DirectionForward);
+  }
+}
+
+/** a GRU stack (gates r, z, n) run forward only; PyTorch's nn.GRU in eval mode. */
+export class GRU extends ForwardStack {
+  constructor(options: StackOptions) {
+    super(new GRUCell(), 'GRU', checkOptions('GRU', options, STACK_OPTION_KEYS), DirectionForward);
+  }
+}
+
+/** an Elman RNN (g1 = tanh by default) run forward only; PyTorch's nn.RNN in eval mode. */
+export class RNN extends ForwardStack {
+  constructor(options: RNNOptions) {
+    const { nonlinearity = 'tanh', ...stack } = checkOptions('RNN', options, [...STACK_OPTION_KEYS, 'nonlinearity']);
+    super(new RNNCell(getActivation(nonlinearity, 'RNN: nonlinearity')), 'RNN', stack, DirectionForward);
+  }
+}
