@@ -7,16 +7,22 @@
 //   LSTM (trainable)  `import { LSTM } from 'rnnkit'`: the package root's LSTM, with BPTT
 //   trainer   an LSTM SequenceModel trained with Adam and clipping (SequenceModel, SequenceTrainer,
 //             Adam; the trainer takes optimizer objects, so the entry names the one it uses)
-//   generate  loading a checkpoint's model (loadModel) and generating text
+//   generate  `import { loadModel, generate } from 'rnnkit/inference'`: reading a checkpoint's
+//             model (forward only) and generating text
+//   generate (trainable)  the same from the package root, whose loadModel gives a trainable model
 // Issue 11 set goals on what users import (LSTM ≤ 12 KB, trainer ≤ 20 KB, generate ≤ 22 KB,
 // the whole root ≤ 32 KB): each is reported as met or NOT MET, stated rather than hidden.
 // Each entry also has a regression guard (`limit`), which fails the run when the entry grows
-// past it: the forward-only LSTM at its 12 KB goal (met on 2026-12-03 by rnnkit/inference); the root at 45 KB (44 KB after this round's additions: wasm backend, attention
-// encoder-decoder, schedules, fit and data helpers, gradcheck, 23.65 -> 42.9 KB; then +1 KB on
-// 2026-12-03 for the merged kernel work: the 5x8 and 1x32 GEMM tiles, the time-chunked fused
-// forward and the decoder's fused step, 43.37 -> 44.84 KB), and the entries users import at
-// their size after the bundle round of 2026-12-03 plus about 0.25 KB (LSTM 15.25, trainer
-// 22.22, generate 24.46 KB), so that what a page imports cannot grow back unnoticed.
+// past it. The forward-only entries (LSTM, generate) are guarded at their goals, met on
+// 2026-12-03 by rnnkit/inference. The others at their size plus about 0.25 KB after the bundle
+// round of 2026-12-03 (LSTM (trainable) 15.5, trainer 22.5, generate (trainable) 24.75, root 45
+// KB, itself raised from 44 KB for the kernel work merged that day: the 5x8 and 1x32 GEMM
+// tiles, the time-chunked fused forward, the decoder's fused step), then raised once more the
+// same day by 0.25 KB (trainer 22.75, generate (trainable) 25, root 45.25 KB) for the
+// forward/trained split that rnnkit/inference is built on: the trained stack, direction,
+// sequence model and head now extend forward-only classes (+0.17 KB on the trainer entry), and
+// that bought -3.6 KB on the LSTM a page imports and -4.4 KB on generation. So what a page
+// imports cannot grow back unnoticed.
 // It also fails if a bundle needs a Node built-in or refers to the globals process, Buffer,
 // require or __dirname.
 //   node scripts/bundle-size.mjs [--json]
@@ -30,7 +36,7 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const lib = join(root, 'lib');
-export const BUDGET_GZIP = 45 * 1024;
+export const BUDGET_GZIP = 45.25 * 1024;
 const FORBIDDEN = ['process', 'Buffer', 'require', '__dirname', '__filename', 'global'];
 
 function libModules(dir) {
@@ -52,8 +58,9 @@ const entries = [
   { name: 'all', what: 'every lib module but cli', contents: libModules(lib).map((p) => `export * from '${rel(p)}';`).join('\n') },
   { name: 'LSTM', what: "import { LSTM } from 'rnnkit/inference'", limit: 12 * 1024, target: 12 * 1024, contents: `export { LSTM } from './inference.js';` },
   { name: 'LSTM (trainable)', what: "import { LSTM } from 'rnnkit'", limit: 15.5 * 1024, contents: `export { LSTM } from './index.js';` },
-  { name: 'trainer', what: 'SequenceModel + SequenceTrainer + Adam (clipping)', limit: 22.5 * 1024, target: 20 * 1024, contents: `export { SequenceModel, SequenceTrainer, Adam } from './index.js';` },
-  { name: 'generate', what: 'loadModel + generate', limit: 24.75 * 1024, target: 22 * 1024, contents: `export { loadModel, generate } from './index.js';` },
+  { name: 'trainer', what: 'SequenceModel + SequenceTrainer + Adam (clipping)', limit: 22.75 * 1024, target: 20 * 1024, contents: `export { SequenceModel, SequenceTrainer, Adam } from './index.js';` },
+  { name: 'generate', what: "loadModel + generate from 'rnnkit/inference'", limit: 22 * 1024, target: 22 * 1024, contents: `export { loadModel, generate } from './inference.js';` },
+  { name: 'generate (trainable)', what: "loadModel + generate from 'rnnkit'", limit: 25 * 1024, contents: `export { loadModel, generate } from './index.js';` },
 ];
 
 async function bundle(contents, define) {

@@ -3,7 +3,7 @@
  * the vocabulary, or one-hot with inputSize = outputSize) reads a prime, then feeds each
  * output back as the next input.
  */
-import type { SequenceModel } from '../models/sequence-model.js';
+import type { ForwardSequenceModel } from '../models/sequence-model-forward.js';
 import { Random } from '../random.js';
 import { type FloatArray, type Tensor, allocate } from '../tensor.js';
 import { StateCarry } from '../training/state-carry.js';
@@ -25,7 +25,7 @@ export interface GenerateOptions {
 }
 
 /** Returns the generated tokens (without the prime). Same model and seed → same tokens. */
-export function generate(model: SequenceModel, options: GenerateOptions): number[] {
+export function generate(model: ForwardSequenceModel, options: GenerateOptions): number[] {
   const op = 'generate';
   const V = model.outputSize, { inputSize, bidirectional } = model.rnn, emb = model.embedding;
   if (emb ? emb.numEmbeddings !== V : inputSize !== V) {

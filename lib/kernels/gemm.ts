@@ -132,6 +132,22 @@ export function packedBHostLength(K: number, N: number, B: FloatArray): number {
   return f32(B) && wasmActive('packB') ? 0 : packedBLength(K, N);
 }
 
+/** What a layer's packed operand holds before its first `packFor`: it names no packing. */
+export const UNPACKED = new Float64Array(0);
+
+/**
+ * `packB` into a buffer kept by the caller: packs op(B) [K×N] (B read with row stride ldb,
+ * transposed when transB) for `gemmPacked` products whose op(A) is an array like `A`, into
+ * `old` when it has the entries that takes (at least `minLength`), else into a new buffer, and
+ * returns the buffer (a caller that counts allocations compares it with `old`). An A of B's
+ * dtype may take the WebAssembly kernels, whose panels live in wasm memory (packedBHostLength);
+ * an A of another dtype runs on the TypeScript kernels, which read float64 panels.
+ */
+export function packFor(old: Float64Array, A: FloatArray, B: FloatArray, ldb: number, transB: boolean, K: number, N: number, minLength = 0): Float64Array {
+  const need = Math.max(minLength, A.constructor === B.constructor ? packedBHostLength(K, N, B) : packedBLength(K, N));
+  return packB(old !== UNPACKED && old.length === need ? old : new Float64Array(need), B, 0, ldb, transB, K, N);
+}
+
 /**
  * Packs op(B) [K×N] once, for many `gemmPacked` calls with the same B (the recurrent weight
  * Waa used at every time step: pack Waaᵀ with transB = true). Layout: ⌈N/4⌉ panels of

@@ -27,12 +27,10 @@
  * T·B rows in `endBackward`, from the dz and dq every backward step keeps.
  */
 import { addColumnSums, addRows, broadcastRows } from '../kernels/elementwise.js';
-import { gemm, gemmPacked, packB, packedBLength } from '../kernels/gemm.js';
+import { UNPACKED, gemm, gemmPacked, packFor } from '../kernels/gemm.js';
 import { type Param, createParam } from '../param.js';
 import type { Random } from '../random.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
-
-const EMPTY = new Float64Array(0);
 
 export type AttentionScore = 'dot' | 'general' | 'mlp';
 
@@ -79,10 +77,10 @@ export class Attention {
    * W_inᵀ (or W_qᵀ) and W_outᵀ packed once per sequence (`begin`), W_in and W_out once per
    * backward (`beginBackward`): every step multiplies B rows by them. Made at first use.
    */
-  private packedInT: Float64Array = EMPTY;
-  private packedOutT: Float64Array = EMPTY;
-  private packedIn: Float64Array = EMPTY;
-  private packedOut: Float64Array = EMPTY;
+  private packedInT: Float64Array = UNPACKED;
+  private packedOutT: Float64Array = UNPACKED;
+  private packedIn: Float64Array = UNPACKED;
+  private packedOut: Float64Array = UNPACKED;
 
   /** size: Hd, the decoder's hidden size (= the memory's width). */
   constructor(readonly score: AttentionScore, readonly size: number, readonly dtype: DType, prefix = 'decoder.attention.') {
@@ -240,13 +238,13 @@ export class Attention {
   /** Packs the step products' weights: transposed for forward, as they are for backward. */
   private pack(forward: boolean): void {
     const Hd = this.size, H2 = 2 * Hd, W = this.linearIn ?? this.linearQuery;
-    const f = (p: Float64Array, K: number, N: number) => (p.length === 0 ? new Float64Array(packedBLength(K, N)) : p);
+    const O = this.linearOut.value;
     if (forward) {
-      this.packedOutT = packB(f(this.packedOutT, H2, Hd), this.linearOut.value, 0, H2, true, H2, Hd);
-      if (W) this.packedInT = packB(f(this.packedInT, Hd, Hd), W.value, 0, Hd, true, Hd, Hd);
+      this.packedOutT = packFor(this.packedOutT, O, O, H2, true, H2, Hd);
+      if (W) this.packedInT = packFor(this.packedInT, O, W.value, Hd, true, Hd, Hd);
     } else {
-      this.packedOut = packB(f(this.packedOut, Hd, H2), this.linearOut.value, 0, H2, false, Hd, H2);
-      if (W) this.packedIn = packB(f(this.packedIn, Hd, Hd), W.value, 0, Hd, false, Hd, Hd);
+      this.packedOut = packFor(this.packedOut, O, O, H2, false, Hd, H2);
+      if (W) this.packedIn = packFor(this.packedIn, O, W.value, Hd, false, Hd, Hd);
     }
   }
 

@@ -13,15 +13,15 @@
  * BPTT's dW_hh is one GEMM.
  */
 import type { Cell, CellBuffers } from '../cells/cell.js';
-import { gemmPacked, packB, packedBHostLength, packedBLength } from '../kernels/gemm.js';
+import { UNPACKED, gemmPacked, packFor, packedBHostLength } from '../kernels/gemm.js';
 import { broadcastRows } from '../kernels/elementwise.js';
 import { fusedForward, fusedStep, fusedStepApplies } from '../kernels/recurrence.js';
 import { type Param, createParam } from '../param.js';
 import { type DType, type FloatArray, allocate } from '../tensor.js';
 
-export const EMPTY = new Float64Array(0);
+const EMPTY = new Float64Array(0);
 
-export class DirectionForward {
+export class ForwardDirection {
   /** W_ih: [G·H, I] (PyTorch weight_ih_l{k}{_reverse}); Wax in the docs' notation. */
   readonly weightIh: Param;
   /** W_hh: [G·H, H] (weight_hh_l{k}{_reverse}); Waa in the docs' notation. */
@@ -39,13 +39,13 @@ export class DirectionForward {
    * on the TypeScript kernels, an empty handle on the WebAssembly ones, whose one f32 copy
    * lives in wasm memory. Made at first use.
    */
-  protected packedWhh: Float64Array = EMPTY;
+  protected packedWhh: Float64Array = UNPACKED;
   /**
    * W_ihᵀ [I × G·H], packed once per forward that the fused kernel does not run (the gate
    * projection of all T·B rows, or of B rows at each step of a step-by-step run). Made at
    * first use.
    */
-  protected packedWihT: Float64Array = EMPTY;
+  protected packedWihT: Float64Array = UNPACKED;
   /**
    * Whether this pass's cell steps run fused, biases included (`fusedStepApplies`), and the
    * biases the layer adds itself otherwise (b_ih into the gates, b_hh into hh; null when none).
@@ -165,32 +165,22 @@ export class DirectionForward {
    */
   protected packWihT(X: FloatArray): void {
     const { GH, inputSize: I } = this, W = this.weightIh.value;
-    this.packedWihT = this.pack(this.packedWihT, W, true, I, GH, X.constructor === W.constructor ? packedBHostLength(I, GH, W) : packedBLength(I, GH));
+    this.packedWihT = this.pack(this.packedWihT, X, W, true, I, GH);
   }
 
   /** Packs W_hhᵀ [H × G·H] for a forward (`transposed`) or W_hh [G·H × H] for a backward (see packedWhh). */
   protected packWhh(transposed: boolean): void {
     const { GH, hiddenSize: H } = this;
-    this.packedWhh = this.pack(this.packedWhh, this.weightHh.value, transposed, transposed ? H : GH, transposed ? GH : H, this.packedWhhLength());
+    const W = this.weightHh.value;
+    // one length for both: W_hhᵀ and W_hh differ only in the padding of their last panel
+    this.packedWhh = this.pack(this.packedWhh, W, W, transposed, transposed ? H : GH, transposed ? GH : H, Math.max(packedBHostLength(H, GH, W), packedBHostLength(GH, H, W)));
   }
 
-  /**
-   * Entries of the packed W_hh buffer (see packedWhh): enough for W_hhᵀ and for W_hh, which
-   * differ only in the padding of their last panel.
-   */
-  private packedWhhLength(): number {
-    const { GH, hiddenSize: H } = this, W = this.weightHh.value;
-    return Math.max(packedBHostLength(H, GH, W), packedBHostLength(GH, H, W));
-  }
-
-  /**
-   * Packs op(W) [K×N] (W a weight of this layer, rows of its second dimension's length) into
-   * `old` when it has `need` entries (default: what packB needs here), else into a new buffer
-   * (counted in `allocations`); returns the buffer.
-   */
-  protected pack(old: Float64Array, W: FloatArray, transposed: boolean, K: number, N: number, need = packedBHostLength(K, N, W)): Float64Array {
-    const out = old !== EMPTY && old.length === need ? old : (this.allocations++, new Float64Array(need));
-    return packB(out, W, 0, transposed ? K : N, transposed, K, N);
+  /** packFor (op(W) [K×N] for rows like A) into `old` or a new buffer, counted in `allocations`. */
+  protected pack(old: Float64Array, A: FloatArray, W: FloatArray, transposed: boolean, K: number, N: number, minLength?: number): Float64Array {
+    const out = packFor(old, A, W, transposed ? K : N, transposed, K, N, minLength);
+    if (out !== old) this.allocations++;
+    return out;
   }
 
   /** Decides for this pass whether the cell steps run fused (see fusedSteps). */

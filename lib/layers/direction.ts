@@ -1,5 +1,5 @@
 /**
- * One recurrent layer in one direction, trained: the forward pass of `DirectionForward`
+ * One recurrent layer in one direction, trained: the forward pass of `ForwardDirection`
  * (direction-forward.ts) plus BPTT.
  *
  * Backward (the opposite order of the forward), with daNext carried from step to step:
@@ -9,19 +9,19 @@
  *   dX (+)= dGates·W_ih
  */
 import type { CellBuffers } from '../cells/cell.js';
-import { gemm, gemmPacked } from '../kernels/gemm.js';
+import { UNPACKED, gemm, gemmPacked } from '../kernels/gemm.js';
 import { broadcastRows } from '../kernels/elementwise.js';
 import { addColumnSums, addRows, sumOfSquares } from '../kernels/elementwise.js';
 import { allocate } from '../tensor.js';
-import { DirectionForward, EMPTY } from './direction-forward.js';
+import { ForwardDirection } from './direction-forward.js';
 import type { FloatArray } from '../tensor.js';
 
-export class RecurrentDirection extends DirectionForward {
+export class RecurrentDirection extends ForwardDirection {
   /**
    * The step-by-step runs' W_ih [G·H × I], packed once per backward (as W_ihᵀ is for their
    * forward): `stepInputGrad` multiplies B rows by it at every step. Made at first use.
    */
-  private packedWih: Float64Array = EMPTY;
+  private packedWih: Float64Array = UNPACKED;
   /** Whether this backward has packed W_ih yet (at its first `stepInputGrad`). */
   private inputPacked = false;
 
@@ -134,7 +134,7 @@ export class RecurrentDirection extends DirectionForward {
   stepInputGrad(t: number, dX: FloatArray, dxOff: number, ldx: number): void {
     const { B, GH, inputSize: I } = this;
     if (!this.inputPacked) {
-      this.packedWih = this.pack(this.packedWih, this.weightIh.value, false, GH, I);
+      this.packedWih = this.pack(this.packedWih, this.w.dGates, this.weightIh.value, false, GH, I);
       this.inputPacked = true;
     }
     gemmPacked(dX, dxOff, ldx, this.w.dGates, t * B * GH, GH, false, this.packedWih, B, I, GH, 0);

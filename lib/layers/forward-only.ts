@@ -11,21 +11,21 @@ import { GRUCell } from '../cells/gru.js';
 import { LSTMCell } from '../cells/lstm.js';
 import { RNNCell } from '../cells/rnn.js';
 import { checkOptions } from '../validate.js';
-import { DirectionForward } from './direction-forward.js';
+import { ForwardDirection } from './direction-forward.js';
 import { ForwardStack, STACK_OPTION_KEYS, type StackOptions } from './stack-forward.js';
 import type { RNNOptions } from './rnn.js';
 
 /** an LSTM stack (gates i, f, g, o) run forward only; PyTorch's nn.LSTM in eval mode. */
 export class LSTM extends ForwardStack {
   constructor(options: StackOptions) {
-    super(new LSTMCell(), 'LSTM', checkOptions('LSTM', options, STACK_OPTION_KEYS), DirectionForward);
+    super(new LSTMCell(), 'LSTM', checkOptions('LSTM', options, STACK_OPTION_KEYS), ForwardDirection);
   }
 }
 
 /** a GRU stack (gates r, z, n) run forward only; PyTorch's nn.GRU in eval mode. */
 export class GRU extends ForwardStack {
   constructor(options: StackOptions) {
-    super(new GRUCell(), 'GRU', checkOptions('GRU', options, STACK_OPTION_KEYS), DirectionForward);
+    super(new GRUCell(), 'GRU', checkOptions('GRU', options, STACK_OPTION_KEYS), ForwardDirection);
   }
 }
 
@@ -33,6 +33,6 @@ export class GRU extends ForwardStack {
 export class RNN extends ForwardStack {
   constructor(options: RNNOptions) {
     const { nonlinearity = 'tanh', ...stack } = checkOptions('RNN', options, [...STACK_OPTION_KEYS, 'nonlinearity']);
-    super(new RNNCell(getActivation(nonlinearity, 'RNN: nonlinearity')), 'RNN', stack, DirectionForward);
+    super(new RNNCell(getActivation(nonlinearity, 'RNN: nonlinearity')), 'RNN', stack, ForwardDirection);
   }
 }

@@ -22,7 +22,7 @@ import { type Param, initUniform } from '../param.js';
 import { Random } from '../random.js';
 import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
 import { checkBoolean, checkBufferSize, checkChoice, checkFinite, checkFloatTensor, checkInteger, checkTensor, describe } from '../validate.js';
-import { DirectionForward } from './direction-forward.js';
+import { ForwardDirection } from './direction-forward.js';
 import { checkDropout } from './dropout.js';
 
 /** What RecurrentStack, LSTM and GRU take (Recurrent adds `mode`, RNN `nonlinearity`). */
@@ -87,7 +87,7 @@ export interface ForwardWorkspace {
 }
 
 /** The stack run forward; RecurrentStack is this trained, and LSTM, GRU, RNN are either with a cell chosen. */
-export class ForwardStack<Direction extends DirectionForward = DirectionForward> {
+export class ForwardStack<Direction extends ForwardDirection = ForwardDirection> {
   /** `RNN`, `GRU` or `LSTM`: names the operation in error messages. */
   readonly kind: string;
   readonly mode: string;
@@ -117,7 +117,7 @@ export class ForwardStack<Direction extends DirectionForward = DirectionForward>
    * `kind` (`RNN`, `GRU`, `LSTM`) names the operation in errors. Callers check the option keys
    * under their own name (LSTM, GRU, RNN, Recurrent).
    */
-  constructor(cell: Cell, kind: string, options: StackOptions, Direction: new (...args: ConstructorParameters<typeof DirectionForward>) => Direction) {
+  constructor(cell: Cell, kind: string, options: StackOptions, Direction: new (...args: ConstructorParameters<typeof ForwardDirection>) => Direction) {
     const op = (this.kind = kind);
     this.mode = cell.mode;
     this.inputSize = checkInteger(op, 'inputSize', options.inputSize);

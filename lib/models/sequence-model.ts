@@ -1,112 +1,27 @@
 /**
- * A sequence model: a recurrent stack and an output head,
- *
- *     a⟨t⟩ = recurrent stack(x⟨t⟩, a⟨t−1⟩)        y⟨t⟩ = g2(Wya·a⟨t⟩ + by)
- *
- * with a loss summed over time steps and outputs and averaged over the batch.
- * Topologies: `many_to_many` predicts at every step (tagging, language models, the decoder of
- * an encoder–decoder); `many_to_one` predicts once from each sequence's last valid step.
- * g2 is softmax for cross-entropy, σ for binary cross-entropy, and for MSE any registered
- * activation (identity by default).
- *
- * With `embedding`, the model reads token ids instead of feature vectors:
- * x⟨t⟩ = W_emb[id⟨t⟩] (PyTorch's nn.Embedding, parameter `embedding.weight`, listed first).
+ * A sequence model, trained: the forward pass of `ForwardSequenceModel`
+ * (sequence-model-forward.ts), with a loss summed over time steps and outputs and averaged over
+ * the batch, its gradient through the head, the recurrent stack (BPTT) and the embedding,
+ * training mode and dropout (between stacked layers, on the embedding's output, before the head).
  */
-import type { Activation } from '../activations/activation.js';
-import { getActivation } from '../activations/registry.js';
-import { applyMask, checkDropout, drawMask } from '../layers/dropout.js';
-import { Embedding, type EmbeddingOptions } from '../layers/embedding.js';
+import { applyMask, drawMask } from '../layers/dropout.js';
 import { Linear } from '../layers/linear.js';
-import { copyRows, swapLeadingAxes } from '../kernels/elementwise.js';
-import { RecurrentStack, type RecurrentGradients, type RecurrentOutput, pickStackOptions } from '../layers/stack.js';
-import { cellForMode, kindOfMode } from '../cells/mode.js';
-import type { Loss } from '../losses/loss.js';
-import { getLoss } from '../losses/registry.js';
-import { type Param, initUniform, zeroGrads } from '../param.js';
-import { Random } from '../random.js';
-import { type DType, type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
-import { asOperation, describe, checkBoolean, checkChoice, checkOptions, checkDataLength, checkFinite, checkIndices, checkInteger, checkObject, checkTensorLike, checkTokenIds, sameShape, shapeText } from '../validate.js';
+import { RecurrentStack, type RecurrentGradients, type RecurrentOutput } from '../layers/stack.js';
+import { zeroGrads } from '../param.js';
+import type { Random } from '../random.js';
+import { type FloatArray, type Tensor, allocate, formatShape } from '../tensor.js';
+import { checkDataLength, checkFinite, checkIndices, checkTensorLike, sameShape, shapeText } from '../validate.js';
+import {
+  ForwardSequenceModel, type ForwardModelWorkspace, type ModelInput, type ModelParts, type SequenceInputs, type SequenceModelOptions,
+} from './sequence-model-forward.js';
 
-export type Topology = 'many_to_many' | 'many_to_one';
+export {
+  ForwardSequenceModel, type Topology, type SequenceModelOptions, type TokenIds, type ModelInput, type SequenceInputs, type Prediction,
+} from './sequence-model-forward.js';
 
-/** Every option SequenceModel takes: any other key is refused, with the closest one suggested. */
-const SEQUENCE_MODEL_OPTION_KEYS = ['mode', 'inputSize', 'hiddenSize', 'outputSize', 'numLayers', 'bidirectional', 'bias', 'headBias', 'dtype', 'seed',
-  'topology', 'loss', 'outputActivation', 'namePrefix', 'embedding', 'dropout', 'embeddingDropout', 'headDropout', 'batchFirst'];
-
-export interface SequenceModelOptions {
-  /** `rnn_tanh`, `rnn_relu`, `rnn_<activation>`, `gru` or `lstm`. */
-  mode: string;
-  /** I: features per step; with `embedding`, optional and equal to embeddingDim. */
-  inputSize?: number;
-  hiddenSize: number;
-  /** V: outputs per prediction (classes for cross-entropy). */
-  outputSize: number;
-  numLayers?: number;
-  bidirectional?: boolean;
-  /** With false, no bias tensors in the recurrent stack (and by default none in the head). */
-  bias?: boolean;
-  /** Whether the head has `head.bias` (default: as `bias`). */
-  headBias?: boolean;
-  dtype?: DType;
-  seed?: number;
-  /** Default `many_to_many`. */
-  topology?: Topology;
-  /** Default `cross_entropy`. */
-  loss?: 'cross_entropy' | 'mse' | 'bce';
-  /** g2 for MSE (a registered activation name); default `identity`. */
-  outputActivation?: string;
-  /** Prefix for every parameter name, e.g. `decoder.` (default none). */
-  namePrefix?: string;
-  /** Token ids in, through an embedding [N, E] (default none: x is [T, B, I] features). */
-  embedding?: EmbeddingOptions | null;
-  /** p in [0, 1): dropout between stacked recurrent layers, as PyTorch's `dropout` (default 0). */
-  dropout?: number;
-  /** p in [0, 1): dropout on the embedding's output (default 0). */
-  embeddingDropout?: number;
-  /** p in [0, 1): dropout on the recurrent output, before the head (default 0). */
-  headDropout?: number;
-  /**
-   * Batch-major tensors (default false): x [B, T, I] (token ids [B, T]), many_to_many targets
-   * [B, T] or [B, T, V] and predictions [B, T, V], as PyTorch's batch_first.
-   */
-  batchFirst?: boolean;
-}
-
-/** Token ids [T, B] (integers in [0, N)), the input of a model with an embedding. */
-export interface TokenIds {
-  readonly data: ArrayLike<number>;
-  readonly shape: readonly number[];
-}
-
-/** What a model reads: features [T, B, I], or token ids [T, B] when it has an embedding. */
-export type ModelInput = Tensor | TokenIds;
-
-/** Extra inputs of a forward pass. */
-export interface SequenceInputs {
-  h0?: Tensor | null;
-  c0?: Tensor | null;
-  /** B lengths in 1…T: steps past a row's length are padding. */
-  lengths?: ArrayLike<number> | null;
-}
-
-export interface Prediction {
-  /** y = g2(z): [T, B, V] for many_to_many, [B, V] for many_to_one. */
-  readonly y: Tensor;
-  /** z = Wya·a + by, same shape (logits for cross-entropy). */
-  readonly z: Tensor;
-  /** The recurrent stack's final states. */
-  readonly state: RecurrentOutput;
-}
-
-interface ModelWorkspace {
-  T: number;
-  B: number;
-  rows: number;
-  z: FloatArray;
-  y: FloatArray;
+interface ModelWorkspace extends ForwardModelWorkspace {
+  /** dL/dz [rows, V] (dL/dy for mse, until the head's backward turns it into dL/dz). */
   dz: FloatArray;
-  /** many_to_one: the last valid output of each row [B, D·H] and its gradient. */
-  aLast: FloatArray;
   /** dL/doutput of the recurrent stack [T·B, D·H]. */
   dOutput: FloatArray;
   /** per-row loss weights (0 on padding) */
@@ -114,87 +29,26 @@ interface ModelWorkspace {
   /** headDropout only: the head's input after dropout [rows, D·H] and its mask */
   aDropped: FloatArray;
   headMask: FloatArray;
-  prediction: Prediction;
 }
 
-export class SequenceModel {
-  /** The recurrent stack (built by mode name; the step-by-step API is Recurrent's, for decoders). */
-  readonly rnn: RecurrentStack;
-  /** The input embedding, or null when the model reads features. */
-  readonly embedding: Embedding | null;
-  readonly head: Linear;
-  readonly loss: Loss;
-  readonly g2: Activation;
-  readonly topology: Topology;
-  readonly outputSize: number;
-  readonly options: Readonly<Required<SequenceModelOptions>>;
-  /** Every parameter: embedding.weight (if any), the recurrent stack's in PyTorch order, then head.weight, head.bias. */
-  readonly params: Param[];
-  private ws: ModelWorkspace | null = null;
+const TRAINED_PARTS: ModelParts<RecurrentStack, Linear> = {
+  stack: (...args) => new RecurrentStack(...args),
+  head: (...args) => new Linear(...args),
+};
+
+export class SequenceModel extends ForwardSequenceModel<RecurrentStack, Linear> {
   /** dL/dh0 and dL/dc0 of the last lossAndGrad (what an encoder feeding h0 needs). */
   stateGradients: RecurrentGradients | null = null;
-  /** With an embedding: the embedded input of the last forward [T, B, E] and its ids. */
-  private embedded: Tensor | null = null;
-  private embeddedMask: FloatArray | null = null;
+  protected declare ws: ModelWorkspace | null;
+  /** With an embedding: the ids of the last forward and its dropout mask. */
   private ids: ArrayLike<number> = [];
-  /** batchFirst: time-major copies of x and the target, and batch-major predictions. */
-  private readonly transposed: { x?: { data: FloatArray | Int32Array; shape: number[] }; target?: { data: FloatArray | Int32Array; shape: number[] } } = {};
-  private transposedPrediction: Prediction | null = null;
+  private embeddedMask: FloatArray | null = null;
   /** Whether the last forward applied embedding / head dropout. */
   private droppedEmbedding = false;
   private droppedHead = false;
 
   constructor(options: SequenceModelOptions) {
-    const op = 'SequenceModel';
-    checkOptions(op, options, SEQUENCE_MODEL_OPTION_KEYS);
-    const outputSize = checkInteger(op, 'outputSize', options.outputSize);
-    const topology = checkChoice(op, 'topology', options.topology ?? 'many_to_many', ['many_to_many', 'many_to_one'] as const);
-    const loss = getLoss(options.loss ?? 'cross_entropy', op);
-    const g2Name = options.outputActivation ?? 'identity';
-    if (loss.name !== 'mse' && g2Name !== 'identity') {
-      throw new TypeError(`${op}: outputActivation applies to the mse loss only, got ${loss.name}`);
-    }
-    this.g2 = getActivation(g2Name, op);
-    const e = options.embedding ?? null;
-    const inputSize = options.inputSize ?? (e === null ? undefined : checkObject<EmbeddingOptions>(op, 'embedding', e).embeddingDim);
-    this.rnn = asOperation(op, () => new RecurrentStack(cellForMode(options.mode, op), kindOfMode(options.mode), { ...pickStackOptions(options), inputSize: inputSize!, batchFirst: false }));
-    const namePrefix = options.namePrefix;
-    const embeddingDropout = checkDropout(op, 'embeddingDropout', options.embeddingDropout ?? 0);
-    const headDropout = checkDropout(op, 'headDropout', options.headDropout ?? 0);
-    if (embeddingDropout > 0 && e === null) throw new TypeError(`${op}: embeddingDropout needs an embedding, got embedding ${describe(e)}`);
-    this.embedding = e === null ? null : new Embedding(e, this.rnn.dtype, namePrefix ?? '', op);
-    if (this.embedding && this.embedding.embeddingDim !== this.rnn.inputSize) {
-      throw new RangeError(`${op}: inputSize is ${this.rnn.inputSize} but embedding.embeddingDim is ${this.embedding.embeddingDim}; they must be equal`);
-    }
-    this.outputSize = outputSize;
-    this.topology = topology;
-    this.loss = loss;
-    const rnn = this.rnn;
-    const headBias = checkBoolean(op, 'headBias', options.headBias ?? rnn.bias);
-    this.head = new Linear(rnn.directions * rnn.hiddenSize, outputSize, headBias, rnn.dtype, `${options.namePrefix ?? ''}head`);
-    this.params = [...(this.embedding?.params ?? []), ...rnn.params, ...this.head.params];
-    this.options = {
-      mode: rnn.mode, inputSize: rnn.inputSize, hiddenSize: rnn.hiddenSize, outputSize,
-      numLayers: rnn.numLayers, bidirectional: rnn.bidirectional, bias: rnn.bias, headBias, dtype: rnn.dtype,
-      seed: options.seed ?? 0, topology, loss: loss.name, outputActivation: g2Name,
-      namePrefix: options.namePrefix ?? '',
-      embedding: this.embedding && { numEmbeddings: this.embedding.numEmbeddings, embeddingDim: this.embedding.embeddingDim, paddingIdx: this.embedding.paddingIdx },
-      dropout: rnn.dropout, embeddingDropout, headDropout,
-      batchFirst: checkBoolean(op, 'batchFirst', options.batchFirst ?? false),
-    };
-    this.resetParameters(this.options.seed);
-  }
-
-  /**
-   * PyTorch's default initialisation, seeded: U(−1/√H, 1/√H) for the stack, U(−1/√F, 1/√F)
-   * for the head, N(0, 1) for the embedding (its padding row zero).
-   */
-  resetParameters(seed = 0): void {
-    this.rnn.resetParameters(seed);
-    this.embedding?.resetParameters(new Random((seed ^ 0xe3bed) >>> 0));
-    const rng = new Random((seed ^ 0x5eed) >>> 0);
-    const k = 1 / Math.sqrt(this.head.inFeatures);
-    initUniform(this.head.params, k, rng);
+    super(options, TRAINED_PARTS);
   }
 
   zeroGrad(): void {
@@ -222,117 +76,23 @@ export class SequenceModel {
     return this.rnn.rng;
   }
 
-  get dtype(): DType {
-    return this.rnn.dtype;
-  }
-
-  /**
-   * Runs the model on x [T, B, I] (token ids [T, B] with an embedding). The returned tensors
-   * are views valid until the next call.
-   */
-  forward(x: ModelInput, inputs: SequenceInputs = {}): Prediction {
-    // checked here (not through asOperation, whose closure would allocate on every call)
-    this.checkInputs('SequenceModel.forward', x, inputs);
-    const p = this.run(x, inputs);
-    return this.options.batchFirst && this.topology === 'many_to_many' ? this.batchMajor(p) : p;
-  }
-
-  /** batchFirst: [B, T, …] data as the time-major [T, B, …] the stack runs on, in a buffer kept per size. */
-  private timeMajor(key: 'x' | 'target', t: { data: ArrayLike<number>; shape: readonly number[] }, ints: boolean): { data: FloatArray | Int32Array; shape: number[] } {
-    const [B, T] = t.shape, F = t.shape.length > 2 ? t.shape[2] : 1;
-    let out = this.transposed[key];
-    if (out?.data.length !== T * B * F || (out.data instanceof Int32Array) !== ints) {
-      out = this.transposed[key] = { data: ints ? new Int32Array(T * B * F) : allocate(this.dtype, T * B * F), shape: [] };
-    }
-    out.shape = t.shape.length > 2 ? [T, B, F] : [T, B];
-    swapLeadingAxes(out.data, t.data, B, T, F);
-    return out;
-  }
-
-  /** batchFirst many_to_many: predictions [T, B, V] as [B, T, V] (buffers kept per size). */
-  private batchMajor(p: Prediction): Prediction {
-    const [T, B, V] = p.z.shape;
-    let out = this.transposedPrediction;
-    if (out?.z.data.length !== T * B * V) {
-      const shape = [B, T, V];
-      out = this.transposedPrediction = { y: { data: allocate(this.dtype, T * B * V), shape }, z: { data: allocate(this.dtype, T * B * V), shape }, state: p.state };
-    }
-    swapLeadingAxes(out.z.data, p.z.data, T, B, V);
-    swapLeadingAxes(out.y.data, p.y.data, T, B, V);
-    return out.state === p.state ? out : (this.transposedPrediction = { ...out, state: p.state });
-  }
-
-  /** Checks x (features or token ids), h0, c0 and lengths as forward does, named by `op`; returns [T, B]. */
-  checkInputs(op: string, x: ModelInput, inputs: SequenceInputs = {}): [number, number] {
-    const bf = this.options.batchFirst;
-    let T: number, B: number;
-    if (this.embedding) {
-      const [d0, d1] = checkTokenIds(op, 'x', x, this.embedding.numEmbeddings, bf ? '[B, T]' : '[T, B]');
-      [T, B] = bf ? [d1, d0] : [d0, d1];
-    } else {
-      [T, B] = this.rnn.checkInput(op, x as Tensor, bf);
-    }
-    this.rnn.checkStatesAndLengths(op, T, B, inputs?.h0, inputs?.c0, inputs?.lengths);
-    return [T, B];
-  }
-
-  /** With an embedding: x⟨t⟩ = W_emb[id⟨t⟩] into a buffer kept per (T, B). */
-  private embed(x: TokenIds): Tensor {
-    const emb = this.embedding!, T = x.shape[0], B = x.shape[1], E = emb.embeddingDim;
-    let t = this.embedded;
-    if (!t || t.shape[0] !== T || t.shape[1] !== B) t = this.embedded = { data: allocate(this.dtype, T * B * E), shape: [T, B, E] };
-    emb.forward(t.data, 0, E, x.data, T * B);
-    this.ids = x.data;
-    const p = this.options.embeddingDropout;
+  /** Keeps the ids (for the embedding's backward) and, in training, drops some of the embedded input out. */
+  protected override embeddingDone(t: Tensor, ids: ArrayLike<number>): void {
+    this.ids = ids;
+    const p = this.options.embeddingDropout, n = t.data.length;
     this.droppedEmbedding = p > 0 && this.training;
     if (this.droppedEmbedding) {
-      if (this.embeddedMask?.length !== T * B * E) this.embeddedMask = allocate(this.dtype, T * B * E);
-      applyMask(t.data, t.data, drawMask(this.embeddedMask, 0, T * B * E, p, this.rng), T * B * E);
+      if (this.embeddedMask?.length !== n) this.embeddedMask = allocate(this.dtype, n);
+      applyMask(t.data, t.data, drawMask(this.embeddedMask, 0, n, p, this.rng), n);
     }
-    return t;
   }
 
-  private run(x: ModelInput, inputs: SequenceInputs): Prediction {
-    if (this.options.batchFirst) x = this.timeMajor('x', x, this.embedding !== null) as ModelInput;
-    const input = this.embedding ? this.embed(x) : (x as Tensor);
-    const state = this.rnn.forwardUnchecked(input, inputs.h0, inputs.c0, inputs.lengths); // callers checked
-    const T = x.shape[0], B = x.shape[1];
-    const ws = this.reserve(T, B, state);
-    const V = this.outputSize;
-    let a: FloatArray = state.output.data;
-    if (this.topology === 'many_to_one') {
-      this.lastSteps(a, inputs);
-      a = ws.aLast;
-    }
-    const p = this.options.headDropout, n = ws.rows * this.head.inFeatures;
+  /** In training with headDropout, the head's input with some of it dropped out. */
+  protected override inputToHead(a: FloatArray): FloatArray {
+    const ws = this.ws!, p = this.options.headDropout, n = ws.rows * this.head.inFeatures;
     this.droppedHead = p > 0 && this.training;
-    if (this.droppedHead) a = applyMask(ws.aDropped, a, drawMask(ws.headMask, 0, n, p, this.rng), n);
-    this.head.forward(ws.z, a, 0, this.head.inFeatures, ws.rows);
-    for (let r = 0; r < ws.rows; r++) {
-      if (this.loss.name === 'mse') this.g2.forward(ws.y, r * V, ws.z, r * V, V);
-      else this.loss.predict(ws.y, r * V, ws.z, r * V, V);
-    }
-    ws.weights.fill(1);
-    if (inputs.lengths && this.topology === 'many_to_many') {
-      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if (t >= inputs.lengths[b]) ws.weights[t * B + b] = 0;
-    }
-    return ws.prediction;
+    return this.droppedHead ? applyMask(ws.aDropped, a, drawMask(ws.headMask, 0, n, p, this.rng), n) : a;
   }
-
-  /**
-   * many_to_one: copies each row's last valid step of the stack's output `out` [T·B, D·H]
-   * into aLast [B, D·H], or (`back`) aLast into those rows of `out`.
-   */
-  private lastSteps(out: FloatArray, inputs: SequenceInputs, back?: boolean): void {
-    const { T, B, aLast } = this.ws!, DH = this.head.inFeatures;
-    for (let b = 0; b < B; b++) {
-      const o = ((inputs.lengths ? inputs.lengths[b] - 1 : T - 1) * B + b) * DH;
-      // copyRows, not subarray views: a training step allocates nothing
-      if (back) copyRows(out, o, DH, aLast, b * DH, DH, 1, DH);
-      else copyRows(aLast, b * DH, DH, out, o, DH, 1, DH);
-    }
-  }
-
 
   /**
    * Forward, loss and backward in one call: returns the loss (summed over steps and outputs,
@@ -382,7 +142,12 @@ export class SequenceModel {
   /** Runs a checked batch forward and returns the loss; dL/dz (dL/dy for mse) is left in the workspace. */
   private score(x: ModelInput, target: { data: ArrayLike<number>; shape: readonly number[] }, inputs: SequenceInputs): number {
     this.run(x, inputs);
-    const ws = this.ws!;
+    const ws = this.ws!, { T, B } = ws;
+    // padding steps weigh nothing in the loss
+    ws.weights.fill(1);
+    if (inputs.lengths && this.topology === 'many_to_many') {
+      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if (t >= inputs.lengths[b]) ws.weights[t * B + b] = 0;
+    }
     if (this.options.batchFirst && this.topology === 'many_to_many') target = this.timeMajor('target', target, this.loss.targets === 'class');
     return this.loss.lossAndGrad(ws.dz, this.loss.name === 'mse' ? ws.y : ws.z, 0, ws.rows, this.outputSize, target.data, 0, ws.weights, 0, 1 / ws.B);
   }
@@ -406,18 +171,10 @@ export class SequenceModel {
     }
   }
 
-  private reserve(T: number, B: number, state: RecurrentOutput): ModelWorkspace {
-    const ws = this.ws;
-    if (ws && ws.T === T && ws.B === B && ws.prediction.state === state) return ws;
-    const V = this.outputSize, DH = this.head.inFeatures, m2o = this.topology === 'many_to_one';
-    const rows = m2o ? B : T * B, shape = m2o ? [B, V] : [T, B, V];
+  /** The forward's buffers plus the loss's, BPTT's and head dropout's. */
+  protected override workspace(T: number, B: number, state: RecurrentOutput): ModelWorkspace {
+    const ws = super.workspace(T, B, state), DH = this.head.inFeatures, rows = ws.rows, hd = this.options.headDropout > 0 ? rows * DH : 0;
     const f = (n: number) => allocate(this.dtype, n);
-    const z = f(rows * V), y = f(rows * V);
-    return (this.ws = {
-      T, B, rows, z, y, dz: f(rows * V), aLast: f(B * DH), dOutput: f(T * B * DH),
-      weights: new Float64Array(rows),
-      aDropped: f(this.options.headDropout > 0 ? rows * DH : 0), headMask: f(this.options.headDropout > 0 ? rows * DH : 0),
-      prediction: { y: { data: y, shape }, z: { data: z, shape }, state },
-    });
+    return { ...ws, dz: f(rows * this.outputSize), dOutput: f(T * B * DH), weights: new Float64Array(rows), aDropped: f(hd), headMask: f(hd) };
   }
 }

@@ -25,7 +25,8 @@
  * Loading checks everything — the format tag, the model options, every tensor's name, shape
  * and dtype, the optimizer buffers — before anything is built or changed.
  */
-import { SequenceModel, type SequenceModelOptions } from '../models/sequence-model.js';
+import { ForwardSequenceModel, type SequenceModelOptions } from '../models/sequence-model-forward.js';
+import { SequenceModel } from '../models/sequence-model.js';
 import { OPTIMIZERS } from '../optimizers/create-optimizer.js';
 import type { Optimizer, OptimizerState } from '../optimizers/optimizer.js';
 import { Schedule, type ScheduleState, createScheduleFromState } from '../optimizers/schedules.js';
@@ -63,8 +64,8 @@ export interface CheckpointInput {
 }
 
 /** What `loadModel` reads: the model and the caller's data, without the training state. */
-export interface SavedModel {
-  model: SequenceModel;
+export interface SavedModel<M extends ForwardSequenceModel = SequenceModel> {
+  model: M;
   step: number;
   extra: Record<string, string>;
   /** The caller's tensors, under the names they were saved with (empty for format 1). */
@@ -135,8 +136,22 @@ export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | '
  * what is wrong, on anything that is not an rnnkit checkpoint.
  */
 export function loadModel(file: Uint8Array | string): SavedModel {
-  return readCheckpoint(file, OP_LOAD_MODEL).saved;
+  const { saved, rng } = readCheckpoint(file, OP_LOAD_MODEL, trainedModel);
+  if (rng !== null) saved.model.rng.setState(rng);
+  return saved;
 }
+
+/**
+ * `loadModel` of `rnnkit/inference`: the checkpoint's model run forward only (a
+ * ForwardSequenceModel: no loss gradient, no training mode or dropout), with its step, extra
+ * strings and tensors. The same checks as loadModel; the dropout generator's state is checked
+ * and not kept (the model draws no masks).
+ */
+export function loadForwardModel(file: Uint8Array | string): SavedModel<ForwardSequenceModel> {
+  return readCheckpoint(file, OP_LOAD_MODEL, (options) => new ForwardSequenceModel(options)).saved;
+}
+
+const trainedModel = (options: SequenceModelOptions) => new SequenceModel(options);
 
 /**
  * Reads a checkpoint (safetensors bytes or JSON text) and rebuilds its model, and checks the
@@ -144,7 +159,8 @@ export function loadModel(file: Uint8Array | string): SavedModel {
  * must be finite. Throws, naming what is wrong, on anything that is not an rnnkit checkpoint.
  */
 export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
-  const { saved, format, meta, optimizerTensors } = readCheckpoint(file, OP_LOAD);
+  const { saved, format, meta, optimizerTensors, rng } = readCheckpoint(file, OP_LOAD, trainedModel);
+  if (rng !== null) saved.model.rng.setState(rng);
   const params = saved.model.params;
   let optimizerState: OptimizerState | null = null;
   if (format === CHECKPOINT_FORMAT) {
@@ -164,8 +180,11 @@ export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
   return { ...saved, optimizerState, scheduleState };
 }
 
-/** What loadModel and loadCheckpoint share: the file, its format, the model, step, extra and the optimizer's tensors set aside. */
-function readCheckpoint(file: Uint8Array | string, op: string) {
+/**
+ * What the loaders share: the file, its format, the model (made by `build`), step, extra, the
+ * optimizer's tensors set aside, and the dropout generator's state (checked; null when absent).
+ */
+function readCheckpoint<M extends ForwardSequenceModel>(file: Uint8Array | string, op: string, build: (options: SequenceModelOptions) => M) {
   let state: StateFile;
   if (typeof file === 'string') state = decodeStateJSON(file, { requireFinite: true });
   else if (file instanceof Uint8Array) state = decodeSafetensors(file, { requireFinite: true });
@@ -189,21 +208,18 @@ function readCheckpoint(file: Uint8Array | string, op: string) {
   // so a small file cannot make the loader allocate a huge model
   const shapes = expectedShapes(options, state.tensors.size, op);
   if (shapes) checkStateDictFits(op, shapes, state.tensors, true, ' in rnnkit.model');
-  const model = asOperation(`${op}: metadata rnnkit.model`, () => new SequenceModel(options));
+  const model = asOperation(`${op}: metadata rnnkit.model`, () => build(options));
   copyStateDict(model.params, state.tensors, true);
   const step = checkStep(op, 'rnnkit.step', Number(meta['rnnkit.step'] ?? '0'), meta['rnnkit.step']);
   const extra = mapValues(parseJSONObject(meta['rnnkit.extra'] ?? '{}', 'rnnkit.extra', op), (v, k) => {
     if (typeof v !== 'string') throw new TypeError(`${op}: rnnkit.extra.${k} must be a string, got ${describe(v)}`);
     return v;
   });
-  const rng = meta['rnnkit.rng'];
-  if (rng !== undefined) {
-    const n = Number(rng);
-    if (!/^\d+$/.test(rng) || n > 0xffffffff) throw new TypeError(`${op}: metadata rnnkit.rng must be an integer in [0, 4294967295], got ${describe(rng)}`);
-    model.rng.setState(n);
-  }
-  const saved: SavedModel = { model, step, extra, tensors: extraTensors };
-  return { saved, format, meta, optimizerTensors };
+  const rngText = meta['rnnkit.rng'];
+  const rng = rngText === undefined ? null : Number(rngText);
+  if (rng !== null && (!/^\d+$/.test(rngText!) || rng > 0xffffffff)) throw new TypeError(`${op}: metadata rnnkit.rng must be an integer in [0, 4294967295], got ${describe(rngText)}`);
+  const saved: SavedModel<M> = { model, step, extra, tensors: extraTensors };
+  return { saved, format, meta, optimizerTensors, rng };
 }
 
 /**

@@ -10,7 +10,7 @@
  *       carry.capture(model.rnn.lastState());
  *     }
  */
-import { RecurrentStack, type RecurrentOutput } from '../layers/stack.js';
+import { ForwardStack, type RecurrentOutput } from '../layers/stack-forward.js';
 import type { SequenceInputs } from '../models/sequence-model.js';
 import { type Tensor, allocate } from '../tensor.js';
 import { checkInteger, checkLength, describe } from '../validate.js';
@@ -22,8 +22,8 @@ export class StateCarry {
   readonly c: Tensor | null;
   private readonly inputsObject: SequenceInputs;
 
-  constructor(rnn: RecurrentStack, batch: number) {
-    if (!(rnn instanceof RecurrentStack)) throw new TypeError(`StateCarry: rnn must be a recurrent stack (RNN, GRU, LSTM or a model's .rnn), got ${describe(rnn)}`);
+  constructor(rnn: ForwardStack, batch: number) {
+    if (!(rnn instanceof ForwardStack)) throw new TypeError(`StateCarry: rnn must be a recurrent stack (RNN, GRU, LSTM or a model's .rnn), got ${describe(rnn)}`);
     const B = checkInteger('StateCarry', 'batch', batch);
     const shape = [rnn.numLayers * rnn.directions, B, rnn.hiddenSize];
     const n = shape[0] * B * rnn.hiddenSize;

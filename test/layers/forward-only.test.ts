@@ -130,7 +130,7 @@ describe('forward-only classes: API and errors', () => {
     expect(() => gru.forward(x, null, null, [T, 0, 1])).to.throw(RangeError, /GRU.forward: lengths\[1\] must be an integer in \[1, 6\], got 0/);
   });
 
-  it('the entry exports the three classes and the backend switch, and nothing that trains', () => {
-    expect(Object.keys(inference).sort()).to.deep.equal(['GRU', 'LSTM', 'RNN', 'getBackend', 'setBackend']);
+  it('the entry exports the forward-only layers and model, loadModel, generate and the backend switch, and nothing that trains', () => {
+    expect(Object.keys(inference).sort()).to.deep.equal(['ForwardSequenceModel', 'GRU', 'LSTM', 'RNN', 'generate', 'getBackend', 'loadModel', 'setBackend']);
   });
 });

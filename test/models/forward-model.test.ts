@@ -1,0 +1,97 @@
+/**
+ * The forward-only sequence model of `rnnkit/inference` (ForwardSequenceModel) and its
+ * `loadModel`: a checkpoint written by a trained SequenceModel loads as a model without the
+ * loss, BPTT or dropout whose predictions equal the trained model's (in eval mode) bit for bit,
+ * and from which `generate` samples the same tokens, on both backends.
+ */
+import { expect } from 'chai';
+import * as inference from '../../lib/inference.js';
+import { Adam, SequenceModel, encodeSafetensors, SequenceTrainer, generate, loadModel, saveCheckpoint, type SequenceModelOptions } from '../../lib/index.js';
+import { forEachBackend } from '../helpers/backends.js';
+import { rng, uniformTensor } from '../helpers/tensors.js';
+
+const V = 7, T = 5, B = 3;
+
+/** A trained model (a few steps, so its weights are not the seeded initial ones) and its checkpoint. */
+function trained(options: Partial<SequenceModelOptions>) {
+  const model = new SequenceModel({ mode: 'lstm', hiddenSize: 8, outputSize: V, embedding: { numEmbeddings: V, embeddingDim: 4 }, seed: 3, ...options });
+  const trainer = new SequenceTrainer(model, { optimizer: new Adam(model.params, { lr: 0.05 }) });
+  const r = rng(2);
+  const x = { data: Int32Array.from({ length: T * B }, () => r.int(V)), shape: [T, B] };
+  const m2o = options.topology === 'many_to_one';
+  const y = { data: Int32Array.from({ length: m2o ? B : T * B }, () => r.int(V)), shape: m2o ? [B] : [T, B] };
+  for (let i = 0; i < 3; i++) trainer.step(x, y);
+  return { model: model.eval(), x, file: saveCheckpoint({ model, step: 3, extra: { vocab: 'abcdefg' } }, 'safetensors') };
+}
+
+const bits = (a: ArrayLike<number>) => Array.from(a);
+
+forEachBackend('ForwardSequenceModel and rnnkit/inference loadModel', () => {
+  for (const [label, options] of [
+    ['lstm, embedding, dropout everywhere', { dropout: 0.3, numLayers: 2, embeddingDropout: 0.2, headDropout: 0.4 }],
+    ['gru, 2 layers, batch-first', { mode: 'gru', numLayers: 2, batchFirst: true }],
+    ['rnn_relu, bidirectional, many_to_one, float64', { mode: 'rnn_relu', bidirectional: true, topology: 'many_to_one', dtype: 'float64' }],
+  ] as [string, Partial<SequenceModelOptions>][]) {
+    it(`${label}: predictions equal the trained model's in eval mode, bit for bit`, () => {
+      const { model, x, file } = trained(options);
+      const saved = inference.loadModel(file);
+      expect(saved.model).to.be.an.instanceOf(inference.ForwardSequenceModel);
+      expect(saved.model).to.not.be.an.instanceOf(SequenceModel);
+      expect(saved.step).to.equal(3);
+      expect(saved.extra).to.deep.equal({ vocab: 'abcdefg' });
+      expect(saved.model.options).to.deep.equal(model.options);
+      const input = model.options.batchFirst ? { data: x.data, shape: [B, T] } : x;
+      const lengths = [T, 2, 4];
+      for (const inputs of [{}, { lengths }]) {
+        const a = model.forward(input, inputs), b = saved.model.forward(input, inputs);
+        expect(bits(b.z.data)).to.deep.equal(bits(a.z.data));
+        expect(bits(b.y.data)).to.deep.equal(bits(a.y.data));
+        expect(b.y.shape).to.deep.equal(a.y.shape);
+        expect(bits(b.state.hN.data)).to.deep.equal(bits(a.state.hN.data));
+      }
+    });
+  }
+
+  it('generate samples the same tokens from the forward-only model as from the trained one', () => {
+    const { file } = trained({ numLayers: 2 });
+    const a = generate(loadModel(file).model, { prime: [1, 2, 3], length: 20, seed: 5 });
+    const b = inference.generate(inference.loadModel(file).model, { prime: [1, 2, 3], length: 20, seed: 5 });
+    expect(b).to.deep.equal(a);
+    const greedy = inference.generate(inference.loadModel(file).model, { prime: [4], length: 10, greedy: true });
+    expect(greedy).to.deep.equal(generate(loadModel(file).model, { prime: [4], length: 10, greedy: true }));
+  });
+
+  it('a repeated forward of one shape allocates no new workspace', () => {
+    const m = new inference.ForwardSequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 8, outputSize: V });
+    const x = uniformTensor(rng(1), [T, B, 3], -1, 1, 'float32');
+    const first = m.forward(x);
+    const z = first.z.data, values = bits(z), allocations = m.rnn.workspaceAllocations;
+    for (let i = 0; i < 3; i++) {
+      const p = m.forward(x);
+      expect(p.z.data).to.equal(z);
+      expect(bits(p.z.data)).to.deep.equal(values);
+    }
+    expect(m.rnn.workspaceAllocations).to.equal(allocations);
+  });
+});
+
+describe('ForwardSequenceModel: API and errors', () => {
+  it('has no loss gradient, training mode or dropout generator; the trained model has them', () => {
+    const m = new inference.ForwardSequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 4, outputSize: 2 }) as unknown as Record<string, unknown>;
+    for (const key of ['lossAndGrad', 'lossAndGradUnchecked', 'evaluate', 'zeroGrad', 'train', 'eval', 'rng', 'training']) expect(key in m, key).to.equal(false);
+    const t = new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 4, outputSize: 2 }) as unknown as Record<string, unknown>;
+    for (const key of ['lossAndGrad', 'zeroGrad', 'train', 'eval', 'rng', 'training']) expect(key in t, key).to.equal(true);
+  });
+
+  it('checks options and inputs as SequenceModel does', () => {
+    expect(() => new inference.ForwardSequenceModel({ mode: 'lsmt', inputSize: 3, hiddenSize: 4, outputSize: 2 })).to.throw(TypeError, /SequenceModel: .*lsmt/);
+    expect(() => new inference.ForwardSequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 4, outputSize: 2, los: 'mse' } as never)).to.throw(TypeError, /did you mean "loss"/);
+    const m = new inference.ForwardSequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 4, outputSize: 2 });
+    expect(() => m.forward(uniformTensor(rng(1), [T, B, 2], -1, 1, 'float32'))).to.throw(RangeError, `SequenceModel.forward: x has shape [${T}, ${B}, 2] but input_size is 3`);
+  });
+
+  it('loadModel refuses what is not an rnnkit checkpoint, naming loadModel', () => {
+    expect(() => inference.loadModel(encodeSafetensors(new Map(), { purpose: 'other' }))).to.throw(TypeError, /^loadModel: not an rnnkit checkpoint/);
+    expect(() => inference.loadModel(42 as never)).to.throw(TypeError, 'loadModel: file must be a Uint8Array (safetensors) or a string (JSON), got 42');
+  });
+});
