@@ -269,7 +269,7 @@ export class ForwardSequenceModel<S extends ForwardStack = ForwardStack, H exten
   /** After the embedding of `ids` into `t`: a trained model keeps the ids and may drop some of t out. */
   protected embeddingDone(_t: Tensor, _ids: ArrayLike<number>): void {}
 
-  /** The head's input `a` [rows, D·H]: a trained model may drop some of it out (into its workspace). */
+  /** The head's input `a` ([rows, D·H]); a trained model may drop some of it out (into its workspace). */
   protected inputToHead(a: FloatArray): FloatArray {
     return a;
   }
