@@ -54,11 +54,14 @@ export function generate(model: ForwardSequenceModel, options: GenerateOptions):
     carry.capture(p.state);
     z = p.z.data;
   };
-  for (let i = 0; i < prime.length; i++) read(prime[i]);
-  const out: number[] = [];
-  while (out.length < length) {
-    const token = options.greedy ? argmax(z, 0, V) : sampleLogits(z, 0, V, temperature, rng);
-    if (out.push(token) < length) read(token);
-  }
-  return out;
+  // one forward per token: the weights are packed once, not at every token
+  return model.withFrozenWeights(() => {
+    for (let i = 0; i < prime.length; i++) read(prime[i]);
+    const out: number[] = [];
+    while (out.length < length) {
+      const token = options.greedy ? argmax(z, 0, V) : sampleLogits(z, 0, V, temperature, rng);
+      if (out.push(token) < length) read(token);
+    }
+    return out;
+  });
 }

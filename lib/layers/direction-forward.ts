@@ -56,6 +56,13 @@ export class ForwardDirection {
   protected T = 0;
   protected B = 0;
   protected w: CellBuffers;
+  /**
+   * Frozen weights (`freeze`, bit 4): the packed W_hhᵀ (bit 1 once packed) and W_ihᵀ (bit 2)
+   * are kept from one forward to the next instead of packed again at each, and the time loop is
+   * the layer's own, so that a run of one step per call (generation) packs nothing after its
+   * first call.
+   */
+  private packed = 0;
   /** How many times workspaces were (re)sized: a steady state leaves it unchanged. */
   allocations = 0;
 
@@ -147,7 +154,7 @@ export class ForwardDirection {
     // (lengths that pad no step, as in batches of equal-length rows, change nothing); on wasm,
     // packForward leaves W_hhᵀ in wasm memory only, where the fused pass reads it
     this.packWhh(true);
-    if (!padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
+    if (!(this.packed & 4) && !padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
       this.packedWhh, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once (a fused step adds b_ih itself)
     this.packWihT(X);
@@ -164,16 +171,28 @@ export class ForwardDirection {
    * float64 panels: those are then kept on the host too.
    */
   protected packWihT(X: FloatArray): void {
+    if ((this.packed & 6) === 6) return;
     const { GH, inputSize: I } = this, W = this.weightIh.value;
     this.packedWihT = this.pack(this.packedWihT, X, W, true, I, GH);
+    this.packed |= 2;
   }
 
   /** Packs W_hhᵀ [H × G·H] for a forward (`transposed`) or W_hh [G·H × H] for a backward (see packedWhh). */
   protected packWhh(transposed: boolean): void {
+    if (transposed && (this.packed & 5) === 5) return;
+    this.packed = transposed ? this.packed | 1 : this.packed & 6;
     const { GH, hiddenSize: H } = this;
     const W = this.weightHh.value;
     // one length for both: W_hhᵀ and W_hh differ only in the padding of their last panel
     this.packedWhh = this.pack(this.packedWhh, W, W, transposed, transposed ? H : GH, transposed ? GH : H, Math.max(packedBHostLength(H, GH, W), packedBHostLength(GH, H, W)));
+  }
+
+  /**
+   * Freezes the weights (`on`): until `freeze(false)`, forward passes reuse what the first of
+   * them packs. The weights must not change meanwhile; each call starts afresh.
+   */
+  freeze(on: boolean): void {
+    this.packed = on ? 4 : 0;
   }
 
   /** packFor (op(W) [K×N] for rows like A) into `old` or a new buffer, counted in `allocations`. */

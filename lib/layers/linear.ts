@@ -24,6 +24,8 @@ export class ForwardLinear {
    * WebAssembly kernels an empty handle names the packed copy in wasm memory.
    */
   private packed: Float64Array = UNPACKED;
+  /** 0: pack at every forward; 1: frozen, pack at the next; 2: frozen and packed (see ForwardDirection.freeze). */
+  private frozen = 0;
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, bias: boolean, dtype: DType, prefix = 'head') {
     checkBufferSize('Linear', `${prefix}.weight`, [outFeatures, inFeatures], dtype);
@@ -32,10 +34,16 @@ export class ForwardLinear {
     this.params = this.bias ? [this.weight, this.bias] : [this.weight];
   }
 
+  /** Freezes the weights (`on`: later forwards reuse the first one's packing) or thaws them. */
+  freeze(on: boolean): void {
+    this.frozen = on ? 1 : 0;
+  }
+
   /** z[rows, V] = a[rows, F]·Wyaᵀ + by, with a's rows at aOff, stride lda. */
   forward(z: FloatArray, a: FloatArray, aOff: number, lda: number, rows: number): FloatArray {
     const V = this.outFeatures, F = this.inFeatures;
-    this.packed = packFor(this.packed, a, this.weight.value, F, true, F, V);
+    if (this.frozen < 2) this.packed = packFor(this.packed, a, this.weight.value, F, true, F, V);
+    if (this.frozen) this.frozen = 2;
     if (this.bias) broadcastRows(z, 0, V, rows, V, this.bias.value, 0);
     return gemmPacked(z, 0, V, a, aOff, lda, false, this.packed, rows, V, F, this.bias ? 1 : 0);
   }

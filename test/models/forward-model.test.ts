@@ -61,6 +61,56 @@ forEachBackend('ForwardSequenceModel and rnnkit/inference loadModel', () => {
     expect(greedy).to.deep.equal(generate(loadModel(file).model, { prime: [4], length: 10, greedy: true }));
   });
 
+  it('withFrozenWeights: forwards inside give the same predictions, pack once, and later forwards see new weights', () => {
+    for (const m of [new inference.ForwardSequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 8, numLayers: 2, outputSize: V, seed: 2 }),
+      new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 5, bidirectional: true, outputSize: V, seed: 2 }).eval()]) {
+      const xs = [0, 1, 2].map((i) => uniformTensor(rng(10 + i), [1, B, 3], -1, 1, 'float32'));
+      const plain = xs.map((x) => bits(m.forward(x).z.data));
+      const direction = m.rnn.layers[0][0];
+      const frozen = m.withFrozenWeights(() => {
+        const first = bits(m.forward(xs[0]).z.data);
+        const allocations = direction.allocations;
+        const rest = xs.slice(1).map((x) => bits(m.forward(x).z.data));
+        expect(direction.allocations, 'no packing buffer made after the first frozen forward').to.equal(allocations);
+        return [first, ...rest];
+      });
+      expect(frozen).to.deep.equal(plain);
+      // thawed: a changed weight is seen again
+      m.head.weight.value[0] += 1;
+      expect(bits(m.forward(xs[0]).z.data)).to.not.deep.equal(plain[0]);
+      m.head.weight.value[0] -= 1;
+      const w = m.rnn.layers[0][0].weightIh.value; // (W_hh meets a zero state at T = 1)
+      w[0] += 1;
+      expect(bits(m.forward(xs[0]).z.data)).to.not.deep.equal(plain[0]);
+      w[0] -= 1;
+      expect(bits(m.forward(xs[0]).z.data)).to.deep.equal(plain[0]);
+    }
+  });
+
+  it('withFrozenWeights packs once: a weight changed inside it is not seen until it returns (the contract it states)', () => {
+    const m = new inference.ForwardSequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 8, outputSize: V, seed: 4 });
+    const x = uniformTensor(rng(5), [1, B, 3], -1, 1, 'float32');
+    const Wih = m.rnn.layers[0][0].weightIh.value, Wya = m.head.weight.value;
+    const [first, again] = m.withFrozenWeights(() => {
+      const a = bits(m.forward(x).z.data);
+      Wih[0] += 1;
+      Wya[0] += 1;
+      return [a, bits(m.forward(x).z.data)];
+    });
+    expect(again).to.deep.equal(first);
+    expect(bits(m.forward(x).z.data)).to.not.deep.equal(first);
+  });
+
+  it('withFrozenWeights thaws the weights when its function throws, and returns what it returns', () => {
+    const m = new inference.ForwardSequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 8, outputSize: V });
+    const x = uniformTensor(rng(3), [1, B, 3], -1, 1, 'float32');
+    expect(() => m.withFrozenWeights(() => { m.forward(x); throw new Error('stop'); })).to.throw('stop');
+    const before = bits(m.forward(x).z.data);
+    m.rnn.layers[0][0].weightIh.value[1] += 0.5;
+    expect(bits(m.forward(x).z.data)).to.not.deep.equal(before);
+    expect(m.withFrozenWeights(() => 42)).to.equal(42);
+  });
+
   it('a repeated forward of one shape allocates no new workspace', () => {
     const m = new inference.ForwardSequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 8, outputSize: V });
     const x = uniformTensor(rng(1), [T, B, 3], -1, 1, 'float32');
