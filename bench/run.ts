@@ -10,6 +10,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { runActivationSuite } from './activations.bench.js';
 import { runCellSuite } from './cells.bench.js';
 import { runGemmSuite } from './gemm.bench.js';
+import { runGenerationSuite } from './generation.bench.js';
 import { runRecurrentSuite } from './recurrent.bench.js';
 import type { Row } from './suite.js';
 import { getBackend } from '../lib/index.js';
@@ -23,6 +24,7 @@ const rows: Row[] = [
   ...runActivationSuite(quick ? 0.2 : 1),
   ...runCellSuite(quick ? 0.2 : 1),
   ...runRecurrentSuite(quick ? 0.5 : 3),
+  ...runGenerationSuite(quick ? 0.5 : 2),
 ];
 const loadAfter = loadavg();
 const backend = getBackend();
@@ -41,7 +43,7 @@ const lines = [
   '',
   '| suite | case | ms per call | GFLOP/s or rate | ± |',
   '| --- | --- | ---: | ---: | ---: |',
-  ...rows.map((r) => `| ${r.suite} | ${r.case} | ${r.msPerCall < 1 ? r.msPerCall.toFixed(4) : r.msPerCall.toFixed(1)} | ${r.gflops === null ? r.rate : r.gflops.toFixed(2)} | ${r.rme.toFixed(1)}% |`),
+  ...rows.map((r) => `| ${r.suite} | ${r.case} | ${r.msPerCall < 1 ? r.msPerCall.toFixed(4) : r.msPerCall.toFixed(1)} | ${r.gflops === null ? r.rate : r.gflops.toFixed(2)}${r.gflops !== null && r.rate ? ` (${r.rate})` : ''} | ${r.rme.toFixed(1)}% |`),
   '',
   'GFLOP/s counts 2·M·N·K per GEMM, and 2·B·T·(I+H)·G·H per recurrent forward (×3 for a training step).',
   '<!-- suite:end -->',
