@@ -89,52 +89,55 @@ export function beamSearch(model: Seq2Seq, src: ArrayLike<number>, options: Beam
   let beams: Hypothesis[] = [{ tokens: [], logProb: 0, score: 0, attention: model.attention ? [] : null }];
   const last = (b: Hypothesis) => b.tokens[b.tokens.length - 1];
   const finished = (b: Hypothesis) => end !== undefined && b.tokens.length > 0 && last(b) === end;
-  for (let step = 0; step < maxLength && !beams.every(finished); step++) {
-    const n = beams.length;
-    // input of each live row: [W_tgt[previous token]; h̃⟨t−1⟩]
-    const ids = beams.map((b) => (b.tokens.length ? last(b) : startToken));
-    model.tgtEmbedding.forward(x.data, 0, I, ids, n);
-    if (inputFeed) copyRows(x.data, E, I, hTilde, 0, Hd, n, Hd);
-    const state = model.decoder.forwardUnchecked({ data: x.data.subarray(0, n * I), shape: [1, n, I] }, rows(h, n, L, k, Hd), c && rows(c, n, L, k, Hd));
-    if (model.attention) {
-      repeatMemory(n);
-      model.attention.begin(1, n, S, memory.subarray(0, S * n * Hd), lengths);
-      model.attention.forward(0, state.output.data, 0, Hd, hTilde, 0);
-    } else {
-      copyRows(hTilde, 0, Hd, state.output.data, 0, Hd, n, Hd);
+  // one decoder forward per step: the weights are packed once, not at every step
+  return model.withFrozenWeights(() => {
+    for (let step = 0; step < maxLength && !beams.every(finished); step++) {
+      const n = beams.length;
+      // input of each live row: [W_tgt[previous token]; h̃⟨t−1⟩]
+      const ids = beams.map((b) => (b.tokens.length ? last(b) : startToken));
+      model.tgtEmbedding.forward(x.data, 0, I, ids, n);
+      if (inputFeed) copyRows(x.data, E, I, hTilde, 0, Hd, n, Hd);
+      const state = model.decoder.forwardUnchecked({ data: x.data.subarray(0, n * I), shape: [1, n, I] }, rows(h, n, L, k, Hd), c && rows(c, n, L, k, Hd));
+      if (model.attention) {
+        repeatMemory(n);
+        model.attention.begin(1, n, S, memory.subarray(0, S * n * Hd), lengths);
+        model.attention.forward(0, state.output.data, 0, Hd, hTilde, 0);
+      } else {
+        copyRows(hTilde, 0, Hd, state.output.data, 0, Hd, n, Hd);
+      }
+      model.head.forward(z, hTilde, 0, Hd, n);
+      // [score, logProb, parent, token (−1: the finished parent itself)]
+      const candidates: [number, number, number, number][] = [];
+      beams.forEach((b, i) => {
+        if (finished(b)) return candidates.push([b.score, b.logProb, i, -1]);
+        logSoftmax(logp, z, i * V, V);
+        logp[pad] = -Infinity;
+        const best = argmax(logp, 0, V); // a beam of one keeps only the most likely token
+        for (let v = 0; v < V; v++) {
+          if (v !== pad && (k > 1 || v === best)) candidates.push([(b.logProb + logp[v]) / lp(b.tokens.length + 1), b.logProb + logp[v], i, v]);
+        }
+      });
+      const chosen = candidates.sort((a, b) => b[0] - a[0]).slice(0, k);
+      // row i of the next step continues from its parent's states and h̃
+      chosen.forEach(([, , p], i) => {
+        for (let l = 0; l < L; l++) {
+          copyRows(nextH, (l * k + i) * Hd, Hd, state.hN.data, (l * n + p) * Hd, Hd, 1, Hd);
+          if (nextC) copyRows(nextC, (l * k + i) * Hd, Hd, state.cN!.data, (l * n + p) * Hd, Hd, 1, Hd);
+        }
+        copyRows(nextTilde, i * Hd, Hd, hTilde, p * Hd, Hd, 1, Hd);
+      });
+      h.data.set(nextH);
+      if (c) c.data.set(nextC!);
+      hTilde.set(nextTilde);
+      const alphaRow = (p: number) => Float64Array.from(model.attention!.alpha.subarray(p * S, (p + 1) * S));
+      beams = chosen.map(([score, logProb, p, token]) => {
+        const parent = beams[p];
+        if (token < 0) return parent;
+        return { tokens: [...parent.tokens, token], logProb, score, attention: parent.attention && [...parent.attention, alphaRow(p)] };
+      });
     }
-    model.head.forward(z, hTilde, 0, Hd, n);
-    // [score, logProb, parent, token (−1: the finished parent itself)]
-    const candidates: [number, number, number, number][] = [];
-    beams.forEach((b, i) => {
-      if (finished(b)) return candidates.push([b.score, b.logProb, i, -1]);
-      logSoftmax(logp, z, i * V, V);
-      logp[pad] = -Infinity;
-      const best = argmax(logp, 0, V); // a beam of one keeps only the most likely token
-      for (let v = 0; v < V; v++) {
-        if (v !== pad && (k > 1 || v === best)) candidates.push([(b.logProb + logp[v]) / lp(b.tokens.length + 1), b.logProb + logp[v], i, v]);
-      }
-    });
-    const chosen = candidates.sort((a, b) => b[0] - a[0]).slice(0, k);
-    // row i of the next step continues from its parent's states and h̃
-    chosen.forEach(([, , p], i) => {
-      for (let l = 0; l < L; l++) {
-        copyRows(nextH, (l * k + i) * Hd, Hd, state.hN.data, (l * n + p) * Hd, Hd, 1, Hd);
-        if (nextC) copyRows(nextC, (l * k + i) * Hd, Hd, state.cN!.data, (l * n + p) * Hd, Hd, 1, Hd);
-      }
-      copyRows(nextTilde, i * Hd, Hd, hTilde, p * Hd, Hd, 1, Hd);
-    });
-    h.data.set(nextH);
-    if (c) c.data.set(nextC!);
-    hTilde.set(nextTilde);
-    const alphaRow = (p: number) => Float64Array.from(model.attention!.alpha.subarray(p * S, (p + 1) * S));
-    beams = chosen.map(([score, logProb, p, token]) => {
-      const parent = beams[p];
-      if (token < 0) return parent;
-      return { tokens: [...parent.tokens, token], logProb, score, attention: parent.attention && [...parent.attention, alphaRow(p)] };
-    });
-  }
-  return beams.reduce((a, b) => (b.score > a.score ? b : a));
+    return beams.reduce((a, b) => (b.score > a.score ? b : a));
+  });
 }
 
 /** The first n rows (of k) of each layer's state data [L, k, Hd], as a tensor [L, n, Hd] (a copy when n < k). */

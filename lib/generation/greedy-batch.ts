@@ -66,28 +66,31 @@ export function greedyBatch(model: Seq2Seq, sources: readonly ArrayLike<number>[
   const outputs: number[][] = sources.map(() => []);
   const ids = new Int32Array(B).fill(startToken);
   let live = B;
-  for (let step = 0; step < maxLength && live > 0; step++) {
-    model.tgtEmbedding.forward(x.data, 0, I, ids, B);
-    if (inputFeed) copyRows(x.data, E, I, hTilde, 0, Hd, B, Hd);
-    const state = model.decoder.forwardUnchecked(x, h, c);
-    if (model.attention) {
-      model.attention.begin(1, B, S, memory, lengths);
-      model.attention.forward(0, state.output.data, 0, Hd, hTilde, 0);
-    } else {
-      copyRows(hTilde, 0, Hd, state.output.data, 0, Hd, B, Hd);
+  // one decoder forward per step: the weights are packed once, not at every step
+  return model.withFrozenWeights(() => {
+    for (let step = 0; step < maxLength && live > 0; step++) {
+      model.tgtEmbedding.forward(x.data, 0, I, ids, B);
+      if (inputFeed) copyRows(x.data, E, I, hTilde, 0, Hd, B, Hd);
+      const state = model.decoder.forwardUnchecked(x, h, c);
+      if (model.attention) {
+        model.attention.begin(1, B, S, memory, lengths);
+        model.attention.forward(0, state.output.data, 0, Hd, hTilde, 0);
+      } else {
+        copyRows(hTilde, 0, Hd, state.output.data, 0, Hd, B, Hd);
+      }
+      model.head.forward(z, hTilde, 0, Hd, B);
+      h.data.set(state.hN.data.subarray(0, L * B * Hd));
+      if (c) c.data.set(state.cN!.data.subarray(0, L * B * Hd));
+      for (let b = 0; b < B; b++) {
+        const out = outputs[b];
+        if (end !== undefined && out.length > 0 && out[out.length - 1] === end) continue;
+        z[b * V + pad] = -Infinity; // padding is never emitted
+        const best = argmax(z, b * V, V);
+        out.push(best);
+        ids[b] = best;
+        if (best === end) live--;
+      }
     }
-    model.head.forward(z, hTilde, 0, Hd, B);
-    h.data.set(state.hN.data.subarray(0, L * B * Hd));
-    if (c) c.data.set(state.cN!.data.subarray(0, L * B * Hd));
-    for (let b = 0; b < B; b++) {
-      const out = outputs[b];
-      if (end !== undefined && out.length > 0 && out[out.length - 1] === end) continue;
-      z[b * V + pad] = -Infinity; // padding is never emitted
-      const best = argmax(z, b * V, V);
-      out.push(best);
-      ids[b] = best;
-      if (best === end) live--;
-    }
-  }
-  return outputs;
+    return outputs;
+  });
 }

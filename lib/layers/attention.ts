@@ -81,6 +81,8 @@ export class Attention {
   private packedOutT: Float64Array = UNPACKED;
   private packedIn: Float64Array = UNPACKED;
   private packedOut: Float64Array = UNPACKED;
+  /** 0: pack W_inᵀ, W_outᵀ at every `begin`; 1: frozen, pack at the next; 2: frozen and packed (layers/freeze.ts). */
+  private frozen = 0;
 
   /** size: Hd, the decoder's hidden size (= the memory's width). */
   constructor(readonly score: AttentionScore, readonly size: number, readonly dtype: DType, prefix = 'decoder.attention.') {
@@ -235,10 +237,17 @@ export class Attention {
     gemmPacked(dh, dhOff, ldh, dq, qOff, Hd, false, this.packedIn, B, Hd, Hd, 1);
   }
 
+  /** Freezes the weights (`on`: later sequences reuse the first one's packing) or thaws them (layers/freeze.ts). */
+  freeze(on: boolean): void {
+    this.frozen = on ? 1 : 0;
+  }
+
   /** Packs the step products' weights: transposed for forward, as they are for backward. */
   private pack(forward: boolean): void {
     const Hd = this.size, H2 = 2 * Hd, W = this.linearIn ?? this.linearQuery;
     const O = this.linearOut.value;
+    if (forward && this.frozen === 2) return;
+    if (forward && this.frozen) this.frozen = 2;
     if (forward) {
       this.packedOutT = packFor(this.packedOutT, O, O, H2, true, H2, Hd);
       if (W) this.packedInT = packFor(this.packedInT, O, W.value, Hd, true, Hd, Hd);

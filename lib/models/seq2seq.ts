@@ -24,6 +24,7 @@
 import { type BeamSearchOptions, type Hypothesis, beamSearch } from '../generation/beam-search.js';
 import { Attention, type AttentionScore, attentionScores } from '../layers/attention.js';
 import { Embedding } from '../layers/embedding.js';
+import { withFrozen } from '../layers/freeze.js';
 import { Linear } from '../layers/linear.js';
 import { Recurrent } from '../layers/recurrent.js';
 import { bridge, bridgeBack } from './bridge.js';
@@ -242,6 +243,16 @@ export class Seq2Seq {
    */
   beamSearch(src: ArrayLike<number>, options: BeamSearchOptions): Hypothesis {
     return beamSearch(this, src, options);
+  }
+
+  /**
+   * Runs `fn` with the weights frozen: the forwards inside it reuse the weights the first of
+   * them packs instead of packing them at every call (decoding runs one forward per target
+   * step; beamSearch, greedy and greedyBatch do this). `fn` must not change a weight; returns
+   * what it returns.
+   */
+  withFrozenWeights<T>(fn: () => T): T {
+    return withFrozen([...this.encoder.layers.flat(), ...this.decoder.layers.flat(), this.head, this.attention], fn);
   }
 
   /** Greedy decoding of one source: the most likely token at every step (a beam of one). */

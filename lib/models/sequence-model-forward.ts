@@ -23,6 +23,7 @@ import type { Cell } from '../cells/cell.js';
 import { copyRows, swapLeadingAxes } from '../kernels/elementwise.js';
 import { ForwardDirection } from '../layers/direction-forward.js';
 import { checkDropout } from '../layers/dropout.js';
+import { withFrozen } from '../layers/freeze.js';
 import { Embedding, type EmbeddingOptions } from '../layers/embedding.js';
 import { ForwardLinear } from '../layers/linear.js';
 import { ForwardStack, type RecurrentOutput, type StackOptions, pickStackOptions } from '../layers/stack-forward.js';
@@ -208,16 +209,7 @@ export class ForwardSequenceModel<S extends ForwardStack = ForwardStack, H exten
    * this makes it several times faster). `fn` must not change a weight; returns what it returns.
    */
   withFrozenWeights<T>(fn: () => T): T {
-    const freeze = (on: boolean) => {
-      for (const dirs of this.rnn.layers) for (const dir of dirs) dir.freeze(on);
-      this.head.freeze(on);
-    };
-    freeze(true);
-    try {
-      return fn();
-    } finally {
-      freeze(false);
-    }
+    return withFrozen([...this.rnn.layers.flat(), this.head], fn);
   }
 
   get dtype(): DType {

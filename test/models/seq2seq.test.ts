@@ -181,6 +181,30 @@ forEachBackend('Seq2Seq', () => {
       expect(makeModel().greedy(src, { maxLength: 2 }).attention).to.equal(null);
     });
 
+    it('withFrozenWeights: forwards inside it reuse the first one\'s packed weights (a change is seen only after it), and decoding equals that of a thawed model', () => {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const model = makeModel({ mode: 'lstm', attention: 'general', inputFeed: true, numLayers: 2, dtype });
+        const batch = batchOf(3);
+        const logits = () => Array.from(model.forward(batch).logits.data);
+        const before = logits();
+        const W = [model.head.weight.value, model.attention!.linearOut.value, model.decoder.layers[0][0].weightIh.value, model.encoder.layers[0][0].weightHh.value];
+        const saved = W.map((w) => w[0]);
+        const [first, again] = model.withFrozenWeights(() => {
+          const a = logits();
+          for (const w of W) w[0] += 0.5;
+          return [a, logits()];
+        });
+        expect(first).to.deep.equal(before);
+        expect(again, 'the changed weights are not seen while frozen').to.deep.equal(first);
+        expect(logits(), 'thawed: the changed weights are seen').to.not.deep.equal(first);
+        W.forEach((w, i) => { w[0] = saved[i]; });
+        expect(logits()).to.deep.equal(before);
+        // beamSearch and greedy decode inside withFrozenWeights; their hypotheses keep the teacher-forced log-likelihood
+        const h = model.beamSearch(src, { beamWidth: 2, maxLength: 3 });
+        expect(h.logProb).to.be.closeTo(logLikelihood(model, src, h.tokens), dtype === 'float64' ? 1e-12 : 1e-5);
+      }
+    });
+
     it('decoding changes no parameter and no gradient', () => {
       const model = makeModel({ mode: 'lstm', attention: 'dot' });
       const values = model.params.map((p) => copy64(p.value));

@@ -1,0 +1,24 @@
+/**
+ * Frozen weights. A layer that packs its weights for every forward (a recurrent direction, the
+ * output head, attention) can keep what its first forward packed while it is frozen, so that a
+ * loop of one time step per call (generation, beam search, greedy decoding) packs its weights
+ * once instead of at every step. Nothing may change a weight while the layer is frozen: its
+ * forwards would not see the change.
+ */
+export interface Freezable {
+  /** `true`: from the next forward on, keep the packed weights; `false`: pack at every forward again. */
+  freeze(on: boolean): void;
+}
+
+/** Runs `fn` with every part frozen and thaws them afterwards, also when fn throws; returns what fn returns. */
+export function withFrozen<T>(parts: readonly (Freezable | null)[], fn: () => T): T {
+  const set = (on: boolean) => {
+    for (const part of parts) part?.freeze(on);
+  };
+  set(true);
+  try {
+    return fn();
+  } finally {
+    set(false);
+  }
+}
