@@ -1,7 +1,7 @@
 /**
- * One recurrent layer in one direction, run forward over a whole sequence (or one step at a
- * time): the inference half of a layer. `RecurrentDirection` (direction.ts) adds BPTT; a page
- * that only runs models forward (`rnnkit/inference`) carries this half alone.
+ * One recurrent layer in one direction, run forward over a whole sequence: the inference half
+ * of a layer. `RecurrentDirection` (direction.ts) adds BPTT and the step-by-step run a decoder
+ * uses; a page that only runs models forward (`rnnkit/inference`) carries this half alone.
  *
  * Forward (time order t = 0…T−1, or T−1…0 when reversed):
  *   gates = X·W_ihᵀ + b_ih                     one GEMM for all T·B rows, before the loop
@@ -35,9 +35,9 @@ export class ForwardDirection {
   /**
    * W_hhᵀ [H × G·H] packed once per forward (and, in a trained layer, W_hh [G·H × H] once per
    * backward, in the same buffer: each pass packs at its start and no pass reads the other's
-   * packing), multiplied by B rows at every time step. Sized by `packedLength`: float64 panels
-   * on the TypeScript kernels, an empty handle on the WebAssembly ones, whose one f32 copy
-   * lives in wasm memory. Made at first use.
+   * packing), multiplied by B rows at every time step. Sized for both (`packWhh`): float64
+   * panels on the TypeScript kernels, an empty handle on the WebAssembly ones, whose one f32
+   * copy lives in wasm memory. Made at first use.
    */
   protected packedWhh: Float64Array = UNPACKED;
   /**
@@ -151,8 +151,9 @@ export class ForwardDirection {
     const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
     const Wih = this.weightIh.value;
     // the whole pass in one fused kernel where the backend has one for this cell and shape
-    // (lengths that pad no step, as in batches of equal-length rows, change nothing); on wasm,
-    // packForward leaves W_hhᵀ in wasm memory only, where the fused pass reads it
+    // (lengths that pad no step, as in batches of equal-length rows, change nothing), unless
+    // frozen (the fused pass stages W_ih at every call); on wasm, packWhh leaves W_hhᵀ in wasm
+    // memory only, where the fused pass reads it
     this.packWhh(true);
     if (!(this.packed & 4) && !padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
       this.packedWhh, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
