@@ -15,6 +15,7 @@ export { LSTM, type LSTMOptions } from './layers/lstm.js';
 export { Linear } from './layers/linear.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { Attention, type AttentionScore, attentionScores } from './layers/attention.js';
+export { withFrozen, type Freezable } from './layers/freeze.js';
 export * from './losses/loss.js';
 export { softmax, crossEntropy } from './losses/cross-entropy.js';
 export { mse } from './losses/mse.js';

@@ -12,6 +12,7 @@ export { LSTM, GRU, RNN } from './layers/forward-only.js';
 export { ForwardSequenceModel, type SequenceModelOptions, type ModelInput, type SequenceInputs, type Prediction } from './models/sequence-model-forward.js';
 export { loadForwardModel as loadModel, type SavedModel } from './serialization/checkpoint.js';
 export { generate, type GenerateOptions } from './generation/generate.js';
+export { withFrozen, type Freezable } from './layers/freeze.js';
 export type { StackOptions, RecurrentOutput } from './layers/stack-forward.js';
 export type { RNNOptions } from './layers/rnn.js';
 export { getBackend, setBackend, type BackendName } from './kernels/backend.js';

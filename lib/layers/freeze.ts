@@ -4,6 +4,13 @@
  * loop of one time step per call (generation, beam search, greedy decoding) packs its weights
  * once instead of at every step. Nothing may change a weight while the layer is frozen: its
  * forwards would not see the change.
+ *
+ * The models freeze their parts with `withFrozenWeights(fn)`; a stack of layers is frozen by
+ * its directions, e.g. a stream of one frame per call through a GRU, h0 carrying the state:
+ *
+ *     withFrozen(gru.layers.flat(), () => {
+ *       for (const x of frames) h0.data.set(gru.forward(x, h0).hN.data);
+ *     });
  */
 export interface Freezable {
   /** `true`: from the next forward on, keep the packed weights; `false`: pack at every forward again. */

@@ -93,6 +93,30 @@ forEachBackend('forward-only LSTM, GRU, RNN (rnnkit/inference)', () => {
     expect(bits(fwd.forward(x).output)).to.deep.equal(bits(ref.forward(x).output));
   });
 
+  it('a stream of one step per call, frozen with withFrozen(stack.layers.flat(), …), equals the same stream unfrozen and one forward over the whole sequence', () => {
+    for (const net of [new inference.GRU({ inputSize: I, hiddenSize: 8, numLayers: 2 }), new inference.LSTM({ inputSize: I, hiddenSize: 5, numLayers: 2 })]) {
+      const x = uniformTensor(rng(6), [T, B, I], -1, 1, 'float32');
+      const whole = bits(net.forward(x).output);
+      const stream = () => {
+        const shape = [2, B, net.hiddenSize], h0 = { data: new Float32Array(2 * B * net.hiddenSize), shape };
+        const c0 = net.hasCellState ? { data: new Float32Array(2 * B * net.hiddenSize), shape } : null;
+        const outputs: number[] = [];
+        for (let t = 0; t < T; t++) {
+          const frame = { data: x.data.subarray(t * B * I, (t + 1) * B * I), shape: [1, B, I] };
+          const out = net.forward(frame, h0, c0);
+          outputs.push(...out.output.data);
+          h0.data.set(out.hN.data);
+          if (c0) c0.data.set(out.cN!.data);
+        }
+        return outputs;
+      };
+      const plain = stream();
+      expect(inference.withFrozen(net.layers.flat(), stream)).to.deep.equal(plain);
+      expect(plain.length).to.equal(whole!.length);
+      plain.forEach((v, i) => expect(v).to.be.closeTo(whole![i], 1e-6));
+    }
+  });
+
   it('a repeated forward of one shape allocates nothing and returns the same views', () => {
     const fwd = new inference.LSTM({ inputSize: I, hiddenSize: 5, numLayers: 2, bidirectional: true });
     const v = inputsFor(fwd, 8);
@@ -131,6 +155,6 @@ describe('forward-only classes: API and errors', () => {
   });
 
   it('the entry exports the forward-only layers and model, loadModel, generate and the backend switch, and nothing that trains', () => {
-    expect(Object.keys(inference).sort()).to.deep.equal(['ForwardSequenceModel', 'GRU', 'LSTM', 'RNN', 'generate', 'getBackend', 'loadModel', 'setBackend']);
+    expect(Object.keys(inference).sort()).to.deep.equal(['ForwardSequenceModel', 'GRU', 'LSTM', 'RNN', 'generate', 'getBackend', 'loadModel', 'setBackend', 'withFrozen']);
   });
 });
