@@ -2,7 +2,8 @@
 //   node test/runtimes/browser.mjs [--reference DIR] [--screenshot FILE.png]
 // Serves the repository on 127.0.0.1 (test/runtimes/server.mjs), opens
 //   1. test/runtimes/browser.html: every fixture and the training check (core.mjs);
-//   2. examples/browser/index.html: the live training example, whose loss must fall;
+//   2. examples/browser/index.html: the live training example, whose loss must fall and whose
+//      checkpoint, reloaded through rnnkit/inference, must write what the trained model wrote;
 // prints one line per check and the closing `N passed, N failed`. Every request the page
 // makes to anything but the loopback server is aborted (and counted as a failure).
 import process from 'node:process';
@@ -48,11 +49,15 @@ try {
   // 2. the live example
   await page.goto(`${server.origin}/examples/browser/index.html?steps=${EXAMPLE_STEPS}`);
   await page.waitForFunction(() => window.__rnnkitDone === true, null, { timeout: TIMEOUT_MS });
-  const { losses, samples } = await page.evaluate(() => ({ losses: window.__rnnkitLosses, samples: window.__rnnkitSamples }));
+  const { losses, samples, served } = await page.evaluate(() => ({ losses: window.__rnnkitLosses, samples: window.__rnnkitSamples, served: window.__rnnkitServed }));
   const first = losses[0], last = losses[losses.length - 1];
   record(losses.length === EXAMPLE_STEPS && losses.every(Number.isFinite) && last < 0.5 * first,
     `example examples/browser: ${losses.length} steps, loss ${first.toFixed(4)} -> ${last.toFixed(4)} (must halve), ` +
     `last sample "${samples[samples.length - 1]?.text}"`);
+  // the run's last sample is greedy from "h" with the trained model; reloaded through rnnkit/inference it must write the same
+  const lastSample = samples[samples.length - 1]?.text;
+  record(served !== null && served.text === lastSample && served.bytes > 0,
+    `example reloads its checkpoint through rnnkit/inference (import map) and writes what the trained model wrote: "${served?.text}"`);
   const inked = await page.evaluate(() => {
     const c = document.getElementById('loss');
     const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
