@@ -10,11 +10,9 @@
  */
 import type { CellBuffers } from '../cells/cell.js';
 import { UNPACKED, gemm, gemmPacked } from '../kernels/gemm.js';
-import { broadcastRows } from '../kernels/elementwise.js';
-import { addColumnSums, addRows, sumOfSquares } from '../kernels/elementwise.js';
-import { allocate } from '../tensor.js';
+import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
+import { type FloatArray, allocate } from '../tensor.js';
 import { ForwardDirection } from './direction-forward.js';
-import type { FloatArray } from '../tensor.js';
 
 export class RecurrentDirection extends ForwardDirection {
   /**

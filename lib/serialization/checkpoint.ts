@@ -136,9 +136,7 @@ export function saveCheckpoint(input: CheckpointInput, format: 'safetensors' | '
  * what is wrong, on anything that is not an rnnkit checkpoint.
  */
 export function loadModel(file: Uint8Array | string): SavedModel {
-  const { saved, rng } = readCheckpoint(file, OP_LOAD_MODEL, trainedModel);
-  if (rng !== null) saved.model.rng.setState(rng);
-  return saved;
+  return readTrainedCheckpoint(file, OP_LOAD_MODEL).saved;
 }
 
 /**
@@ -151,7 +149,12 @@ export function loadForwardModel(file: Uint8Array | string): SavedModel<ForwardS
   return readCheckpoint(file, OP_LOAD_MODEL, (options) => new ForwardSequenceModel(options)).saved;
 }
 
-const trainedModel = (options: SequenceModelOptions) => new SequenceModel(options);
+/** readCheckpoint into a trainable SequenceModel, with the file's dropout generator state restored. */
+function readTrainedCheckpoint(file: Uint8Array | string, op: string) {
+  const read = readCheckpoint(file, op, (options) => new SequenceModel(options));
+  if (read.rng !== null) read.saved.model.rng.setState(read.rng);
+  return read;
+}
 
 /**
  * Reads a checkpoint (safetensors bytes or JSON text) and rebuilds its model, and checks the
@@ -159,8 +162,7 @@ const trainedModel = (options: SequenceModelOptions) => new SequenceModel(option
  * must be finite. Throws, naming what is wrong, on anything that is not an rnnkit checkpoint.
  */
 export function loadCheckpoint(file: Uint8Array | string): Checkpoint {
-  const { saved, format, meta, optimizerTensors, rng } = readCheckpoint(file, OP_LOAD, trainedModel);
-  if (rng !== null) saved.model.rng.setState(rng);
+  const { saved, format, meta, optimizerTensors } = readTrainedCheckpoint(file, OP_LOAD);
   const params = saved.model.params;
   let optimizerState: OptimizerState | null = null;
   if (format === CHECKPOINT_FORMAT) {
