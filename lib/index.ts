@@ -6,7 +6,7 @@ export { getBackend, setBackend, type BackendName } from './kernels/backend.js';
 export * from './activations/activation.js';
 export { sigmoid } from './activations/builtins.js';
 export * from './activations/registry.js';
-export type { Cell, CellBuffers } from './cells/cell.js';
+export type { Cell, CellBuffers, ForwardCell } from './cells/cell.js';
 export { RecurrentStack, type StackOptions, type RecurrentOutput, type RecurrentGradients } from './layers/stack.js';
 export { Recurrent, type RecurrentOptions } from './layers/recurrent.js';
 export { RNN, type RNNOptions } from './layers/rnn.js';

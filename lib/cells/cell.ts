@@ -39,15 +39,17 @@ export interface CellBuffers {
   dcPrev: FloatArray;
 }
 
-export interface Cell {
+/**
+ * A cell run forward only (what a forward-only layer of `rnnkit/inference` holds, so that a page
+ * that only runs models carries no backward step); `Cell` adds the backward step.
+ */
+export interface ForwardCell {
   /** PyTorch's mode name: rnn_tanh, rnn_relu, rnn_<activation>, gru or lstm. */
   readonly mode: string;
   /** G: how many H-row blocks W_ih and W_hh stack (1 RNN, 3 GRU, 4 LSTM). */
   readonly gateCount: number;
   /** Whether the cell carries c⟨t⟩ beside a⟨t⟩ (LSTM). */
   readonly hasCellState: boolean;
-  /** Whether dGatesHh differs from dGates (GRU, where b_hn sits inside r ⊙ (…)). */
-  readonly separateRecurrentGradient: boolean;
   /** Whether the `extra` cache is used. */
   readonly usesExtra: boolean;
   /**
@@ -55,6 +57,11 @@ export interface Cell {
    * `prev` and `out` the element offsets of a⟨t−1⟩ and a⟨t⟩ (and c) in `a` (and `c`).
    */
   stepForward(w: CellBuffers, B: number, H: number, g: number, prev: number, out: number): void;
+}
+
+export interface Cell extends ForwardCell {
+  /** Whether dGatesHh differs from dGates (GRU, where b_hn sits inside r ⊙ (…)). */
+  readonly separateRecurrentGradient: boolean;
   /** One backward step: reads da (and dc), writes dGates/dGatesHh rows g…g+B−1, daPrev (and dcPrev). */
   stepBackward(w: CellBuffers, B: number, H: number, g: number, prev: number, out: number): void;
 }

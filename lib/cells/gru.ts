@@ -10,13 +10,13 @@
  * the n-rows of the gradient seen by W_hh differ from those seen by W_ih.
  */
 import { sigmoid, tanh } from '../activations/builtins.js';
-import type { Cell, CellBuffers } from './cell.js';
+import type { Cell, CellBuffers, ForwardCell } from './cell.js';
 
-export class GRUCell implements Cell {
+/** The forward step alone (rnnkit/inference); `GRUCell` adds the backward step. */
+export class ForwardGRUCell implements ForwardCell {
   readonly mode = 'gru';
   readonly gateCount = 3;
   readonly hasCellState = false;
-  readonly separateRecurrentGradient = true;
   readonly usesExtra = true;
 
   stepForward(w: CellBuffers, B: number, H: number, g: number, prev: number, out: number): void {
@@ -37,6 +37,11 @@ export class GRUCell implements Cell {
       }
     }
   }
+
+}
+
+export class GRUCell extends ForwardGRUCell implements Cell {
+  readonly separateRecurrentGradient = true;
 
   stepBackward(w: CellBuffers, B: number, H: number, g: number, prev: number, _out: number): void {
     const { gates, a, extra: hn, dGates, dGatesHh, da, daPrev } = w;

@@ -9,13 +9,13 @@
  * The gate cache holds the activated gates; `extra` holds tanh(c⟨t⟩).
  */
 import { sigmoid, tanh } from '../activations/builtins.js';
-import type { Cell, CellBuffers } from './cell.js';
+import type { Cell, CellBuffers, ForwardCell } from './cell.js';
 
-export class LSTMCell implements Cell {
+/** The forward step alone (rnnkit/inference); `LSTMCell` adds the backward step. */
+export class ForwardLSTMCell implements ForwardCell {
   readonly mode = 'lstm';
   readonly gateCount = 4;
   readonly hasCellState = true;
-  readonly separateRecurrentGradient = false;
   readonly usesExtra = true;
 
   stepForward(w: CellBuffers, B: number, H: number, g: number, prev: number, out: number): void {
@@ -40,6 +40,11 @@ export class LSTMCell implements Cell {
       }
     }
   }
+
+}
+
+export class LSTMCell extends ForwardLSTMCell implements Cell {
+  readonly separateRecurrentGradient = false;
 
   stepBackward(w: CellBuffers, B: number, H: number, g: number, prev: number, _out: number): void {
     const { gates, c, extra: tanhC, dGates, da, dc, dcPrev, daPrev } = w;

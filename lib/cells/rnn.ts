@@ -4,12 +4,12 @@
  * g1 is tanh, ReLU, or any registered activation.
  */
 import type { Activation } from '../activations/activation.js';
-import type { Cell, CellBuffers } from './cell.js';
+import type { Cell, CellBuffers, ForwardCell } from './cell.js';
 
-export class RNNCell implements Cell {
+/** The forward step alone (rnnkit/inference); `RNNCell` adds the backward step. */
+export class ForwardRNNCell implements ForwardCell {
   readonly gateCount = 1;
   readonly hasCellState = false;
-  readonly separateRecurrentGradient = false;
   readonly usesExtra = false;
   readonly mode: string;
 
@@ -24,6 +24,11 @@ export class RNNCell implements Cell {
     for (let i = 0; i < n; i++) z[zOff + i] += hh[i];
     this.g1.forward(a, out, z, zOff, n);
   }
+
+}
+
+export class RNNCell extends ForwardRNNCell implements Cell {
+  readonly separateRecurrentGradient = false;
 
   stepBackward(w: CellBuffers, B: number, H: number, g: number, _prev: number, out: number): void {
     const n = B * H;

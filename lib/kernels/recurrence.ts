@@ -18,21 +18,21 @@ const f32 = (x: FloatArray | null): boolean => x === null || x instanceof Float3
 
 /**
  * Runs the forward pass of `mode` over T steps of B rows, the input projection included:
- * X [T·B, I] (stride ldx from xOff), W_ih [G·H, I], biases [G·H] or null, WhhT = W_hhᵀ as
- * packed by packB for this pass. gates, a, c, extra receive exactly what the layer's own
+ * X [T·B, I] (stride ldx from xOff), W_ih [G·H, I] (or WihT, W_ihᵀ as packed by packB, when
+ * that left it in wasm memory), biases [G·H] or null, WhhT = W_hhᵀ as packed by packB for this pass. gates, a, c, extra receive exactly what the layer's own
  * loop writes (activated gates, states, the cell's extra cache). Returns false, having done
  * nothing, when no fused kernel applies; the caller then runs its own loop.
  */
 export function fusedForward(
   mode: string, w: SequenceBuffers,
-  X: FloatArray, xOff: number, ldx: number, Wih: FloatArray, bIh: FloatArray | null,
+  X: FloatArray, xOff: number, ldx: number, Wih: FloatArray, WihT: Float64Array, bIh: FloatArray | null,
   WhhT: Float64Array, bHh: FloatArray | null,
   T: number, B: number, I: number, H: number, reverse: boolean,
 ): boolean {
   const { gates, a, c, extra } = w;
   if ((mode !== 'lstm' && mode !== 'gru') || !(f32(gates) && f32(a) && (mode === 'gru' || f32(c)) && f32(extra) && f32(X) && f32(Wih) && f32(bIh) && f32(bHh))) return false;
   if (!wasmActive('fusedForward')) return false;
-  return cellForwardF32(loadGemmKernel()!, mode, X as Float32Array, xOff, ldx, Wih as Float32Array, bIh as Float32Array | null,
+  return cellForwardF32(loadGemmKernel()!, mode, X as Float32Array, xOff, ldx, Wih as Float32Array, WihT, bIh as Float32Array | null,
     WhhT, bHh as Float32Array | null, gates as Float32Array, a as Float32Array, c as Float32Array, extra as Float32Array, T, B, I, H, reverse);
 }
 

@@ -12,7 +12,7 @@
  * way the previous states of times 0…T−1 are slots prevBase…prevBase+T−1, contiguous, so
  * BPTT's dW_hh is one GEMM.
  */
-import type { Cell, CellBuffers } from '../cells/cell.js';
+import type { CellBuffers, ForwardCell } from '../cells/cell.js';
 import { UNPACKED, gemmPacked, packFor, packedBHostLength } from '../kernels/gemm.js';
 import { broadcastRows } from '../kernels/elementwise.js';
 import { fusedForward, fusedStep, fusedStepApplies } from '../kernels/recurrence.js';
@@ -41,9 +41,9 @@ export class ForwardDirection {
    */
   protected packedWhh: Float64Array = UNPACKED;
   /**
-   * W_ihᵀ [I × G·H], packed once per forward that the fused kernel does not run (the gate
-   * projection of all T·B rows, or of B rows at each step of a step-by-step run). Made at
-   * first use.
+   * W_ihᵀ [I × G·H], packed once per forward that the fused kernel does not run, or that it
+   * runs frozen (the gate projection of all T·B rows, or of B rows at each step of a
+   * step-by-step run). Made at first use.
    */
   protected packedWihT: Float64Array = UNPACKED;
   /**
@@ -58,16 +58,15 @@ export class ForwardDirection {
   protected w: CellBuffers;
   /**
    * Frozen weights (`freeze`, bit 4): the packed W_hhᵀ (bit 1 once packed) and W_ihᵀ (bit 2)
-   * are kept from one forward to the next instead of packed again at each, and the time loop is
-   * the layer's own, so that a run of one step per call (generation) packs nothing after its
-   * first call.
+   * are kept from one forward to the next instead of packed again at each, so that a run of one
+   * step per call (generation) packs nothing after its first call.
    */
   private packed = 0;
   /** How many times workspaces were (re)sized: a steady state leaves it unchanged. */
   allocations = 0;
 
   constructor(
-    readonly cell: Cell,
+    readonly cell: ForwardCell,
     readonly inputSize: number,
     readonly hiddenSize: number,
     readonly reverse: boolean,
@@ -149,13 +148,15 @@ export class ForwardDirection {
    */
   forward(X: FloatArray, xOff: number, ldx: number, lengths: Int32Array | null): void {
     const { cell, w, T, B, GH, hiddenSize: H, inputSize: I } = this;
-    const Wih = this.weightIh.value;
     // the whole pass in one fused kernel where the backend has one for this cell and shape
-    // (lengths that pad no step, as in batches of equal-length rows, change nothing), unless
-    // frozen (the fused pass stages W_ih at every call); on wasm, packWhh leaves W_hhᵀ in wasm
-    // memory only, where the fused pass reads it
+    // (lengths that pad no step, as in batches of equal-length rows, change nothing); on wasm,
+    // packWhh leaves W_hhᵀ in wasm memory only, where the fused pass reads it, and so does
+    // packWihT for W_ihᵀ, which only a frozen layer keeps packed (otherwise the fused pass
+    // stages W_ih in its scratch area, so that training holds no second copy)
     this.packWhh(true);
-    if (!(this.packed & 4) && !padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, Wih, this.biasIh ? this.biasIh.value : null,
+    const frozen = this.packed & 4;
+    if (frozen) this.packWihT(X);
+    if (!padsAStep(lengths, T) && fusedForward(cell.mode, w, X, xOff, ldx, this.weightIh.value, frozen ? this.packedWihT : UNPACKED, this.biasIh ? this.biasIh.value : null,
       this.packedWhh, this.biasHh ? this.biasHh.value : null, T, B, I, H, this.reverse)) return;
     // gates = X·W_ihᵀ + b_ih for all T·B rows at once (a fused step adds b_ih itself)
     this.packWihT(X);

@@ -8,13 +8,15 @@
  *   dL/dW sums every time step's contribution.
  *   dX (+)= dGates·W_ih
  */
-import type { CellBuffers } from '../cells/cell.js';
+import type { Cell, CellBuffers } from '../cells/cell.js';
 import { UNPACKED, gemm, gemmPacked } from '../kernels/gemm.js';
 import { addColumnSums, addRows, broadcastRows, sumOfSquares } from '../kernels/elementwise.js';
 import { type FloatArray, allocate } from '../tensor.js';
 import { ForwardDirection } from './direction-forward.js';
 
 export class RecurrentDirection extends ForwardDirection {
+  /** A trained direction's cell has a backward step (RecurrentStack passes one). */
+  declare readonly cell: Cell;
   /**
    * The step-by-step runs' W_ih [G·H × I], packed once per backward (as W_ihᵀ is for their
    * forward): `stepInputGrad` multiplies B rows by it at every step. Made at first use.

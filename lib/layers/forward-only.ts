@@ -7,9 +7,9 @@
  * load weights with `loadStateDict(lstm.params, …)`, or write into `params[i].value`.
  */
 import { getActivation } from '../activations/registry.js';
-import { GRUCell } from '../cells/gru.js';
-import { LSTMCell } from '../cells/lstm.js';
-import { RNNCell } from '../cells/rnn.js';
+import { ForwardGRUCell } from '../cells/gru.js';
+import { ForwardLSTMCell } from '../cells/lstm.js';
+import { ForwardRNNCell } from '../cells/rnn.js';
 import { checkOptions } from '../validate.js';
 import { ForwardDirection } from './direction-forward.js';
 import { ForwardStack, STACK_OPTION_KEYS, type StackOptions } from './stack-forward.js';
@@ -18,14 +18,14 @@ import type { RNNOptions } from './rnn.js';
 /** an LSTM stack (gates i, f, g, o) run forward only; PyTorch's nn.LSTM in eval mode. */
 export class LSTM extends ForwardStack {
   constructor(options: StackOptions) {
-    super(new LSTMCell(), 'LSTM', checkOptions('LSTM', options, STACK_OPTION_KEYS), ForwardDirection);
+    super(new ForwardLSTMCell(), 'LSTM', checkOptions('LSTM', options, STACK_OPTION_KEYS), ForwardDirection);
   }
 }
 
 /** a GRU stack (gates r, z, n) run forward only; PyTorch's nn.GRU in eval mode. */
 export class GRU extends ForwardStack {
   constructor(options: StackOptions) {
-    super(new GRUCell(), 'GRU', checkOptions('GRU', options, STACK_OPTION_KEYS), ForwardDirection);
+    super(new ForwardGRUCell(), 'GRU', checkOptions('GRU', options, STACK_OPTION_KEYS), ForwardDirection);
   }
 }
 
@@ -33,6 +33,6 @@ export class GRU extends ForwardStack {
 export class RNN extends ForwardStack {
   constructor(options: RNNOptions) {
     const { nonlinearity = 'tanh', ...stack } = checkOptions('RNN', options, [...STACK_OPTION_KEYS, 'nonlinearity']);
-    super(new RNNCell(getActivation(nonlinearity, 'RNN: nonlinearity')), 'RNN', stack, ForwardDirection);
+    super(new ForwardRNNCell(getActivation(nonlinearity, 'RNN: nonlinearity')), 'RNN', stack, ForwardDirection);
   }
 }

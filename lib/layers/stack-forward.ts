@@ -16,7 +16,7 @@
  * The stack takes its cell as an object: `LSTM`, `GRU` and `RNN` hand it theirs, so a page that
  * imports only `LSTM` carries no other cell and no mode lookup (that is `Recurrent`, by mode name).
  */
-import type { Cell } from '../cells/cell.js';
+import type { ForwardCell } from '../cells/cell.js';
 import { copyRows, swapLeadingAxes } from '../kernels/elementwise.js';
 import { type Param, initUniform } from '../param.js';
 import { Random } from '../random.js';
@@ -117,7 +117,7 @@ export class ForwardStack<Direction extends ForwardDirection = ForwardDirection>
    * `kind` (`RNN`, `GRU`, `LSTM`) names the operation in errors. Callers check the option keys
    * under their own name (LSTM, GRU, RNN, Recurrent).
    */
-  constructor(cell: Cell, kind: string, options: StackOptions, Direction: new (...args: ConstructorParameters<typeof ForwardDirection>) => Direction) {
+  constructor(cell: ForwardCell, kind: string, options: StackOptions, Direction: new (...args: ConstructorParameters<typeof ForwardDirection>) => Direction) {
     const op = (this.kind = kind);
     this.mode = cell.mode;
     this.inputSize = checkInteger(op, 'inputSize', options.inputSize);

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import * as inference from '../../lib/inference.js';
 import { GRU, LSTM, RNN, loadStateDict, stateDictOf, type Tensor } from '../../lib/index.js';
 import type { StackOptions } from '../../lib/layers/stack-forward.js';
+import { loadGemmKernel } from '../../lib/kernels/wasm/gemm-wasm.js';
 import { forEachBackend } from '../helpers/backends.js';
 import { rng, uniformTensor } from '../helpers/tensors.js';
 
@@ -114,6 +115,57 @@ forEachBackend('forward-only LSTM, GRU, RNN (rnnkit/inference)', () => {
       expect(inference.withFrozen(net.layers.flat(), stream)).to.deep.equal(plain);
       expect(plain.length).to.equal(whole!.length);
       plain.forEach((v, i) => expect(v).to.be.closeTo(whole![i], 1e-6));
+    }
+  });
+
+  it('a frozen forward over many steps equals the plain forward bit for bit, runs the fused wasm pass, and sees no weight changed inside', function () {
+    const backend = this.test!.parent!.title.endsWith('[wasm]') ? 'wasm' : 'js';
+    for (const net of [new inference.LSTM({ inputSize: I, hiddenSize: 8, numLayers: 2 }), new GRU({ inputSize: I, hiddenSize: 8, bidirectional: true })]) {
+      const x = uniformTensor(rng(7), [T, B, I], -1, 1, 'float32');
+      const plain = bits(net.forward(x).output);
+      // the fused pass runs the cell kernel at a new place in its staging area at each step; the
+      // layer's own loop (fusedStep) at one place for every step
+      const k = loadGemmKernel(), cellStep = net.hasCellState ? 'lstmStep' : 'gruStep';
+      const places = new Set<number>();
+      const original = k ? k[cellStep] : null;
+      if (k && backend === 'wasm') k[cellStep] = ((g: number, ...rest: number[]) => { places.add(g); return (original as (...a: number[]) => void)(g, ...rest); }) as never;
+      try {
+        const [first, again] = inference.withFrozen(net.layers.flat(), () => {
+          const a = bits(net.forward(x).output);
+          net.layers[0][0].weightIh.value[0] += 1; // not seen while frozen (the contract)
+          return [a, bits(net.forward(x).output)];
+        });
+        expect(first).to.deep.equal(plain);
+        expect(again).to.deep.equal(plain);
+      } finally {
+        if (k && original) k[cellStep] = original as never;
+      }
+      if (backend === 'wasm') expect(places.size, 'distinct staging places of the cell kernel').to.equal(T);
+      // thawed, the change is seen
+      expect(bits(net.forward(x).output)).to.not.deep.equal(plain);
+      net.layers[0][0].weightIh.value[0] -= 1;
+      expect(bits(net.forward(x).output)).to.deep.equal(plain);
+    }
+  });
+
+  it('the forward-only classes hold cells without a backward step; the trainable ones, cells with one', () => {
+    for (const [Fwd, Ref] of [[inference.LSTM, LSTM], [inference.GRU, GRU], [inference.RNN, RNN]] as const) {
+      const fwd = new Fwd({ inputSize: I, hiddenSize: 4 }), ref = new Ref({ inputSize: I, hiddenSize: 4 });
+      expect('stepBackward' in fwd.layers[0][0].cell, Fwd.name).to.equal(false);
+      expect(typeof (ref.layers[0][0].cell as { stepBackward?: unknown }).stepBackward, Ref.name).to.equal('function');
+      expect(fwd.layers[0][0].cell.mode).to.equal(ref.layers[0][0].cell.mode);
+    }
+  });
+
+  it('a plain forward never reads the W_ihᵀ an earlier run left packed: padded lengths, a weight changed, then a fused forward', () => {
+    for (const [Fwd, Ref] of [[inference.LSTM, LSTM], [inference.GRU, GRU]] as const) {
+      const net = new Fwd({ inputSize: I, hiddenSize: 8, seed: 3 });
+      const x = uniformTensor(rng(8), [T, B, I], -1, 1, 'float32');
+      net.forward(x, null, null, [T, 2, 4]); // the layer's own loop packs W_ihᵀ (in wasm memory on wasm)
+      net.params[0].value[0] += 1;
+      const fresh = new Ref({ inputSize: I, hiddenSize: 8, seed: 3 });
+      loadStateDict(fresh.params, stateDictOf(net.params));
+      expect(bits(net.forward(x).output)).to.deep.equal(bits(fresh.forward(x).output));
     }
   });
 

@@ -1,7 +1,7 @@
 /**
  * The host side of the fused LSTM and GRU forward passes: the whole sequence runs on data resident in
  * wasm memory, so a step moves nothing through JavaScript. First X·W_ihᵀ for all T·B rows
- * (X staged into row panels, W_ihᵀ packed, one GEMM into the gate buffer); then per step (t
+ * (X staged into row panels, W_ihᵀ packed unless a frozen layer left it resident, one GEMM into the gate buffer); then per step (t
  * in the direction's order): packRows(a⟨t−1⟩) → gemm: hh = a⟨t−1⟩·W_hhᵀ (the packed W_hh
  * that packB left resident) → lstmStep or gruStep (biases, gates, states, a⟨t⟩). After
  * each chunk of time steps (the whole sequence when it fits STAGING_FLOATS) the activated gates, states
@@ -13,7 +13,8 @@ import { rowPanels } from './gemm-kernel.js';
 
 /**
  * cell 'lstm' (G = 4) or 'gru' (G = 3). X: [T·B, I] rows of stride ldx from xOff;
- * Wih: [G·H, I]; bIh, bHh: [G·H] or null; WhhT: the Float64Array packB packed W_hhᵀ
+ * Wih: [G·H, I], staged at each call unless WihT (the Float64Array a frozen layer had packB
+ * pack W_ihᵀ into) is resident; bIh, bHh: [G·H] or null; WhhT: the Float64Array packB packed W_hhᵀ
  * [H × G·H] into; gates: [T·B, G·H] ← activated gates; a (and c for LSTM): [(T+1)·B, H]
  * state slots with the initial state in slot 0 (T when reverse); extra: [T·B, H] ← tanh c⟨t⟩
  * (LSTM) or W_hn a⟨t−1⟩ + b_hn (GRU). False (nothing done) when W_hhᵀ is not resident with
@@ -21,7 +22,7 @@ import { rowPanels } from './gemm-kernel.js';
  */
 export function cellForwardF32(
   k: GemmKernel, cell: 'lstm' | 'gru',
-  X: Float32Array, xOff: number, ldx: number, Wih: Float32Array, bIh: Float32Array | null,
+  X: Float32Array, xOff: number, ldx: number, Wih: Float32Array, WihT: Float64Array, bIh: Float32Array | null,
   WhhT: Float64Array, bHh: Float32Array | null,
   gates: Float32Array, a: Float32Array, c: Float32Array, extra: Float32Array,
   T: number, B: number, I: number, H: number, reverse: boolean,
@@ -29,21 +30,21 @@ export function cellForwardF32(
   const lstm = cell === 'lstm', G = (lstm ? 4 : 3) * H, r = residentOf(WhhT);
   // G·H a multiple of 8: the GEMM writes rows of whole 8-column panels (GRU: H % 8 = 0)
   if (!r || r.K !== H || r.N !== G || H % 4 !== 0 || G % 8 !== 0 || T === 0 || B === 0 || I === 0) return false;
-  const n = B * H;
+  const n = B * H, rw = residentOf(WihT), wF = rw && rw.K === I && rw.N === G ? 0 : G * I;
   // Time runs in chunks of tc steps, so that the staging area holds one chunk's gates, states,
   // extra cache and X rows (STAGING_FLOATS at most), not a second copy of the whole
   // sequence's: each chunk is copied into the caller's arrays when it is done.
-  const fixed = G * I + 2 * G + B * G + up4(n) + 4 * up4(n);  // W_ihᵀ panels, biases, hh, a⟨t−1⟩ panels, one more slot (+ rounding)
+  const fixed = wF + 2 * G + B * G + up4(n) + 4 * up4(n);  // W_ihᵀ panels, biases, hh, a⟨t−1⟩ panels, one more slot (+ rounding)
   const perStep = B * G + (lstm ? 2 : 1) * n + n + B * I;     // gates, a (and c), extra, X rows
   const tc = Math.max(1, Math.min(T, Math.floor((STAGING_FLOATS - fixed) / perStep)));
   // the staging area, laid out: gates, a, c (LSTM), extra, hh, a⟨t−1⟩ panels, X panels, W_ihᵀ panels, biases
   const sF = up4((tc + 1) * n), cF = lstm ? sF : 0;
-  const gAt = scratch(k, tc * B * G + sF + cF + up4(tc * n) + B * G + up4(n) + up4(tc * B * I) + G * I + 2 * G);
+  const gAt = scratch(k, tc * B * G + sF + cF + up4(tc * n) + B * G + up4(n) + up4(tc * B * I) + wF + 2 * G);
   const aAt = gAt + 4 * tc * B * G, cAt = aAt + 4 * sF, eAt = cAt + 4 * cF, hhAt = eAt + 4 * up4(tc * n);
-  const apAt = hhAt + 4 * B * G, xAt = apAt + 4 * up4(n), wAt = xAt + 4 * up4(tc * B * I), biasAt = wAt + 4 * G * I;
+  const apAt = hhAt + 4 * B * G, xAt = apAt + 4 * up4(n), wAt = xAt + 4 * up4(tc * B * I), biasAt = wAt + 4 * wF;
   const f32 = k.arena.f32; // after scratch(): a grow replaces the buffer
   const g0 = gAt >> 2, a0 = aAt >> 2, c0 = cAt >> 2, e0 = eAt >> 2, b0 = biasAt >> 2;
-  stageB(f32, wAt >> 2, Wih, 0, 1, I, I, G);
+  if (wF) stageB(f32, wAt >> 2, Wih, 0, 1, I, I, G);
   stageBiases(f32, b0, bIh, bHh, G, lstm);
 
   // chunks in the direction's order; a chunk of len steps t0…t0+len−1 uses slots t0…t0+len,
@@ -52,7 +53,7 @@ export function cellForwardF32(
     const len = Math.min(tc, T - done), t0 = reverse ? T - done - len : done;
     // gates = X·W_ihᵀ for the chunk's rows, in one GEMM
     stageA(f32, xAt >> 2, X, xOff + t0 * B * ldx, ldx, 1, len * B, I); // leaves its row panels in `panels`
-    k.run(panels[0], panels[1], panels[2], G, I, KC, MC, xAt, wAt, gAt);
+    k.run(panels[0], panels[1], panels[2], G, I, KC, MC, xAt, wF ? wAt : rw!.off, gAt);
     // the state the chunk starts from (the initial state, or the previous chunk's last)
     const inSlot = reverse ? len : 0, from = (t0 + inSlot) * n;
     for (let i = 0; i < n; i++) f32[a0 + inSlot * n + i] = a[from + i];
