@@ -17,15 +17,26 @@ export interface Freezable {
   freeze(on: boolean): void;
 }
 
-/** Runs `fn` with every part frozen and thaws them afterwards, also when fn throws; returns what fn returns. */
+/** The parts a `withFrozen` call has frozen and not yet thawed. */
+const frozen = new Set<Freezable>();
+
+/**
+ * Runs `fn` with every part frozen and thaws them afterwards, also when fn throws; returns what
+ * fn returns. A call inside another (`generate` inside a model's `withFrozenWeights`) leaves the
+ * parts the outer call froze to it: they stay frozen until the outer call returns.
+ */
 export function withFrozen<T>(parts: readonly (Freezable | null)[], fn: () => T): T {
-  const set = (on: boolean) => {
-    for (const part of parts) part?.freeze(on);
-  };
-  set(true);
+  const mine = parts.filter((part): part is Freezable => part !== null && !frozen.has(part));
+  for (const part of mine) {
+    part.freeze(true);
+    frozen.add(part);
+  }
   try {
     return fn();
   } finally {
-    set(false);
+    for (const part of mine) {
+      part.freeze(false);
+      frozen.delete(part);
+    }
   }
 }

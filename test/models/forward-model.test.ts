@@ -112,6 +112,22 @@ forEachBackend('ForwardSequenceModel and rnnkit/inference loadModel', () => {
     expect(m.withFrozenWeights(() => 42)).to.equal(42);
   });
 
+  it('withFrozenWeights inside withFrozenWeights (generate inside a loop of your own) leaves the weights frozen until the outer call returns', () => {
+    const m = new inference.ForwardSequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 8, outputSize: V, seed: 6 });
+    const x = uniformTensor(rng(9), [1, B, 3], -1, 1, 'float32');
+    const Wih = m.rnn.layers[0][0].weightIh.value;
+    const [first, afterInner] = m.withFrozenWeights(() => {
+      const a = bits(m.forward(x).z.data);
+      expect(m.withFrozenWeights(() => bits(m.forward(x).z.data))).to.deep.equal(a);
+      Wih[0] += 1; // the outer call still holds the weights frozen: not seen
+      return [a, bits(m.forward(x).z.data)];
+    });
+    expect(afterInner).to.deep.equal(first);
+    expect(bits(m.forward(x).z.data), 'thawed when the outer call returns').to.not.deep.equal(first);
+    Wih[0] -= 1;
+    expect(bits(m.forward(x).z.data)).to.deep.equal(first);
+  });
+
   it('a repeated forward of one shape allocates no new workspace', () => {
     const m = new inference.ForwardSequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 8, outputSize: V });
     const x = uniformTensor(rng(1), [T, B, 3], -1, 1, 'float32');
