@@ -9,7 +9,8 @@
 // Engines are interleaved, two passes each, and two numbers are kept per engine: the median
 // wall-clock time of a call, and the best CPU time per call over a window (process.cpuUsage,
 // all threads of this process). On a shared machine CPU time is what compares engines fairly;
-// the table shows both. Writes docs/benchmarks.md between <!-- onnx:start --> and <!-- onnx:end -->.
+// the table shows both. "rnnkit wasm" packs its weights at every call (they may have changed);
+// "frozen weights" is the same layer frozen (layers/freeze.ts), packed once, like the sessions. Writes docs/benchmarks.md between <!-- onnx:start --> and <!-- onnx:end -->.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -64,9 +65,14 @@ for (const config of configs) {
     const feedsWeb = { x: new ortWeb.Tensor('float32', x, [T, B, I]) };
     const feedsNode = { x: new ortNode.Tensor('float32', x, [T, B, I]) };
     const harness = new TrainStepHarness(cell, config);
+    // a second layer whose weights stay frozen (withFrozen's parts, frozen for good): it packs
+    // them at its first forward only, as an ONNX Runtime session prepacks its constant weights
+    const frozen = new TrainStepHarness(cell, config);
+    for (const direction of frozen.net.layers.flat()) direction.freeze(true);
     const engines = {
       'rnnkit js': async () => { setBackend('js'); harness.infer(); },
       'rnnkit wasm': async () => { setBackend('wasm'); harness.infer(); },
+      'rnnkit wasm, frozen weights': async () => { setBackend('wasm'); frozen.infer(); },
       'ORT Web (wasm, 1 thread)': async () => { await web.run(feedsWeb); },
       'ORT Node (native, 1 thread)': async () => { await node.run(feedsNode); },
     };
