@@ -53,11 +53,12 @@ let columnSums = new Float64Array(256);
 
 /**
  * out[j] += Σ_r src[r, j] over `rows` rows (row stride lds): the bias gradient, summed over
- * every time step and batch row. The sums accumulate in float64 before the one add to out.
+ * every time step and batch row. The sums accumulate in float64 before the one add to out
+ * (and to `also[oOff + j]` when given: two biases with one gradient, LSTM's b_ih and b_hh).
  */
 export function addColumnSums(
   out: FloatArray, oOff: number,
-  src: FloatArray, sOff: number, lds: number, rows: number, cols: number,
+  src: FloatArray, sOff: number, lds: number, rows: number, cols: number, also: FloatArray | null = null,
 ): FloatArray {
   if (columnSums.length < cols) columnSums = new Float64Array(cols);
   const acc = columnSums;
@@ -66,7 +67,10 @@ export function addColumnSums(
     const s = sOff + r * lds;
     for (let j = 0; j < cols; j++) acc[j] += src[s + j];
   }
-  for (let j = 0; j < cols; j++) out[oOff + j] += acc[j];
+  for (let j = 0; j < cols; j++) {
+    out[oOff + j] += acc[j];
+    if (also) also[oOff + j] += acc[j];
+  }
   return out;
 }
 

@@ -147,8 +147,10 @@ export class RecurrentDirection extends ForwardDirection {
     gemm(this.weightHh.grad, 0, H, w.dGatesHh, 0, GH, true, w.a, prevBase, H, false, GH, H, T * B, 1);
     gemm(this.weightIh.grad, 0, I, w.dGates, 0, GH, true, X, xOff, ldx, false, GH, I, T * B, 1);
     if (this.biasIh && this.biasHh) {
-      addColumnSums(this.biasIh.grad, 0, w.dGates, 0, GH, T * B, GH);
-      addColumnSums(this.biasHh.grad, 0, w.dGatesHh, 0, GH, T * B, GH);
+      // one sum for both biases where their gradients are one array (all cells but the GRU)
+      const same = w.dGatesHh === w.dGates;
+      addColumnSums(this.biasIh.grad, 0, w.dGates, 0, GH, T * B, GH, same ? this.biasHh.grad : null);
+      if (!same) addColumnSums(this.biasHh.grad, 0, w.dGatesHh, 0, GH, T * B, GH);
     }
   }
 
