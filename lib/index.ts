@@ -32,6 +32,7 @@ export { BatchOrder, type BatchOrderOptions } from './data/batches.js';
 export * from './generation/sample.js';
 export * from './generation/generate.js';
 export { beamSearch, type BeamSearchOptions, type Hypothesis } from './generation/beam-search.js';
+export { greedyBatch, type GreedyBatchOptions } from './generation/greedy-batch.js';
 export { clipGradNorm, gradNorm, type ClipGradNormOptions } from './clipping/clip-grad-norm.js';
 export { clipGradValue } from './clipping/clip-grad-value.js';
 export type { Optimizer, OptimizerName, OptimizerState, HyperParameters, HyperParameterValue } from './optimizers/optimizer.js';

@@ -25,7 +25,10 @@
 // 0.25 KB (LSTM (trainable) 15.75, trainer 23, generate (trainable) 25.25, root 45.5 KB) for
 // frozen weights (ForwardDirection.freeze, ForwardLinear.freeze, withFrozenWeights): generation
 // packs its weights once instead of at every token, 7x faster on wasm and 2x on js (+0.06 to
-// +0.16 KB on those entries). So what a page imports cannot grow back unnoticed.
+// +0.16 KB on those entries). The root's alone then by 0.75 KB (46.25 KB) for exporting
+// greedyBatch (+0.55 KB), the batched greedy decoding of this round that the root lacked for
+// want of room, and the issue asks the root to hold. So what a page imports cannot grow back
+// unnoticed.
 // It also fails if a bundle needs a Node built-in or refers to the globals process, Buffer,
 // require or __dirname.
 //   node scripts/bundle-size.mjs [--json]
@@ -39,7 +42,7 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const lib = join(root, 'lib');
-export const BUDGET_GZIP = 45.5 * 1024;
+export const BUDGET_GZIP = 46.25 * 1024;
 const FORBIDDEN = ['process', 'Buffer', 'require', '__dirname', '__filename', 'global'];
 
 function libModules(dir) {

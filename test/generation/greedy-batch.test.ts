@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import { greedyBatch } from '../../lib/generation/greedy-batch.js';
+import * as root from '../../lib/index.js';
 import { Seq2Seq, type Seq2SeqOptions } from '../../lib/models/seq2seq.js';
 import { forEachBackend } from '../helpers/backends.js';
 import { rng } from '../helpers/tensors.js';
@@ -23,6 +24,10 @@ function sourcesOf(seed: number, n: number): number[][] {
   const r = rng(seed);
   return Array.from({ length: n }, () => Array.from({ length: 1 + r.int(6) }, () => 1 + r.int(SV - 1)));
 }
+
+it('greedyBatch is exported by the package root', () => {
+  expect(root.greedyBatch).to.equal(greedyBatch);
+});
 
 forEachBackend('greedyBatch', () => {
   const cases: Partial<Seq2SeqOptions>[] = [
