@@ -10,7 +10,12 @@
  * the n-rows of the gradient seen by W_hh differ from those seen by W_ih.
  */
 import { sigmoid, tanh } from '../activations/builtins.js';
+import { gruStep } from '../kernels/wasm/cell-kernels.js';
+import { addKernel } from '../kernels/wasm/gemm-wasm.js';
 import type { Cell, CellBuffers, ForwardCell } from './cell.js';
+
+// the wasm backend's fused GRU step is part of the kernel module where this cell is
+addKernel(gruStep);
 
 /** The forward step alone (rnnkit/inference); `GRUCell` adds the backward step. */
 export class ForwardGRUCell implements ForwardCell {

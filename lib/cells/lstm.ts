@@ -9,7 +9,12 @@
  * The gate cache holds the activated gates; `extra` holds tanh(c⟨t⟩).
  */
 import { sigmoid, tanh } from '../activations/builtins.js';
+import { lstmStep } from '../kernels/wasm/cell-kernels.js';
+import { addKernel } from '../kernels/wasm/gemm-wasm.js';
 import type { Cell, CellBuffers, ForwardCell } from './cell.js';
+
+// the wasm backend's fused LSTM step is part of the kernel module where this cell is
+addKernel(lstmStep);
 
 /** The forward step alone (rnnkit/inference); `LSTMCell` adds the backward step. */
 export class ForwardLSTMCell implements ForwardCell {

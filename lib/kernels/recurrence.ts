@@ -6,7 +6,7 @@
  */
 import { wasmActive } from './backend.js';
 import { loadGemmKernel } from './wasm/gemm-wasm.js';
-import { cellForwardF32, cellStepF32 } from './wasm/recurrence-wasm.js';
+import { cellForwardF32, cellStepF32, stepKernel } from './wasm/recurrence-wasm.js';
 import type { FloatArray } from '../tensor.js';
 
 /** The buffers of one direction's forward pass (see layers/direction.ts CellBuffers). */
@@ -49,7 +49,7 @@ export interface StepBuffers {
 export function fusedStepApplies(mode: string, w: StepBuffers, bIh: FloatArray | null, bHh: FloatArray | null, H: number): boolean {
   const { gates, hh, a, c, extra } = w;
   return (mode === 'lstm' || mode === 'gru') && H % 4 === 0 && f32(gates) && f32(hh) && f32(a) && (mode === 'gru' || f32(c)) &&
-    f32(extra) && f32(bIh) && f32(bHh) && wasmActive('fusedStep');
+    f32(extra) && f32(bIh) && f32(bHh) && wasmActive('fusedStep') && stepKernel(loadGemmKernel()!, mode) !== undefined;
 }
 
 /**

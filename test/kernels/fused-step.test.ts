@@ -10,7 +10,9 @@ import { fusedStep, type StepBuffers } from '../../lib/kernels/recurrence.js';
 import type { CellBuffers } from '../../lib/cells/cell.js';
 import { LSTMCell } from '../../lib/cells/lstm.js';
 import { GRUCell } from '../../lib/cells/gru.js';
-import { relError } from '../helpers/tensors.js';
+import { loadGemmKernel } from '../../lib/kernels/wasm/gemm-wasm.js';
+import { GRU } from '../../lib/index.js';
+import { relError, rng, uniformTensor } from '../helpers/tensors.js';
 
 function buffers(B: number, H: number, G: number, make: (n: number, seed: number) => Float32Array | Float64Array): StepBuffers {
   // gates of 3 steps (step 1 runs), hh of one, 3 state slots (slot 1 → slot 2), extra of 3 steps
@@ -55,6 +57,44 @@ describe('fusedStep: the wasm cell step of a direction\'s own loop', () => {
       const w = buffers(3, H, 4 * H, make), before = copy(w);
       expect(fusedStep(mode, w, make(4 * H, 6), make(4 * H, 7), 3, H, 3, 3 * H, 6 * H), `${mode} ${backend} H=${H}`).to.equal(false);
       for (const k of ['gates', 'a', 'c', 'extra', 'hh'] as const) expect(Array.from(w[k])).to.deep.equal(Array.from(before[k]));
+    }
+  });
+});
+
+describe('cell steps in the kernel module, added by the cells (addKernel)', () => {
+  let previous: 'js' | 'wasm';
+  before(function () {
+    if (!loadGemmKernel()) this.skip();
+    previous = getBackend();
+  });
+  after(() => setBackend(previous));
+
+  it('the module holds the LSTM and GRU steps that lib/cells/lstm.ts and gru.ts add, beside the GEMM', () => {
+    const exports = loadGemmKernel()!.exports;
+    for (const name of ['gemm', 'packRows', 'lstmStep', 'gruStep']) expect(typeof exports[name], name).to.equal('function');
+  });
+
+  it("a module compiled without a cell's step (its module evaluated after the first compile) runs the TypeScript steps, biases included", () => {
+    const k = loadGemmKernel()!, exports = k.exports;
+    const I = 3, T = 5, B = 2;
+    const x = uniformTensor(rng(4), [T, B, I], -1, 1, 'float32');
+    // H = 8: the fused whole-sequence forward; H = 5 with lengths: the layer's own loop and fusedStep
+    for (const [H, lengths] of [[8, null], [5, [T, 3]]] as const) {
+      const net = new GRU({ inputSize: I, hiddenSize: H, seed: 2 });
+      setBackend('js');
+      const want = Float32Array.from(net.forward(x, null, null, lengths).output.data);
+      setBackend('wasm');
+      const fused = Float32Array.from(net.forward(x, null, null, lengths).output.data);
+      const { gruStep: _, ...withoutGru } = exports; // (the instance's exports object is frozen)
+      k.exports = withoutGru;
+      try {
+        expect(fusedStep('gru', buffers(B, H, 3 * H, f32), null, null, B, H, 0, 0, B * H), 'fusedStep declines').to.equal(false);
+        const without = net.forward(x, null, null, lengths).output.data;
+        expect(relError(without, want), `H=${H}: the TypeScript steps`).to.be.at.most(1e-6);
+        expect(relError(fused, want), `H=${H}: the fused steps`).to.be.at.most(1e-5);
+      } finally {
+        k.exports = exports;
+      }
     }
   });
 });

@@ -67,7 +67,7 @@ export function lstmStep(): FunctionBody {
 
 /** packRows(src, M, K, Mfull, w1, dst): dst[i0·K + k·w + r] = src[(i0 + r)·K + k] per row panel. */
 /**
- * gruStep(g, hh, bias, aPrev, aOut, e, B, H): for every row b and column j (gate blocks r, z, n)
+ * gruStep(g, hh, bias, aPrev, _, aOut, e, B, H): for every row b and column j (gate blocks r, z, n)
  *   Γr = σ(g_r + b_ir + hh_r + b_hr)    Γu = σ(g_z + b_iz + hh_z + b_hz)
  *   hn = hh_n + b_hn → e                n = tanh(g_n + b_in + Γr ⊙ hn)
  *   a⟨t⟩ = (1 − Γu) ⊙ n + Γu ⊙ a⟨t−1⟩
@@ -75,8 +75,9 @@ export function lstmStep(): FunctionBody {
  * bias: [b_ih (3H) | b_hh (3H)]; aPrev, aOut, e: [B, H].
  */
 export function gruStep(): FunctionBody {
-  const f = new FunctionBody('gruStep', [I32, I32, I32, I32, I32, I32, I32, I32], []);
-  const g = 0, hh = 1, bias = 2, aPrev = 3, aOut = 4, e = 5, B = 6, H = 7;
+  // lstmStep's parameters, the cell-state output (4) unused: one call serves both cells
+  const f = new FunctionBody('gruStep', [I32, I32, I32, I32, I32, I32, I32, I32, I32], []);
+  const g = 0, hh = 1, bias = 2, aPrev = 3, aOut = 5, e = 6, B = 7, H = 8;
   const m = mathLocals(f);
   const gr = f.local(V128), gu = f.local(V128), hn = f.local(V128), n = f.local(V128);
   const b = f.local(I32), j = f.local(I32), H4 = f.local(I32), pg = f.local(I32), ph = f.local(I32), ps = f.local(I32), pb = f.local(I32), pbh = f.local(I32);

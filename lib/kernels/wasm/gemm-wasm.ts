@@ -16,9 +16,9 @@
  * once warm.
  */
 import { Arena, type WasmMemory } from './arena.js';
-import { assembleModule } from './emitter.js';
+import { type FunctionBody, assembleModule } from './emitter.js';
 import { GEMM_MR, GEMM_NR, gemmFunctions, rowPanels } from './gemm-kernel.js';
-import { gruStep, lstmStep, packRows } from './cell-kernels.js';
+import { packRows } from './cell-kernels.js';
 import { MATH_GLOBALS } from './math-simd.js';
 
 /** K is summed in chunks of this many steps, so one [KC×8] B panel chunk (8 KiB) stays in L1, */
@@ -30,14 +30,28 @@ export const MC = 240;
 export interface GemmKernel {
   arena: Arena;
   run: (Mfull: number, w1: number, w2: number, N8: number, K: number, kc: number, mc: number, a: number, b: number, c: number) => void;
-  lstmStep: (g: number, hh: number, bias: number, cPrev: number, cOut: number, aOut: number, e: number, B: number, H: number) => void;
-  gruStep: (g: number, hh: number, bias: number, aPrev: number, aOut: number, e: number, B: number, H: number) => void;
   packRows: (src: number, M: number, K: number, Mfull: number, w1: number, dst: number) => void;
+  /** Every export by name, the kernels of `addKernel` included (a cell's fused step: `lstmStep`, `gruStep`). */
+  exports: Record<string, unknown>;
 }
 
-/** The module: the GEMM (functions 0…MR + 1, see gemm-kernel.ts), then the fused cell steps. */
+/**
+ * Kernels the modules that use them add (a cell's fused step, by the cell's own module), so
+ * that a page carries the generators of the cells it imports only: an LSTM page no GRU step.
+ * Each is added when its module is evaluated, so before anything can compile the module; a
+ * module evaluated after the first compile (a late dynamic import) finds its kernel missing,
+ * and its cells then run the TypeScript steps.
+ */
+const added: (() => FunctionBody)[] = [];
+
+/** Adds a kernel generator to the module (called at the top level of the module that uses it). */
+export function addKernel(make: () => FunctionBody): void {
+  added.push(make);
+}
+
+/** The module: the GEMM (functions 0…MR + 1, see gemm-kernel.ts), packRows, then the kernels added. */
 export function kernelModuleBytes(): Uint8Array {
-  return assembleModule([...gemmFunctions(), lstmStep(), gruStep(), packRows()], 1, MATH_GLOBALS);
+  return assembleModule([...gemmFunctions(), packRows(), ...added.map((make) => make())], 1, MATH_GLOBALS);
 }
 
 /** The part of the WebAssembly namespace used here (lib targets ES2020 without DOM types). */
@@ -65,8 +79,7 @@ export function loadGemmKernel(): GemmKernel | null {
     const exports = new W.Instance(new W.Module(bytes), {}).exports;
     kernel = {
       arena: new Arena(exports.memory as WasmMemory), run: exports.gemm as GemmKernel['run'],
-      lstmStep: exports.lstmStep as GemmKernel['lstmStep'], gruStep: exports.gruStep as GemmKernel['gruStep'],
-      packRows: exports.packRows as GemmKernel['packRows'],
+      packRows: exports.packRows as GemmKernel['packRows'], exports,
     };
   } catch (e) {
     failure = e instanceof Error ? e.message : String(e);

@@ -3,7 +3,8 @@
  * wasm memory, so a step moves nothing through JavaScript. First X·W_ihᵀ for all T·B rows
  * (X staged into row panels, W_ihᵀ packed unless a frozen layer left it resident, one GEMM into the gate buffer); then per step (t
  * in the direction's order): packRows(a⟨t−1⟩) → gemm: hh = a⟨t−1⟩·W_hhᵀ (the packed W_hh
- * that packB left resident) → lstmStep or gruStep (biases, gates, states, a⟨t⟩). After
+ * that packB left resident) → lstmStep or gruStep (biases, gates, states, a⟨t⟩; the step the
+ * cell's module added to the module, see `addKernel`). After
  * each chunk of time steps (the whole sequence when it fits STAGING_FLOATS) the activated gates, states
  * and the cell's extra cache are copied into the caller's arrays, in the layouts the TypeScript
  * cells use (the backward pass reads them there): wasm memory never holds the whole cache.
@@ -18,7 +19,7 @@ import { rowPanels } from './gemm-kernel.js';
  * [H × G·H] into; gates: [T·B, G·H] ← activated gates; a (and c for LSTM): [(T+1)·B, H]
  * state slots with the initial state in slot 0 (T when reverse); extra: [T·B, H] ← tanh c⟨t⟩
  * (LSTM) or W_hn a⟨t−1⟩ + b_hn (GRU). False (nothing done) when W_hhᵀ is not resident with
- * that shape, or H is not a multiple of 4 (LSTM) or 8 (GRU).
+ * that shape, or H is not a multiple of 4 (LSTM) or 8 (GRU), or the module lacks the cell's step.
  */
 export function cellForwardF32(
   k: GemmKernel, cell: 'lstm' | 'gru',
@@ -27,9 +28,9 @@ export function cellForwardF32(
   gates: Float32Array, a: Float32Array, c: Float32Array, extra: Float32Array,
   T: number, B: number, I: number, H: number, reverse: boolean,
 ): boolean {
-  const lstm = cell === 'lstm', G = (lstm ? 4 : 3) * H, r = residentOf(WhhT);
+  const lstm = cell === 'lstm', G = (lstm ? 4 : 3) * H, r = residentOf(WhhT), step = stepKernel(k, cell);
   // G·H a multiple of 8: the GEMM writes rows of whole 8-column panels (GRU: H % 8 = 0)
-  if (!r || r.K !== H || r.N !== G || H % 4 !== 0 || G % 8 !== 0 || T === 0 || B === 0 || I === 0) return false;
+  if (!step || !r || r.K !== H || r.N !== G || H % 4 !== 0 || G % 8 !== 0 || T === 0 || B === 0 || I === 0) return false;
   const n = B * H, rw = residentOf(WihT), wF = rw && rw.K === I && rw.N === G ? 0 : G * I;
   // Time runs in chunks of tc steps, so that the staging area holds one chunk's gates, states,
   // extra cache and X rows (STAGING_FLOATS at most), not a second copy of the whole
@@ -66,8 +67,7 @@ export function cellForwardF32(
       const prev = 4 * (reverse ? t + 1 : t) * n, out = 4 * (reverse ? t : t + 1) * n;
       k.packRows(aAt + prev, B, H, Mfull, w1, apAt);
       k.run(Mfull, w1, w2, G, H, KC, MC, apAt, r.off, hhAt);
-      if (lstm) k.lstmStep(gAt + 4 * t * B * G, hhAt, biasAt, cAt + prev, cAt + out, aAt + out, eAt + 4 * t * n, B, H);
-      else k.gruStep(gAt + 4 * t * B * G, hhAt, biasAt, aAt + prev, aAt + out, eAt + 4 * t * n, B, H);
+      step(gAt + 4 * t * B * G, hhAt, biasAt, (lstm ? cAt : aAt) + prev, cAt + out, aAt + out, eAt + 4 * t * n, B, H);
     }
 
     // block copies (memcpy) rather than element loops: the loops were 8% of a big LSTM inference
@@ -95,7 +95,8 @@ export function cellStepF32(
   bIh: Float32Array | null, bHh: Float32Array | null,
   B: number, H: number, g: number, prev: number, out: number,
 ): boolean {
-  if (H % 4 !== 0 || B === 0) return false;
+  const step = stepKernel(k, cell);
+  if (!step || H % 4 !== 0 || B === 0) return false;
   const lstm = cell === 'lstm', G = (lstm ? 4 : 3) * H, n = B * H, m = B * G;
   // the staging area: gates, hh, biases (2G: GRU's b_ih then b_hh), the previous state, c⟨t⟩, a⟨t⟩, extra
   const gAt = scratch(k, 2 * m + 2 * G + 4 * n);
@@ -106,14 +107,19 @@ export function cellStepF32(
   stageBiases(f32, b0, bIh, bHh, G, lstm);
   const state = lstm ? c : a;
   for (let i = 0; i < n; i++) f32[p0 + i] = state[prev + i];
-  if (lstm) k.lstmStep(gAt, hhAt, biasAt, pAt, cAt, aAt, eAt, B, H);
-  else k.gruStep(gAt, hhAt, biasAt, pAt, aAt, eAt, B, H);
+  step(gAt, hhAt, biasAt, pAt, cAt, aAt, eAt, B, H);
   gates.set(view(f32, g0, m), gOff);
   if (lstm) c.set(view(f32, cAt >> 2, n), out);
   a.set(view(f32, aAt >> 2, n), out);
   extra.set(view(f32, eAt >> 2, n), g * H);
   return true;
 }
+
+/**
+ * The cell's fused step in the module (`lstmStep`, `gruStep`: cell-kernels.ts, added by the
+ * cell's module), or undefined where the module was compiled before that module was evaluated.
+ */
+export const stepKernel = (k: GemmKernel, cell: string) => k.exports[cell + 'Step'] as ((...args: number[]) => void) | undefined;
 
 /** Biases at f32 index b0: LSTM b_ih + b_hh [G]; GRU b_ih [G] then b_hh [G] (b_hn sits inside Γr ⊙ (…)). */
 function stageBiases(f32: Float32Array, b0: number, bIh: Float32Array | null, bHh: Float32Array | null, G: number, lstm: boolean): void {
