@@ -42,7 +42,6 @@ export class ForwardGRUCell implements ForwardCell {
       }
     }
   }
-
 }
 
 export class GRUCell extends ForwardGRUCell implements Cell {

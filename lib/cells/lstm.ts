@@ -45,7 +45,6 @@ export class ForwardLSTMCell implements ForwardCell {
       }
     }
   }
-
 }
 
 export class LSTMCell extends ForwardLSTMCell implements Cell {

@@ -24,7 +24,6 @@ export class ForwardRNNCell implements ForwardCell {
     for (let i = 0; i < n; i++) z[zOff + i] += hh[i];
     this.g1.forward(a, out, z, zOff, n);
   }
-
 }
 
 export class RNNCell extends ForwardRNNCell implements Cell {

@@ -19,9 +19,10 @@ const f32 = (x: FloatArray | null): boolean => x === null || x instanceof Float3
 /**
  * Runs the forward pass of `mode` over T steps of B rows, the input projection included:
  * X [T·B, I] (stride ldx from xOff), W_ih [G·H, I] (or WihT, W_ihᵀ as packed by packB, when
- * that left it in wasm memory), biases [G·H] or null, WhhT = W_hhᵀ as packed by packB for this pass. gates, a, c, extra receive exactly what the layer's own
- * loop writes (activated gates, states, the cell's extra cache). Returns false, having done
- * nothing, when no fused kernel applies; the caller then runs its own loop.
+ * that left it in wasm memory), biases [G·H] or null, WhhT = W_hhᵀ as packed by packB for this
+ * pass. gates, a, c, extra receive exactly what the layer's own loop writes (activated gates,
+ * states, the cell's extra cache). Returns false, having done nothing, when no fused kernel
+ * applies; the caller then runs its own loop.
  */
 export function fusedForward(
   mode: string, w: SequenceBuffers,

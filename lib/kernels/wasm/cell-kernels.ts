@@ -65,7 +65,6 @@ export function lstmStep(): FunctionBody {
   return f;
 }
 
-/** packRows(src, M, K, Mfull, w1, dst): dst[i0·K + k·w + r] = src[(i0 + r)·K + k] per row panel. */
 /**
  * gruStep(g, hh, bias, aPrev, _, aOut, e, B, H): for every row b and column j (gate blocks r, z, n)
  *   Γr = σ(g_r + b_ir + hh_r + b_hr)    Γu = σ(g_z + b_iz + hh_z + b_hz)
@@ -117,6 +116,7 @@ export function gruStep(): FunctionBody {
   return f;
 }
 
+/** packRows(src, M, K, Mfull, w1, dst): dst[i0·K + k·w + r] = src[(i0 + r)·K + k] per row panel. */
 export function packRows(): FunctionBody {
   const f = new FunctionBody('packRows', [I32, I32, I32, I32, I32, I32], []);
   const src = 0, M = 1, K = 2, Mfull = 3, w1 = 4, dst = 5;

@@ -1,10 +1,10 @@
 /**
  * The host side of the fused LSTM and GRU forward passes: the whole sequence runs on data resident in
  * wasm memory, so a step moves nothing through JavaScript. First X·W_ihᵀ for all T·B rows
- * (X staged into row panels, W_ihᵀ packed unless a frozen layer left it resident, one GEMM into the gate buffer); then per step (t
- * in the direction's order): packRows(a⟨t−1⟩) → gemm: hh = a⟨t−1⟩·W_hhᵀ (the packed W_hh
- * that packB left resident) → lstmStep or gruStep (biases, gates, states, a⟨t⟩; the step the
- * cell's module added to the module, see `addKernel`). After
+ * (X staged into row panels, W_ihᵀ packed unless a frozen layer left it resident, one GEMM
+ * into the gate buffer); then per step (t in the direction's order): packRows(a⟨t−1⟩) →
+ * gemm: hh = a⟨t−1⟩·W_hhᵀ (the packed W_hh that packB left resident) → lstmStep or gruStep
+ * (biases, gates, states, a⟨t⟩; the step the cell's module added, see `addKernel`). After
  * each chunk of time steps (the whole sequence when it fits STAGING_FLOATS) the activated gates, states
  * and the cell's extra cache are copied into the caller's arrays, in the layouts the TypeScript
  * cells use (the backward pass reads them there): wasm memory never holds the whole cache.
