@@ -146,6 +146,14 @@ for (const entry of entries) {
     report(false, `${entry.name} (${entry.what}): esbuild failed (a Node built-in in the library?): ${errors}`);
   }
 }
+// The cells add their fused wasm steps from their own modules (addKernel): the LSTM page must
+// carry the LSTM step (a bundler that dropped the registration would leave its LSTM on the
+// TypeScript cells, slower and silent about it) and no GRU step.
+{
+  const text = new TextDecoder().decode((await bundle(`export { LSTM } from './inference.js';`)).code);
+  const has = (name) => text.includes(`"${name}"`);
+  report(has('lstmStep') && !has('gruStep'), `LSTM: the bundle carries the wasm LSTM step${has('lstmStep') ? '' : ' (MISSING)'} and no GRU step${has('gruStep') ? ' (it has one)' : ''}`);
+}
 const root_ = rows.find((r) => r.entry === 'root'), lstm = rows.find((r) => r.entry === 'LSTM');
 if (root_ && lstm) {
   report(lstm.gzip < root_.gzip, `tree-shaking: LSTM alone is ${(lstm.gzip / 1024).toFixed(2)} KB of the root's ${(root_.gzip / 1024).toFixed(2)} KB gzip`);
