@@ -45,7 +45,7 @@ export function generate(model: ForwardSequenceModel, options: GenerateOptions):
   // one token: its id (embedding) or its one-hot vector
   const id = { data: new Int32Array(1), shape: [1, 1] };
   const oneHot: Tensor = { data: allocate(model.dtype, emb ? 0 : V), shape: [1, 1, V] };
-  let z!: FloatArray;
+  let z!: FloatArray, zOff = 0;
   // reads one token and keeps the state for the next
   const read = (token: number) => {
     if (emb) id.data[0] = token;
@@ -53,13 +53,21 @@ export function generate(model: ForwardSequenceModel, options: GenerateOptions):
     const p = model.forward(emb ? id : oneHot, carry.inputs());
     carry.capture(p.state);
     z = p.z.data;
+    zOff = 0;
   };
   // one forward per token: the weights are packed once, not at every token
   return model.withFrozenWeights(() => {
-    for (let i = 0; i < prime.length; i++) read(prime[i]);
+    // the prime in one forward over its T tokens (B = 1: time- and batch-major are one layout)
+    const T = prime.length, shape = model.options.batchFirst ? [1, T] : [T, 1];
+    const block = emb ? Int32Array.from(prime) : allocate(model.dtype, T * V);
+    if (!emb) for (let t = 0; t < T; t++) block[t * V + prime[t]] = 1;
+    const p = model.forward({ data: block, shape: emb ? shape : [...shape, V] }, carry.inputs());
+    carry.capture(p.state);
+    z = p.z.data;
+    zOff = (T - 1) * V;
     const out: number[] = [];
     while (out.length < length) {
-      const token = options.greedy ? argmax(z, 0, V) : sampleLogits(z, 0, V, temperature, rng);
+      const token = options.greedy ? argmax(z, zOff, V) : sampleLogits(z, zOff, V, temperature, rng);
       if (out.push(token) < length) read(token);
     }
     return out;

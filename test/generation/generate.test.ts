@@ -10,6 +10,7 @@ import { SequenceModel, type SequenceModelOptions } from '../../lib/models/seque
 import { Random } from '../../lib/random.js';
 import { StateCarry } from '../../lib/training/state-carry.js';
 import { copy64 } from '../helpers/tensors.js';
+import { getBackend, setBackend } from '../../lib/index.js';
 
 const V = 6;
 
@@ -93,6 +94,42 @@ describe('generation/generate', () => {
     expect(tokens).to.deep.equal(seq.slice(2));
     expect(() => generate(new SequenceModel({ mode: 'gru', hiddenSize: 5, outputSize: V, embedding: { numEmbeddings: V + 1, embeddingDim: 3 } }), { prime: [0], length: 2 }))
       .to.throw(RangeError, /generate: the model must read the tokens it predicts \(embedding\.numEmbeddings 7 must equal outputSize 6\)/);
+  });
+
+  it('reads the prime in one forward: the logits of one forward per prime token, bit for bit, and their draws (float32, both backends, the fused wasm pass)', () => {
+    for (const backend of ['js', 'wasm'] as const) {
+      const previous = getBackend();
+      setBackend(backend);
+      try {
+        for (const options of [{ mode: 'lstm', numLayers: 2 }, { mode: 'gru', inputSize: 4, embedding: { numEmbeddings: V, embeddingDim: 4 } }, { mode: 'lstm', batchFirst: true }] as const) {
+          const model = new SequenceModel({ inputSize: V, hiddenSize: 8, outputSize: V, seed: 3, ...options });
+          const prime = [3, 1, 4, 1, 5, 2, 0, 5, 3];
+          // by hand, one forward per prime token, then the draws of sampleLogits from the last logits
+          const carry = new StateCarry(model.rnn, 1);
+          let last: number[] = [];
+          for (const t of prime) {
+            const x = model.embedding ? { data: Int32Array.of(t), shape: [1, 1] } : { data: Float32Array.from({ length: V }, (_, j) => (j === t ? 1 : 0)), shape: [1, 1, V] };
+            const out = model.forward(x, carry.inputs());
+            carry.capture(out.state);
+            last = Array.from(out.z.data.subarray(0, V));
+          }
+          // the prime as one forward (what generate does) gives those logits bit for bit
+          const T = prime.length, shape = options.mode === 'lstm' && 'batchFirst' in options ? [1, T] : [T, 1];
+          const block = model.embedding ? { data: Int32Array.from(prime), shape } : { data: Float32Array.from({ length: T * V }, (_, i) => (prime[Math.floor(i / V)] === i % V ? 1 : 0)), shape: [...shape, V] };
+          const whole = model.forward(block, new StateCarry(model.rnn, 1).inputs()).z.data;
+          expect(Array.from(whole.subarray((T - 1) * V, T * V)), `${backend} ${JSON.stringify(options)}: logits`).to.deep.equal(last);
+          const r = new Random(9), first = sampleLogits(Float32Array.from(last), 0, V, 0.7, r);
+          const got = generate(model, { prime, length: 1, temperature: 0.7, seed: 9 });
+          expect(got, `${backend} ${JSON.stringify(options)}`).to.deep.equal([first]);
+          // the logits themselves: generate's first draw under many seeds equals the draw from `last`
+          for (let seed = 0; seed < 20; seed++) {
+            expect(generate(model, { prime, length: 1, temperature: 0.7, seed })).to.deep.equal([sampleLogits(Float32Array.from(last), 0, V, 0.7, new Random(seed))]);
+          }
+        }
+      } finally {
+        setBackend(previous);
+      }
+    }
   });
 
   it('refuses models and options it cannot use, naming generate and the operand', () => {
