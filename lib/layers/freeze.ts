@@ -5,10 +5,10 @@
  * once instead of at every step. Nothing may change a weight while the layer is frozen: its
  * forwards would not see the change.
  *
- * The models freeze their parts with `withFrozenWeights(fn)`; a stack of layers is frozen by
- * its directions, e.g. a stream of one frame per call through a GRU, h0 carrying the state:
+ * The models and the stacks freeze their parts with `withFrozenWeights(fn)` (a stack, by its
+ * directions), e.g. a stream of one frame per call through a GRU, h0 carrying the state:
  *
- *     withFrozen(gru.layers.flat(), () => {
+ *     gru.withFrozenWeights(() => {
  *       for (const x of frames) h0.data.set(gru.forward(x, h0).hN.data);
  *     });
  */

@@ -24,6 +24,7 @@ import { type DType, type FloatArray, type Tensor, allocate, formatShape } from 
 import { checkBoolean, checkBufferSize, checkChoice, checkFinite, checkFloatTensor, checkInteger, checkTensor, describe } from '../validate.js';
 import { ForwardDirection } from './direction-forward.js';
 import { checkDropout } from './dropout.js';
+import { withFrozen } from './freeze.js';
 
 /** What RecurrentStack, LSTM and GRU take (Recurrent adds `mode`, RNN `nonlinearity`). */
 export interface StackOptions {
@@ -159,6 +160,15 @@ export class ForwardStack<Direction extends ForwardDirection = ForwardDirection>
 
   get hasCellState(): boolean {
     return this.layers[0][0].cell.hasCellState;
+  }
+
+  /**
+   * Runs `fn` with the weights frozen (layers/freeze.ts): the forwards inside reuse what the first
+   * of them packs, as a stream of one step per call wants. `fn` must not change a weight;
+   * returns what it returns.
+   */
+  withFrozenWeights<T>(fn: () => T): T {
+    return withFrozen(this.layers.flat(), fn);
   }
 
   /** Re-initialises every parameter from U(−1/√H, 1/√H) with a seeded PRNG (PyTorch's default rule). */

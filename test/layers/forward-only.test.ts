@@ -113,6 +113,7 @@ forEachBackend('forward-only LSTM, GRU, RNN (rnnkit/inference)', () => {
       };
       const plain = stream();
       expect(inference.withFrozen(net.layers.flat(), stream)).to.deep.equal(plain);
+      expect(net.withFrozenWeights(stream), 'the stack\'s own withFrozenWeights').to.deep.equal(plain);
       expect(plain.length).to.equal(whole!.length);
       plain.forEach((v, i) => expect(v).to.be.closeTo(whole![i], 1e-6));
     }
@@ -155,6 +156,26 @@ forEachBackend('forward-only LSTM, GRU, RNN (rnnkit/inference)', () => {
       expect('stepBackward' in fwd.layers[0][0].cell, Fwd.name).to.equal(false);
       expect(typeof (ref.layers[0][0].cell as { stepBackward?: unknown }).stepBackward, Ref.name).to.equal('function');
       expect(fwd.layers[0][0].cell.mode).to.equal(ref.layers[0][0].cell.mode);
+    }
+  });
+
+  it('stack.withFrozenWeights: a weight changed inside is not seen until it returns; it returns what fn returns and thaws when fn throws', () => {
+    for (const net of [new inference.LSTM({ inputSize: I, hiddenSize: 8 }), new GRU({ inputSize: I, hiddenSize: 5, numLayers: 2 })]) {
+      const x = uniformTensor(rng(12), [T, B, I], -1, 1, 'float32');
+      const plain = bits(net.forward(x).output);
+      const W = net.params[0].value;
+      const again = net.withFrozenWeights(() => {
+        net.forward(x);
+        W[0] += 1;
+        return bits(net.forward(x).output);
+      });
+      expect(again).to.deep.equal(plain);
+      expect(bits(net.forward(x).output)).to.not.deep.equal(plain);
+      W[0] -= 1;
+      expect(() => net.withFrozenWeights(() => { net.forward(x); throw new Error('stop'); })).to.throw('stop');
+      W[0] += 1;
+      expect(bits(net.forward(x).output), 'thawed after a throw').to.not.deep.equal(plain);
+      W[0] -= 1;
     }
   });
 
