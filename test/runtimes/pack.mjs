@@ -90,9 +90,14 @@ const resolved = import.meta.resolve('rnnkit');`));
     writeFileSync(join(consumer, 'cjs.cjs'), body(`const rnnkit = require('rnnkit');
 const { readFileSync } = require('node:fs');
 const resolved = require.resolve('rnnkit');`));
-    const entry = (out, want) => {
+    /** The JSON last line a consumer script printed, once its entry resolved to …/want. */
+    const resolvedTo = (out, want) => {
       const r = JSON.parse(out.trim().split('\n').pop());
       if (!r.entry.includes(want)) throw new Error(`resolved to ${r.entry}, expected …/${want}`);
+      return r;
+    };
+    const entry = (out, want) => {
+      const r = resolvedTo(out, want);
       return `${want}, ${r.exports} exports, worst ${r.worst.toExponential(2)} on layer_lstm_small`;
     };
     check('ESM import from the installed package', () => entry(node(['esm.mjs', fixture], consumer), 'dist/esm/index.js'));
@@ -115,11 +120,7 @@ const resolved = import.meta.resolve('rnnkit/inference');`));
     writeFileSync(join(consumer, 'inference.cjs'), inference(`const rnnkit = require('rnnkit');
 const inference = require('rnnkit/inference');
 const resolved = require.resolve('rnnkit/inference');`));
-    const subpath = (out, want) => {
-      const r = JSON.parse(out.trim().split('\n').pop());
-      if (!r.entry.includes(want)) throw new Error(`resolved to ${r.entry}, expected …/${want}`);
-      return `${want} (${r.exports}), its LSTM equal to the root's bit for bit`;
-    };
+    const subpath = (out, want) => `${want} (${resolvedTo(out, want).exports}), its LSTM equal to the root's bit for bit`;
     check('ESM import of rnnkit/inference', () => subpath(node(['inference.mjs'], consumer), 'dist/esm/inference.js'));
     check('CJS require of rnnkit/inference', () => subpath(node(['inference.cjs'], consumer), 'dist/cjs/inference.js'));
 
