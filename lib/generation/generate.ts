@@ -55,7 +55,7 @@ export function generate(model: ForwardSequenceModel, options: GenerateOptions):
     z = p.z.data;
     zOff = 0;
   };
-  // one forward per token: the weights are packed once, not at every token
+  // the prime in one forward, then one forward per token: the weights are packed once, not at every forward
   return model.withFrozenWeights(() => {
     // the prime in one forward over its T tokens (B = 1: time- and batch-major are one layout)
     const T = prime.length, shape = model.options.batchFirst ? [1, T] : [T, 1];
